@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Starts a fresh single-validator taochain on 127.0.0.1 in the foreground: new home every run,
+# funded test accounts printed, 1-second blocks. Ctrl-C stops the node cleanly.
+#
+# Environment: TAOD (binary, default build/taod), LOCALNET_HOME (default build/localnet),
+# CHAIN_ID (default taochain-local-1), RPC_PORT (26657), GRPC_PORT (9090), API_PORT (1317),
+# P2P_PORT (26656), NO_START=1 to only prepare the home.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+TAOD=${TAOD:-$root/build/taod}
+HOME_DIR=${LOCALNET_HOME:-$root/build/localnet}
+CHAIN_ID=${CHAIN_ID:-taochain-local-1}
+RPC_PORT=${RPC_PORT:-26657}
+GRPC_PORT=${GRPC_PORT:-9090}
+API_PORT=${API_PORT:-1317}
+P2P_PORT=${P2P_PORT:-26656}
+KR=(--keyring-backend test --home "$HOME_DIR")
+
+[ -x "$TAOD" ] || { echo "localnet: $TAOD not found; run 'make build' first" >&2; exit 1; }
+
+rm -rf "$HOME_DIR"
+"$TAOD" init localnet-validator --chain-id "$CHAIN_ID" --default-denom rao --home "$HOME_DIR" >/dev/null 2>&1
+
+# Accounts: the validator operator and three users, each funded in genesis (amounts in rao).
+declare -A funds=(
+  [validator]=100000000000000   # 100,000 TAO
+  [alice]=10000000000000        #  10,000 TAO
+  [bob]=10000000000000          #  10,000 TAO
+  [subnet-owner]=10000000000000 #  10,000 TAO
+)
+for name in validator alice bob subnet-owner; do
+  "$TAOD" keys add "$name" "${KR[@]}" --output json >"$HOME_DIR/$name.key.json" 2>&1
+  addr=$("$TAOD" keys show "$name" -a "${KR[@]}")
+  "$TAOD" genesis add-genesis-account "$addr" "${funds[$name]}rao" --home "$HOME_DIR"
+done
+
+"$TAOD" genesis gentx validator 50000000000000rao --chain-id "$CHAIN_ID" "${KR[@]}" >/dev/null 2>&1
+"$TAOD" genesis collect-gentxs --home "$HOME_DIR" >/dev/null 2>&1
+"$TAOD" genesis validate-genesis --home "$HOME_DIR" >/dev/null
+
+# Fast blocks and loopback-only listeners.
+cfg="$HOME_DIR/config/config.toml"
+app="$HOME_DIR/config/app.toml"
+sed -i \
+  -e 's/^timeout_commit = .*/timeout_commit = "1s"/' \
+  -e 's/^timeout_propose = .*/timeout_propose = "1s"/' \
+  -e "s#^laddr = \"tcp://127.0.0.1:26657\"#laddr = \"tcp://127.0.0.1:$RPC_PORT\"#" \
+  -e "s#^laddr = \"tcp://0.0.0.0:26656\"#laddr = \"tcp://127.0.0.1:$P2P_PORT\"#" \
+  -e 's/^addr_book_strict = .*/addr_book_strict = false/' \
+  -e 's/^allow_duplicate_ip = .*/allow_duplicate_ip = true/' \
+  -e 's/^prometheus = .*/prometheus = true/' \
+  -e "s#^prometheus_listen_addr = .*#prometheus_listen_addr = \"127.0.0.1:${PROM_PORT:-26660}\"#" \
+  "$cfg"
+sed -i \
+  -e 's/^minimum-gas-prices = .*/minimum-gas-prices = "0.001rao"/' \
+  -e "s#^address = \"tcp://localhost:1317\"#address = \"tcp://127.0.0.1:$API_PORT\"#" \
+  -e "s#^address = \"localhost:9090\"#address = \"127.0.0.1:$GRPC_PORT\"#" \
+  "$app"
+# Client defaults so `taod --home build/localnet tx ...` just works.
+"$TAOD" config set client chain-id "$CHAIN_ID" --home "$HOME_DIR" >/dev/null
+"$TAOD" config set client keyring-backend test --home "$HOME_DIR" >/dev/null
+"$TAOD" config set client node "tcp://127.0.0.1:$RPC_PORT" --home "$HOME_DIR" >/dev/null
+
+echo "taochain localnet — chain-id $CHAIN_ID, home $HOME_DIR"
+echo "  RPC  http://127.0.0.1:$RPC_PORT   gRPC 127.0.0.1:$GRPC_PORT   REST http://127.0.0.1:$API_PORT"
+echo "  funded test accounts (keyring-backend test; mnemonics in $HOME_DIR/<name>.key.json):"
+for name in validator alice bob subnet-owner; do
+  printf '    %-13s %s  %s rao\n' "$name" "$("$TAOD" keys show "$name" -a "${KR[@]}")" "${funds[$name]}"
+done
+echo "  try: $TAOD --home $HOME_DIR q bank balances \$($TAOD --home $HOME_DIR keys show alice -a)"
+echo "  stop with Ctrl-C"
+
+[ "${NO_START:-0}" = 1 ] && exit 0
+exec "$TAOD" start --home "$HOME_DIR" --api.enable --grpc.enable --minimum-gas-prices 0.001rao
