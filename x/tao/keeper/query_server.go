@@ -1,0 +1,152 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/taochain/taochain/x/tao/types"
+)
+
+type queryServer struct {
+	k Keeper
+}
+
+var _ types.QueryServer = queryServer{}
+
+// NewQueryServerImpl returns the x/tao Query service implementation.
+func NewQueryServerImpl(k Keeper) types.QueryServer {
+	return queryServer{k: k}
+}
+
+// Params returns the module params.
+func (q queryServer) Params(ctx context.Context, req *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	params, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryParamsResponse{Params: params}, nil
+}
+
+// Issuance returns the supply of the mint denom, the cap and the running totals.
+func (q queryServer) Issuance(ctx context.Context, req *types.QueryIssuanceRequest) (*types.QueryIssuanceResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	params, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	totals, err := q.k.GetTotals(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	issuance := q.k.Issuance(ctx, params)
+	return &types.QueryIssuanceResponse{
+		Denom:     params.MintDenom,
+		Issuance:  issuance,
+		MaxSupply: params.MaxSupply,
+		Remaining: math.MaxInt(params.MaxSupply.Sub(issuance), math.ZeroInt()),
+		Totals:    totals,
+	}, nil
+}
+
+// CurrentEmission returns the per-block emission at the current issuance and its split.
+func (q queryServer) CurrentEmission(ctx context.Context, req *types.QueryCurrentEmissionRequest) (*types.QueryCurrentEmissionResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	be, err := q.k.computeBlockEmission(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryCurrentEmissionResponse{
+		Height:           sdk.UnwrapSDKContext(ctx).BlockHeight(),
+		Issuance:         be.issuance,
+		Halvings:         be.halvings,
+		Emission:         be.emission,
+		Security:         be.security,
+		Subnets:          be.subnets,
+		TotalSubnetStake: be.totalStake,
+	}, nil
+}
+
+// NextHalving returns the next halving threshold and an estimated height at the current emission.
+func (q queryServer) NextHalving(ctx context.Context, req *types.QueryNextHalvingRequest) (*types.QueryNextHalvingResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	params, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	issuance := q.k.Issuance(ctx, params)
+	threshold, ok := types.NextHalving(params.MaxSupply, issuance)
+	if !ok {
+		return nil, status.Errorf(codes.NotFound, "no next halving: issuance %s has reached max_supply %s", issuance, params.MaxSupply)
+	}
+	emission := types.BlockEmission(params.BaseBlockEmission, params.MaxSupply, issuance)
+	if !emission.IsPositive() {
+		return nil, status.Errorf(codes.NotFound, "no next halving: block emission is zero at issuance %s", issuance)
+	}
+	k, _ := types.Halvings(params.MaxSupply, issuance)
+	gap := threshold.Sub(issuance)
+	blocks := gap.Add(emission).SubRaw(1).Quo(emission) // ceil(gap / emission)
+	if !blocks.IsUint64() || !blocks.IsInt64() {
+		return nil, status.Errorf(codes.OutOfRange, "blocks to next halving %s overflow int64", blocks)
+	}
+	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
+	return &types.QueryNextHalvingResponse{
+		Threshold:       threshold,
+		Issuance:        issuance,
+		Halvings:        k + 1,
+		BlocksRemaining: blocks.Uint64(),
+		EstimatedHeight: height + blocks.Int64(),
+	}, nil
+}
+
+// PendingEmission returns one subnet's pending emission.
+func (q queryServer) PendingEmission(ctx context.Context, req *types.QueryPendingEmissionRequest) (*types.QueryPendingEmissionResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if req.Netuid > types.MaxNetuid {
+		return nil, status.Errorf(codes.InvalidArgument, "netuid %d: must be at most %d", req.Netuid, types.MaxNetuid)
+	}
+	amount, err := q.k.PendingEmissions.Get(ctx, uint16(req.Netuid))
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, status.Errorf(codes.NotFound, "no pending emission for subnet %d", req.Netuid)
+	}
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryPendingEmissionResponse{
+		PendingEmission: types.PendingEmission{Netuid: req.Netuid, Amount: amount},
+	}, nil
+}
+
+// PendingEmissions returns all subnets' pending emissions by ascending netuid, paginated.
+func (q queryServer) PendingEmissions(ctx context.Context, req *types.QueryPendingEmissionsRequest) (*types.QueryPendingEmissionsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	entries, pageRes, err := query.CollectionPaginate(ctx, q.k.PendingEmissions, req.Pagination,
+		func(netuid uint16, amount math.Int) (types.PendingEmission, error) {
+			return types.PendingEmission{Netuid: uint32(netuid), Amount: amount}, nil
+		})
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryPendingEmissionsResponse{PendingEmissions: entries, Pagination: pageRes}, nil
+}
