@@ -1,0 +1,70 @@
+// Package yuma is taochain's pure, deterministic Yuma consensus: it turns the
+// weight rows that validators set on a subnet into per-uid consensus scores
+// (incentive for miners, dividends for validators) and new bonds. It imports
+// only the standard library and uses no floating point, maps, randomness or
+// goroutines, so every node computes bit-identical results; x/intelligence
+// loads state, calls Epoch and writes the Output back.
+//
+// # Algorithm
+//
+// Epoch follows subtensor's epoch (classic Yuma, liquid alpha and bonds
+// penalty off, which equals a bonds penalty of 1):
+//
+//  1. Activity: uid i is active iff LastUpdate_i + ActivityCutoff ≥
+//     CurrentBlock. S_i = Stake_i / Σ Stake over uids that are active and
+//     hold a validator permit (0 for everyone else), computed from the exact
+//     u64 stakes.
+//  2. Weights: rows of uids without a permit are dropped, as are
+//     self-weights w_ii and weights w_ij with LastUpdate_i ≤ RegisteredAt_j
+//     (set before the current occupant of j registered). Each remaining row
+//     is normalized to sum 1.
+//  3. Consensus: c_j is the stake-weighted kappa-quantile of column j over
+//     validators with S_i > 0 (a missing weight counts as 0): the largest c
+//     such that validators weighting j at least c hold at least kappa of the
+//     stake. See WeightedQuantile.
+//  4. Clipping: W̄_ij = min(W_ij, c_j). Validator trust VT_i = Σ_j W̄_ij,
+//     rank R_j = Σ_i S_i·W̄_ij, trust T_j = R_j / Σ_i S_i·W_ij, incentive
+//     I = R/ΣR. Weight that a kappa-majority of stake does not support is
+//     cut off and earns nothing.
+//  5. Bonds: ΔB_ij = S_i·W̄_ij, column-normalized. The previous bonds (u16
+//     rows from the last epoch, without rows and columns of uids registered
+//     since then) are column-normalized, and B = colnorm(a·ΔB + (1−a)·B_prev)
+//     with a = 1 − BondsMovingAverage/10^6. Dividends D = normalize(Bᵀ·I):
+//     validators earn from the miners they backed early and consistently.
+//  6. Validator permits for the next epoch go to the MaxValidators largest
+//     non-zero stakes; new bonds are stored only for permit holders.
+//
+// Splitting the subnet emission (owner, miners by I, validators by D, or by
+// stake when ΣI = 0) is the caller's job; Split and SplitByWeight divide an
+// integer amount by such proportions with exact conservation.
+//
+// # Fixed point
+//
+// Proportions are I32F32 (int64 with 32 fractional bits, One = 2^32), the
+// type subtensor uses. Multiplication and division go through 128-bit
+// intermediates (math/bits) and round toward zero, which for the
+// non-negative values of the epoch is floor; every operation saturates
+// instead of wrapping, and division by zero yields 0. Integer inputs become
+// proportions with Ratio(num, den) = floor(num·2^32/den), exact for any
+// u64s, so large rao stakes lose nothing before normalization.
+//
+// Because every normalization rounds down, a normalized vector of n entries
+// sums to a value in [One − n, One] (n units of 2^-32) rather than exactly
+// One; column-normalized matrices likewise.
+//
+// Storage uses u16 proportions as subtensor does: a stored v means v/65535.
+// FromU16Proportion(v) = floor(v·2^32/65535) (65535 ↦ One exactly) and
+// ToU16Proportion(x) = floor(x·65535), so a round trip may lose one unit.
+// Bonds are stored per column max-upscaled (largest = 65535) and weights
+// submitted by validators are max-upscaled with MaxUpscaleU16 (rounded to
+// nearest), as subtensor does; only ratios within a row (weights) or column
+// (bonds) matter to the epoch.
+//
+// Deviations from subtensor, all deliberate: the stored Rank is the rank
+// before normalization (subtensor stores the normalized rank, which equals
+// Incentive); stake is normalized once from exact integers rather than twice
+// through I64F64; the quantile threshold is kappa·ΣS rather than kappa;
+// newly registered uids reset their bond rows as well as columns; permit ties
+// go to the lower uid; there is no stake threshold and no owner self-weight
+// exception.
+package yuma

@@ -1,0 +1,503 @@
+package yuma
+
+import (
+	"math"
+	"slices"
+)
+
+// Weight is one entry of a sparse u16 row: a target uid and a raw value.
+// Weight rows hold the validator's weights as set on chain (only their ratios
+// matter); bond rows hold bonds as returned by a previous Epoch.
+type Weight struct {
+	UID   uint16
+	Value uint16
+}
+
+// Neuron is the epoch's view of one uid of a subnet.
+type Neuron struct {
+	// Stake is the total stake on the hotkey in rao.
+	Stake uint64
+	// ValidatorPermit is the permit held going into this epoch (the
+	// previous epoch's Output.ValidatorPermit). Only rows of permit holders
+	// count as weights.
+	ValidatorPermit bool
+	// LastUpdate is the block at which the neuron last set weights. It
+	// decides activity and which of its weights are outdated.
+	LastUpdate uint64
+	// RegisteredAt is the block at which the current occupant of the uid
+	// registered.
+	RegisteredAt uint64
+	// Weights is the neuron's weight row, sparse and sorted by uid. Entries
+	// at uids ≥ len(Input.Neurons) are ignored; an unsorted row or repeated
+	// uids are tolerated (repeats are summed).
+	Weights []Weight
+	// Bonds is the neuron's bond row from the previous epoch
+	// (Output.Bonds[uid]), same conventions as Weights.
+	Bonds []Weight
+}
+
+// Input is everything one Yuma epoch of one subnet needs. The slice index of
+// Neurons is the uid.
+type Input struct {
+	// CurrentBlock is the height the epoch runs at.
+	CurrentBlock uint64
+	// LastEpochBlock is the height of the subnet's previous epoch (0 before
+	// the first). Uids with RegisteredAt ≥ LastEpochBlock registered since
+	// the previous bonds were computed: their bond columns and rows are
+	// reset, because those bonds belonged to the previous occupant.
+	LastEpochBlock uint64
+	// ActivityCutoff: a neuron is active iff LastUpdate + ActivityCutoff ≥
+	// CurrentBlock.
+	ActivityCutoff uint64
+	// Kappa is the consensus majority as a u16 proportion (of 65535);
+	// 32767 ≈ 0.5.
+	Kappa uint16
+	// BondsMovingAverage in parts per million; the bond EMA keeps this much
+	// of the previous bonds each epoch. Values above 1,000,000 act as
+	// 1,000,000 (bonds never change).
+	BondsMovingAverage uint64
+	// MaxValidators is how many uids (the largest non-zero stakes, ties to
+	// the lower uid) receive a validator permit for the next epoch.
+	MaxValidators uint16
+	// Neurons holds one entry per uid.
+	Neurons []Neuron
+}
+
+// Output is the result of Epoch. Every per-uid slice has len(Input.Neurons)
+// entries. The I32F32 vectors are proportions for payouts (use Split); the
+// U16 vectors are the same values in their storage form
+// (I32F32.ToU16Proportion, i.e. floor(x·65535)).
+type Output struct {
+	// Active reports LastUpdate + ActivityCutoff ≥ CurrentBlock per uid.
+	Active []bool
+	// ValidatorPermit is the permit set for the next epoch: the
+	// MaxValidators largest non-zero stakes (ties to the lower uid).
+	ValidatorPermit []bool
+	// ActiveStake is S: stake normalized over active neurons that held a
+	// permit, 0 elsewhere. It sums to ~1 unless no such neuron has stake.
+	ActiveStake []I32F32
+	// Rank is R_j = Σ_i S_i·W̄_ij, before normalization (unlike subtensor,
+	// which stores the normalized rank, equal to Incentive).
+	Rank []I32F32
+	// Trust is R_j divided by the rank before clipping (0 where that is 0):
+	// the share of a uid's support that survived consensus clipping.
+	Trust []I32F32
+	// Consensus is c_j, the stake-weighted kappa-quantile of column j.
+	Consensus []I32F32
+	// Incentive is I = R/ΣR; sums to ~1 or is all 0.
+	Incentive []I32F32
+	// Dividends is D = normalize(Bᵀ·I); sums to ~1 or is all 0.
+	Dividends []I32F32
+	// ValidatorTrust is VT_i = Σ_j W̄_ij: how much of a validator's weight
+	// survived clipping.
+	ValidatorTrust []I32F32
+
+	// RankU16 is Rank in storage form.
+	RankU16 []uint16
+	// TrustU16 is Trust in storage form.
+	TrustU16 []uint16
+	// ConsensusU16 is Consensus in storage form.
+	ConsensusU16 []uint16
+	// IncentiveU16 is Incentive in storage form.
+	IncentiveU16 []uint16
+	// DividendsU16 is Dividends in storage form.
+	DividendsU16 []uint16
+	// ValidatorTrustU16 is ValidatorTrust in storage form.
+	ValidatorTrustU16 []uint16
+
+	// Bonds holds the new bond row of every uid, to be stored and passed
+	// back as Neuron.Bonds next epoch. Rows are sparse, sorted by uid,
+	// without zero entries, scaled per column so that the largest bond in
+	// a column is 65535 (subtensor's column max-upscale). Empty rows are
+	// nil; in particular uids without a permit in ValidatorPermit get a nil
+	// row, which clears their bonds.
+	Bonds [][]Weight
+}
+
+// Epoch runs one Yuma consensus epoch. It is a pure function of in: no
+// floats, no maps, no randomness, so every node computes identical output.
+// It never panics and never modifies in; malformed rows are sanitized as
+// documented on Neuron.
+// Work is O(n·log n + nnz·log V) for n uids, nnz weight and bond entries
+// and V validators with stake.
+func Epoch(in Input) Output {
+	st := run(in)
+	return st.output()
+}
+
+// state keeps the intermediate results of an epoch, so tests can inspect
+// the matrices as well as the output.
+type state struct {
+	n          int
+	active     []bool
+	stake      []I32F32 // S
+	w          csr      // masked, row-normalized weights W
+	clipped    []I32F32 // W̄, parallel to w.val
+	consensus  []I32F32
+	preRank    []I32F32
+	rank       []I32F32
+	trust      []I32F32
+	incentive  []I32F32
+	vtrust     []I32F32
+	bonds      csr // EMA bonds B, column-normalized
+	dividends  []I32F32
+	newPermits []bool
+}
+
+func run(in Input) *state {
+	n := len(in.Neurons)
+	neurons := in.Neurons
+	st := &state{n: n}
+
+	// Step 1: activity and normalized active permitted stake S.
+	st.active = make([]bool, n)
+	counted := make([]bool, n)
+	stakes := make([]uint64, n)
+	for i := range neurons {
+		nr := &neurons[i]
+		st.active[i] = satAddU64(nr.LastUpdate, in.ActivityCutoff) >= in.CurrentBlock
+		counted[i] = st.active[i] && nr.ValidatorPermit
+		stakes[i] = nr.Stake
+	}
+	st.stake = normalizeUint64(stakes, counted)
+
+	// Step 2: weights of permit holders, minus self-weights and weights set
+	// no later than the target registered; rows normalized.
+	st.w = buildWeights(neurons)
+
+	// Step 3: consensus per column.
+	st.preRank = st.rankOf(st.w.val)
+	st.consensus = st.consensusOf(FromU16Proportion(in.Kappa))
+
+	// Step 4: clip, validator trust, ranks, trust, incentive.
+	st.clipped = make([]I32F32, len(st.w.val))
+	st.vtrust = make([]I32F32, n)
+	for i := 0; i < n; i++ {
+		lo, hi := st.w.rowRange(i)
+		var sum I32F32
+		for k := lo; k < hi; k++ {
+			c := st.w.val[k].Min(st.consensus[st.w.col[k]])
+			st.clipped[k] = c
+			sum = sum.Add(c)
+		}
+		st.vtrust[i] = sum
+	}
+	st.rank = st.rankOf(st.clipped)
+	st.trust = make([]I32F32, n)
+	for j := range st.trust {
+		st.trust[j] = st.rank[j].Div(st.preRank[j])
+	}
+	st.incentive = slices.Clone(st.rank)
+	normalize(st.incentive)
+
+	// Step 5: bonds EMA and dividends.
+	st.bonds = st.emaBonds(in)
+	st.dividends = make([]I32F32, n)
+	for i := 0; i < n; i++ {
+		lo, hi := st.bonds.rowRange(i)
+		var d I32F32
+		for k := lo; k < hi; k++ {
+			d = d.Add(st.bonds.val[k].Mul(st.incentive[st.bonds.col[k]]))
+		}
+		st.dividends[i] = d
+	}
+	normalize(st.dividends)
+
+	st.newPermits = topStakes(neurons, int(in.MaxValidators))
+	return st
+}
+
+// buildWeights applies the step-2 masks and row-normalizes. Rows of
+// neurons without a permit are empty.
+func buildWeights(neurons []Neuron) csr {
+	n := len(neurons)
+	capacity := 0
+	for i := range neurons {
+		if neurons[i].ValidatorPermit {
+			capacity += len(neurons[i].Weights)
+		}
+	}
+	w := newCSR(n, capacity)
+	var buf []rawEntry
+	for i := range neurons {
+		nr := &neurons[i]
+		if !nr.ValidatorPermit {
+			w.endRow()
+			continue
+		}
+		buf = canonicalRow(buf, nr.Weights)
+		var rowSum uint64
+		kept := buf[:0]
+		for _, e := range buf {
+			j := int(e.uid)
+			if j >= n || j == i || e.value == 0 || nr.LastUpdate <= neurons[j].RegisteredAt {
+				continue
+			}
+			kept = append(kept, e)
+			rowSum += e.value
+		}
+		for _, e := range kept {
+			if v := Ratio(e.value, rowSum); v > 0 {
+				w.push(e.uid, v)
+			}
+		}
+		w.endRow()
+	}
+	return w
+}
+
+// rankOf returns Σ_i S_i·m_ij per column for a matrix with w's structure.
+func (st *state) rankOf(vals []I32F32) []I32F32 {
+	r := make([]I32F32, st.n)
+	for i := 0; i < st.n; i++ {
+		s := st.stake[i]
+		if s == 0 {
+			continue
+		}
+		lo, hi := st.w.rowRange(i)
+		for k := lo; k < hi; k++ {
+			j := st.w.col[k]
+			r[j] = r[j].Add(s.Mul(vals[k]))
+		}
+	}
+	return r
+}
+
+// consensusOf computes c_j, the stake-weighted kappa-quantile of column j
+// over validators with S_i > 0, where a validator that did not weight j
+// counts as weighting it 0.
+func (st *state) consensusOf(kappa I32F32) []I32F32 {
+	n := st.n
+	c := make([]I32F32, n)
+	var totalStake I32F32
+	for _, s := range st.stake {
+		totalStake = totalStake.Add(s)
+	}
+	if totalStake == 0 {
+		return c
+	}
+	// Transpose the rows with stake into per-column samples.
+	colStart := make([]int, n+1)
+	for i := 0; i < n; i++ {
+		if st.stake[i] == 0 {
+			continue
+		}
+		lo, hi := st.w.rowRange(i)
+		for k := lo; k < hi; k++ {
+			colStart[int(st.w.col[k])+1]++
+		}
+	}
+	for j := 0; j < n; j++ {
+		colStart[j+1] += colStart[j]
+	}
+	samples := make([]weighted, colStart[n])
+	next := slices.Clone(colStart[:n])
+	colStake := make([]I32F32, n)
+	for i := 0; i < n; i++ {
+		s := st.stake[i]
+		if s == 0 {
+			continue
+		}
+		lo, hi := st.w.rowRange(i)
+		for k := lo; k < hi; k++ {
+			j := st.w.col[k]
+			samples[next[j]] = weighted{value: st.w.val[k], weight: s}
+			next[j]++
+			colStake[j] = colStake[j].Add(s)
+		}
+	}
+	threshold := quantileThreshold(totalStake, kappa)
+	for j := 0; j < n; j++ {
+		seg := samples[colStart[j]:colStart[j+1]]
+		if len(seg) == 0 {
+			continue // everyone weights j as 0
+		}
+		sortByValue(seg)
+		c[j] = quantileSorted(seg, totalStake.Sub(colStake[j]), threshold)
+	}
+	return c
+}
+
+// emaBonds computes B = colnorm(a·colnorm(S_i·W̄_ij) + (1−a)·colnorm(B_prev)).
+func (st *state) emaBonds(in Input) csr {
+	n := st.n
+	neurons := in.Neurons
+
+	// ΔB, with w's structure.
+	delta := make([]I32F32, len(st.clipped))
+	for i := 0; i < n; i++ {
+		lo, hi := st.w.rowRange(i)
+		for k := lo; k < hi; k++ {
+			delta[k] = st.stake[i].Mul(st.clipped[k])
+		}
+	}
+	deltaSum := make([]I32F32, n)
+	for k, j := range st.w.col {
+		deltaSum[j] = deltaSum[j].Add(delta[k])
+	}
+	for k, j := range st.w.col {
+		delta[k] = delta[k].Div(deltaSum[j])
+	}
+
+	// Previous bonds, minus rows and columns of newly registered uids,
+	// column-normalized from their raw u16 values.
+	fresh := func(uid int) bool { return neurons[uid].RegisteredAt >= in.LastEpochBlock }
+	capacity := 0
+	for i := range neurons {
+		capacity += len(neurons[i].Bonds)
+	}
+	prev := newCSR(n, capacity)
+	prevSum := make([]uint64, n)
+	var buf []rawEntry
+	for i := range neurons {
+		if fresh(i) {
+			prev.endRow()
+			continue
+		}
+		buf = canonicalRow(buf, neurons[i].Bonds)
+		for _, e := range buf {
+			j := int(e.uid)
+			if j >= n || e.value == 0 || fresh(j) {
+				continue
+			}
+			// Raw values for now; at most 65535·(repeats) so they fit.
+			prev.push(e.uid, I32F32(e.value))
+			prevSum[j] += e.value
+		}
+		prev.endRow()
+	}
+	for k, j := range prev.col {
+		prev.val[k] = Ratio(uint64(prev.val[k]), prevSum[j])
+	}
+
+	// EMA, merging the two sorted sparse rows.
+	alpha := One.Sub(Ratio(min(in.BondsMovingAverage, 1_000_000), 1_000_000))
+	keep := One.Sub(alpha)
+	b := newCSR(n, len(delta)+len(prev.val))
+	for i := 0; i < n; i++ {
+		dk, dEnd := st.w.rowRange(i)
+		pk, pEnd := prev.rowRange(i)
+		for dk < dEnd || pk < pEnd {
+			var j uint16
+			var v I32F32
+			switch {
+			case pk >= pEnd || (dk < dEnd && st.w.col[dk] < prev.col[pk]):
+				j, v = st.w.col[dk], alpha.Mul(delta[dk])
+				dk++
+			case dk >= dEnd || prev.col[pk] < st.w.col[dk]:
+				j, v = prev.col[pk], keep.Mul(prev.val[pk])
+				pk++
+			default:
+				j = st.w.col[dk]
+				v = alpha.Mul(delta[dk]).Add(keep.Mul(prev.val[pk]))
+				dk++
+				pk++
+			}
+			if v > 0 {
+				b.push(j, v)
+			}
+		}
+		b.endRow()
+	}
+	b.colNormalize(n)
+	return b
+}
+
+// topStakes marks the k uids with the largest non-zero stake, ties to the
+// lower uid.
+func topStakes(neurons []Neuron, k int) []bool {
+	permits := make([]bool, len(neurons))
+	candidates := make([]int, 0, len(neurons))
+	for i := range neurons {
+		if neurons[i].Stake > 0 {
+			candidates = append(candidates, i)
+		}
+	}
+	if len(candidates) > k {
+		slices.SortFunc(candidates, func(a, b int) int {
+			sa, sb := neurons[a].Stake, neurons[b].Stake
+			switch {
+			case sa > sb:
+				return -1
+			case sa < sb:
+				return 1
+			}
+			return a - b
+		})
+		candidates = candidates[:k]
+	}
+	for _, i := range candidates {
+		permits[i] = true
+	}
+	return permits
+}
+
+// output assembles the Output from the state.
+func (st *state) output() Output {
+	n := st.n
+	out := Output{
+		Active:          st.active,
+		ValidatorPermit: st.newPermits,
+		ActiveStake:     st.stake,
+		Rank:            st.rank,
+		Trust:           st.trust,
+		Consensus:       st.consensus,
+		Incentive:       st.incentive,
+		Dividends:       st.dividends,
+		ValidatorTrust:  st.vtrust,
+	}
+	u16 := make([]uint16, 6*n)
+	part := func(k int, v []I32F32) []uint16 {
+		p := u16[k*n : (k+1)*n : (k+1)*n]
+		for i, x := range v {
+			p[i] = x.ToU16Proportion()
+		}
+		return p
+	}
+	out.RankU16 = part(0, st.rank)
+	out.TrustU16 = part(1, st.trust)
+	out.ConsensusU16 = part(2, st.consensus)
+	out.IncentiveU16 = part(3, st.incentive)
+	out.DividendsU16 = part(4, st.dividends)
+	out.ValidatorTrustU16 = part(5, st.vtrust)
+
+	// Bonds for storage: column max-upscale, then u16 proportions, only for
+	// rows that keep (or gain) a permit.
+	colMax := make([]I32F32, n)
+	for k, j := range st.bonds.col {
+		colMax[j] = max(colMax[j], st.bonds.val[k])
+	}
+	size := 0
+	for i := 0; i < n; i++ {
+		if st.newPermits[i] {
+			lo, hi := st.bonds.rowRange(i)
+			size += hi - lo
+		}
+	}
+	backing := make([]Weight, 0, size)
+	out.Bonds = make([][]Weight, n)
+	for i := 0; i < n; i++ {
+		if !st.newPermits[i] {
+			continue
+		}
+		lo, hi := st.bonds.rowRange(i)
+		first := len(backing)
+		for k := lo; k < hi; k++ {
+			j := st.bonds.col[k]
+			if v := st.bonds.val[k].Div(colMax[j]).ToU16Proportion(); v > 0 {
+				backing = append(backing, Weight{UID: j, Value: v})
+			}
+		}
+		if len(backing) > first {
+			out.Bonds[i] = backing[first:len(backing):len(backing)]
+		}
+	}
+	return out
+}
+
+func satAddU64(a, b uint64) uint64 {
+	if a > math.MaxUint64-b {
+		return math.MaxUint64
+	}
+	return a + b
+}

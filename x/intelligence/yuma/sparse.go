@@ -1,0 +1,139 @@
+package yuma
+
+import (
+	"math/bits"
+	"slices"
+)
+
+// csr is a sparse matrix in compressed-row form: row i holds the entries
+// start[i] ≤ k < start[i+1], with strictly increasing column indices.
+// Columns are uids, so they always fit in uint16.
+type csr struct {
+	start []int
+	col   []uint16
+	val   []I32F32
+}
+
+func newCSR(rows, capacity int) csr {
+	m := csr{
+		start: make([]int, 1, rows+1),
+		col:   make([]uint16, 0, capacity),
+		val:   make([]I32F32, 0, capacity),
+	}
+	return m
+}
+
+// push appends an entry to the row being built; endRow closes it.
+func (m *csr) push(col uint16, v I32F32) {
+	m.col = append(m.col, col)
+	m.val = append(m.val, v)
+}
+
+func (m *csr) endRow() { m.start = append(m.start, len(m.col)) }
+
+func (m *csr) rows() int { return len(m.start) - 1 }
+
+// rowRange returns the entry index range of row i.
+func (m *csr) rowRange(i int) (int, int) { return m.start[i], m.start[i+1] }
+
+// colSums returns Σ_i m_ij for every column j < n.
+func (m *csr) colSums(n int) []I32F32 {
+	sums := make([]I32F32, n)
+	for k, j := range m.col {
+		sums[j] = sums[j].Add(m.val[k])
+	}
+	return sums
+}
+
+// colNormalize divides every entry by its column sum (columns summing to 0
+// are left as they are), so non-empty columns sum to ~1.
+func (m *csr) colNormalize(n int) {
+	sums := m.colSums(n)
+	for k, j := range m.col {
+		m.val[k] = m.val[k].Div(sums[j])
+	}
+}
+
+// rawEntry is one sanitized input entry: a uid and a raw (possibly summed)
+// u16 value.
+type rawEntry struct {
+	uid   uint16
+	value uint64
+}
+
+// canonicalRow copies a sparse input row into buf sorted by uid with
+// duplicate uids summed, so malformed rows (unsorted, repeated uids) are
+// handled deterministically. Rows that are already strictly sorted, the
+// normal case, are copied in one pass without sorting.
+func canonicalRow(buf []rawEntry, row []Weight) []rawEntry {
+	buf = buf[:0]
+	sorted := true
+	for k, w := range row {
+		if k > 0 && w.UID <= row[k-1].UID {
+			sorted = false
+		}
+		buf = append(buf, rawEntry{uid: w.UID, value: uint64(w.Value)})
+	}
+	if sorted {
+		return buf
+	}
+	slices.SortFunc(buf, func(a, b rawEntry) int { return int(a.uid) - int(b.uid) })
+	out := buf[:0]
+	for _, e := range buf {
+		if len(out) > 0 && out[len(out)-1].uid == e.uid {
+			out[len(out)-1].value += e.value
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// normalizeUint64 returns values[i]/Σ values over the indices where include
+// is true (0 elsewhere), each rounded down, computed from the exact integers.
+// If the sum needs more than 64 bits, all values are shifted right by the
+// same amount first. With nothing included, or an all-zero sum, all results
+// are 0.
+func normalizeUint64(values []uint64, include []bool) []I32F32 {
+	out := make([]I32F32, len(values))
+	var hi, lo uint64
+	for i, v := range values {
+		if include[i] {
+			var carry uint64
+			lo, carry = bits.Add64(lo, v, 0)
+			hi += carry
+		}
+	}
+	shift := uint(bits.Len64(hi))
+	var total uint64
+	for i, v := range values {
+		if include[i] {
+			total += v >> shift
+		}
+	}
+	if total == 0 {
+		return out
+	}
+	for i, v := range values {
+		if include[i] {
+			out[i] = Ratio(v>>shift, total)
+		}
+	}
+	return out
+}
+
+// normalize divides every element by the sum, in place, leaving an all-zero
+// (or non-positive-sum) vector unchanged. Results are rounded down, so the
+// sum afterwards lies in [One−len(x) ulps, One].
+func normalize(x []I32F32) {
+	var sum I32F32
+	for _, v := range x {
+		sum = sum.Add(v)
+	}
+	if sum <= 0 {
+		return
+	}
+	for i, v := range x {
+		x[i] = v.Div(sum)
+	}
+}
