@@ -91,6 +91,13 @@ import (
 	ibcexported "github.com/cosmos/ibc-go/v10/modules/core/exported"
 	ibckeeper "github.com/cosmos/ibc-go/v10/modules/core/keeper"
 	ibctm "github.com/cosmos/ibc-go/v10/modules/light-clients/07-tendermint"
+
+	"github.com/taochain/taochain/x/subnet"
+	subnetkeeper "github.com/taochain/taochain/x/subnet/keeper"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
+	"github.com/taochain/taochain/x/tao"
+	taokeeper "github.com/taochain/taochain/x/tao/keeper"
+	taotypes "github.com/taochain/taochain/x/tao/types"
 )
 
 // DefaultNodeHome is the default home directory of taod (~/.taochain).
@@ -104,6 +111,8 @@ var maccPerms = map[string][]string{
 	stakingtypes.NotBondedPoolName: {authtypes.Burner, authtypes.Staking},
 	govtypes.ModuleName:            {authtypes.Burner},
 	ibctransfertypes.ModuleName:    {authtypes.Minter, authtypes.Burner},
+	taotypes.ModuleName:            {authtypes.Minter},
+	subnettypes.ModuleName:         {authtypes.Burner},
 }
 
 var _ servertypes.Application = (*App)(nil)
@@ -130,6 +139,8 @@ type App struct {
 	ConsensusParamsKeeper consensusparamkeeper.Keeper
 	IBCKeeper             *ibckeeper.Keeper
 	TransferKeeper        ibctransferkeeper.Keeper
+	TaoKeeper             taokeeper.Keeper
+	SubnetKeeper          subnetkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -166,6 +177,7 @@ func New(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey,
 		slashingtypes.StoreKey, govtypes.StoreKey, evidencetypes.StoreKey, upgradetypes.StoreKey,
 		consensusparamtypes.StoreKey, ibcexported.StoreKey, ibctransfertypes.StoreKey,
+		taotypes.StoreKey, subnettypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -231,6 +243,12 @@ func New(
 		govtypes.DefaultConfig(), authority)
 	app.GovKeeper = *govKeeper.SetHooks(govtypes.NewMultiGovHooks())
 
+	// taochain: subnets and subnet stake, and the emission that pays them.
+	app.SubnetKeeper = subnetkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[subnettypes.StoreKey]),
+		app.AccountKeeper, app.BankKeeper, authority, BaseDenom)
+	app.TaoKeeper = taokeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[taotypes.StoreKey]),
+		app.AccountKeeper, app.BankKeeper, app.SubnetKeeper, authtypes.FeeCollectorName, authority)
+
 	// IBC: core with the 07-tendermint light client and ICS-20 transfer (classic and IBC v2 routes).
 	app.IBCKeeper = ibckeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[ibcexported.StoreKey]),
 		nil, app.UpgradeKeeper, authority)
@@ -265,6 +283,8 @@ func New(
 		ibc.NewAppModule(app.IBCKeeper),
 		transfer.NewAppModule(app.TransferKeeper),
 		ibctm.NewAppModule(tmLightClientModule),
+		tao.NewAppModule(appCodec, app.TaoKeeper),
+		subnet.NewAppModule(app.SubnetKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager,
@@ -276,19 +296,20 @@ func New(
 	app.BasicModuleManager.RegisterInterfaces(interfaceRegistry)
 
 	app.ModuleManager.SetOrderPreBlockers(upgradetypes.ModuleName, authtypes.ModuleName)
+	// x/tao mints first so x/distribution pays out the security share in the same block.
 	app.ModuleManager.SetOrderBeginBlockers(
-		distrtypes.ModuleName, slashingtypes.ModuleName, evidencetypes.ModuleName, stakingtypes.ModuleName,
+		taotypes.ModuleName, distrtypes.ModuleName, slashingtypes.ModuleName, evidencetypes.ModuleName, stakingtypes.ModuleName,
 		ibcexported.ModuleName, ibctransfertypes.ModuleName, genutiltypes.ModuleName,
 	)
 	app.ModuleManager.SetOrderEndBlockers(
 		govtypes.ModuleName, stakingtypes.ModuleName, ibcexported.ModuleName, ibctransfertypes.ModuleName,
-		genutiltypes.ModuleName,
+		genutiltypes.ModuleName, subnettypes.ModuleName,
 	)
 	genesisOrder := []string{
 		consensusparamtypes.ModuleName, authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, ibcexported.ModuleName,
 		genutiltypes.ModuleName, evidencetypes.ModuleName, ibctransfertypes.ModuleName, upgradetypes.ModuleName,
-		ibctm.ModuleName,
+		ibctm.ModuleName, taotypes.ModuleName, subnettypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

@@ -4,7 +4,8 @@
 #
 # Environment: TAOD (binary, default build/taod), LOCALNET_HOME (default build/localnet),
 # CHAIN_ID (default taochain-local-1), RPC_PORT (26657), GRPC_PORT (9090), API_PORT (1317),
-# P2P_PORT (26656), NO_START=1 to only prepare the home.
+# P2P_PORT (26656), NO_START=1 to only prepare the home, DEMO=0 to skip the demo subnet
+# (scripts/demo.sh: subnet "demo" with three registered miners and stake).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -72,4 +73,14 @@ echo "  try: $TAOD --home $HOME_DIR q bank balances \$($TAOD --home $HOME_DIR ke
 echo "  stop with Ctrl-C"
 
 [ "${NO_START:-0}" = 1 ] && exit 0
-exec "$TAOD" start --home "$HOME_DIR" --api.enable --grpc.enable --minimum-gas-prices 0.001rao
+
+# The node runs in the background of this script so the demo subnet can be set up once blocks flow;
+# Ctrl-C (or TERM) is forwarded to the node, which shuts down cleanly.
+"$TAOD" start --home "$HOME_DIR" --api.enable --grpc.enable --minimum-gas-prices 0.001rao &
+node=$!
+trap 'kill -INT $node 2>/dev/null; wait $node; exit 0' INT TERM
+if [ "${DEMO:-1}" = 1 ]; then
+  TAOD=$TAOD LOCALNET_HOME=$HOME_DIR CHAIN_ID=$CHAIN_ID RPC_PORT=$RPC_PORT "$root/scripts/demo.sh" ||
+    echo "localnet: demo subnet setup failed; the chain keeps running" >&2
+fi
+wait $node

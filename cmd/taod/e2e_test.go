@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -56,3 +57,5 @@ func balance(t *testing.T, n *e2e.Node, addr string) int64 {
 	}
 	return v
 }
+
+func jsonUnmarshal(bz []byte, v any) error { return json.Unmarshal(bz, v) }

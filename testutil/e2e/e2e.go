@@ -101,6 +101,21 @@ func NewLocalnet(t testing.TB) *Node {
 	return n
 }
 
+// RunScript runs scripts/<name> against this node (same env as localnet.sh) and returns its output.
+func (n *Node) RunScript(name string) string {
+	n.T.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(RepoRoot(), "scripts", name))
+	cmd.Env = append(os.Environ(), "TAOD="+n.Bin, "LOCALNET_HOME="+n.Home, "CHAIN_ID="+n.ChainID,
+		"RPC_PORT="+strconv.Itoa(n.RPC))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		n.T.Fatalf("%s: %v\n%s", name, err, out)
+	}
+	return string(out)
+}
+
 // Start launches the node in the background; it is killed when the test ends.
 func (n *Node) Start() {
 	n.T.Helper()

@@ -1,0 +1,105 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/taochain/taochain/x/subnet/types"
+)
+
+// CheckInvariants verifies that the module account holds exactly Σ pool stake + Σ unbonding +
+// Σ subnet locks, that each SubnetStake total equals the sum of its pools, and that each pool's
+// shares equal the sum of its delegators' shares. It walks the whole state: tests and the SDK
+// invariant route only.
+func (k Keeper) CheckInvariants(ctx context.Context) error {
+	pools, unbonding, locks := math.ZeroInt(), math.ZeroInt(), math.ZeroInt()
+	perSubnet := map[uint16]math.Int{}
+	err := k.Pools.Walk(ctx, nil, func(key collections.Pair[uint16, sdk.AccAddress], p types.StakePool) (bool, error) {
+		if p.TotalStake.IsNegative() || p.TotalShares.IsNegative() || p.TotalShares.IsZero() != p.TotalStake.IsZero() {
+			return true, types.ErrInvariantBroken.Wrapf("pool %s/%d has stake %s and shares %s", key.K2(), key.K1(), p.TotalStake, p.TotalShares)
+		}
+		pools = pools.Add(p.TotalStake)
+		if cur, ok := perSubnet[key.K1()]; ok {
+			perSubnet[key.K1()] = cur.Add(p.TotalStake)
+		} else {
+			perSubnet[key.K1()] = p.TotalStake
+		}
+		sum := math.ZeroInt()
+		if err := k.Delegators.Walk(ctx, collections.NewSuperPrefixedTripleRange[sdk.AccAddress, uint16, sdk.AccAddress](key.K2(), key.K1()),
+			func(d collections.Triple[sdk.AccAddress, uint16, sdk.AccAddress]) (bool, error) {
+				sh, err := k.Shares.Get(ctx, collections.Join3(d.K3(), d.K1(), d.K2()))
+				if err != nil {
+					return true, err
+				}
+				sum = sum.Add(sh)
+				return false, nil
+			}); err != nil {
+			return true, err
+		}
+		if !sum.Equal(p.TotalShares) {
+			return true, types.ErrInvariantBroken.Wrapf("pool %s/%d total_shares %s != Σ delegator shares %s", key.K2(), key.K1(), p.TotalShares, sum)
+		}
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	err = k.SubnetStake.Walk(ctx, nil, func(netuid uint16, v math.Int) (bool, error) {
+		want, ok := perSubnet[netuid]
+		if !ok {
+			want = math.ZeroInt()
+		}
+		if !v.Equal(want) {
+			return true, types.ErrInvariantBroken.Wrapf("subnet %d stake %s != Σ pools %s", netuid, v, want)
+		}
+		delete(perSubnet, netuid)
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	for netuid, v := range perSubnet {
+		if !v.IsZero() {
+			return types.ErrInvariantBroken.Wrapf("subnet %d has pools worth %s but no stake total", netuid, v)
+		}
+	}
+	if err := k.Unbondings.Walk(ctx, nil, func(_ uint64, e types.UnbondingEntry) (bool, error) {
+		unbonding = unbonding.Add(e.Amount)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	if err := k.Subnets.Walk(ctx, nil, func(_ uint16, s types.Subnet) (bool, error) {
+		locks = locks.Add(s.Locked)
+		return false, nil
+	}); err != nil {
+		return err
+	}
+	want := pools.Add(unbonding).Add(locks)
+	have := k.bankKeeper.GetBalance(ctx, k.ModuleAddress(), k.denom).Amount
+	if !have.Equal(want) {
+		return types.ErrInvariantBroken.Wrapf("module account holds %s%s, Σ pools %s + Σ unbonding %s + Σ locks %s = %s",
+			have, k.denom, pools, unbonding, locks, want)
+	}
+	return nil
+}
+
+// RegisterInvariants registers CheckInvariants as the SDK invariant subnet/module-balance.
+func RegisterInvariants(ir sdk.InvariantRegistry, k Keeper) {
+	ir.RegisterRoute(types.ModuleName, "module-balance", ModuleBalanceInvariant(k))
+}
+
+// ModuleBalanceInvariant adapts CheckInvariants to sdk.Invariant.
+func ModuleBalanceInvariant(k Keeper) sdk.Invariant {
+	return func(ctx sdk.Context) (string, bool) {
+		if err := k.CheckInvariants(ctx); err != nil {
+			return sdk.FormatInvariant(types.ModuleName, "module-balance", fmt.Sprintf("%s\n", err)), true
+		}
+		return sdk.FormatInvariant(types.ModuleName, "module-balance", "module account balance reconciles\n"), false
+	}
+}

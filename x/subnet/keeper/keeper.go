@@ -1,0 +1,196 @@
+package keeper
+
+import (
+	"context"
+	"fmt"
+
+	"cosmossdk.io/collections"
+	corestore "cosmossdk.io/core/store"
+	"cosmossdk.io/log"
+	"cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/taochain/taochain/x/subnet/types"
+)
+
+// Keeper owns the x/subnet store. Collections are exported so genesis, queries and tests can read
+// them; other modules use the methods.
+type Keeper struct {
+	cdc          codec.BinaryCodec
+	storeService corestore.KVStoreService
+	authority    string
+	denom        string
+
+	accountKeeper types.AccountKeeper
+	bankKeeper    types.BankKeeper
+	// hooks is shared by every copy of the keeper, so SetHooks after copies were handed out works.
+	hooks *hooksHolder
+
+	Schema collections.Schema
+	// Params are the module parameters.
+	Params collections.Item[types.Params]
+	// LockState is the last subnet lock (for the lock cost).
+	LockState collections.Item[types.LockState]
+	// Subnets are the active subnets by netuid.
+	Subnets collections.Map[uint16, types.Subnet]
+	// Neurons are keyed by (netuid, uid).
+	Neurons collections.Map[collections.Pair[uint16, uint16], types.Neuron]
+	// NeuronUIDs maps (netuid, hotkey) to the hotkey's uid.
+	NeuronUIDs collections.Map[collections.Pair[uint16, sdk.AccAddress], uint16]
+	// Hotkeys binds each hotkey to its coldkey, pubkey and take.
+	Hotkeys collections.Map[sdk.AccAddress, types.HotkeyInfo]
+	// Pools are the share pools keyed by (netuid, hotkey).
+	Pools collections.Map[collections.Pair[uint16, sdk.AccAddress], types.StakePool]
+	// Shares are pool shares keyed by (coldkey, hotkey, netuid).
+	Shares collections.Map[collections.Triple[sdk.AccAddress, sdk.AccAddress, uint16], math.Int]
+	// Delegators indexes Shares by (hotkey, netuid, coldkey).
+	Delegators collections.KeySet[collections.Triple[sdk.AccAddress, uint16, sdk.AccAddress]]
+	// SubnetStake is the sum of the pool stakes of each netuid (active or dissolving).
+	SubnetStake collections.Map[uint16, math.Int]
+	// Unbondings are pending unbonding entries by id.
+	Unbondings collections.Map[uint64, types.UnbondingEntry]
+	// UnbondingQueue orders unbonding ids by (completion height, id).
+	UnbondingQueue collections.KeySet[collections.Pair[int64, uint64]]
+	// UnbondingByHotkey indexes unbonding ids by (hotkey, netuid, id) for slashing.
+	UnbondingByHotkey collections.KeySet[collections.Triple[sdk.AccAddress, uint16, uint64]]
+	// UnbondingByColdkey indexes unbonding ids by (coldkey, id).
+	UnbondingByColdkey collections.KeySet[collections.Pair[sdk.AccAddress, uint64]]
+	// NextUnbondingID is the id of the next unbonding entry.
+	NextUnbondingID collections.Sequence
+	// Dissolving holds dissolved netuids whose stake is still being returned in EndBlock.
+	Dissolving collections.KeySet[uint16]
+}
+
+type hooksHolder struct{ hooks types.SubnetHooks }
+
+// NewKeeper builds the keeper. authority is the address allowed to change params (gov module
+// account); denom is the staking denom ("rao"). The subnet module account must be registered with
+// the Burner permission in x/auth.
+func NewKeeper(
+	cdc codec.BinaryCodec,
+	storeService corestore.KVStoreService,
+	accountKeeper types.AccountKeeper,
+	bankKeeper types.BankKeeper,
+	authority string,
+	denom string,
+) Keeper {
+	if addr := accountKeeper.GetModuleAddress(types.ModuleName); addr == nil {
+		panic(fmt.Sprintf("the %s module account has not been set", types.ModuleName))
+	}
+	if _, err := sdk.AccAddressFromBech32(authority); err != nil {
+		panic(fmt.Sprintf("invalid %s authority %q: %s", types.ModuleName, authority, err))
+	}
+	if err := sdk.ValidateDenom(denom); err != nil {
+		panic(fmt.Sprintf("invalid %s denom %q: %s", types.ModuleName, denom, err))
+	}
+	sb := collections.NewSchemaBuilder(storeService)
+	k := Keeper{
+		cdc:           cdc,
+		storeService:  storeService,
+		authority:     authority,
+		denom:         denom,
+		accountKeeper: accountKeeper,
+		bankKeeper:    bankKeeper,
+		hooks:         &hooksHolder{},
+
+		Params:     collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		LockState:  collections.NewItem(sb, types.LockStateKey, "lock_state", codec.CollValue[types.LockState](cdc)),
+		Subnets:    collections.NewMap(sb, types.SubnetsKey, "subnets", collections.Uint16Key, codec.CollValue[types.Subnet](cdc)),
+		Neurons:    collections.NewMap(sb, types.NeuronsKey, "neurons", collections.PairKeyCodec(collections.Uint16Key, collections.Uint16Key), codec.CollValue[types.Neuron](cdc)),
+		NeuronUIDs: collections.NewMap(sb, types.NeuronUIDsKey, "neuron_uids", collections.PairKeyCodec(collections.Uint16Key, sdk.AccAddressKey), collections.Uint16Value),
+		Hotkeys:    collections.NewMap(sb, types.HotkeysKey, "hotkeys", sdk.AccAddressKey, codec.CollValue[types.HotkeyInfo](cdc)),
+		Pools:      collections.NewMap(sb, types.PoolsKey, "pools", collections.PairKeyCodec(collections.Uint16Key, sdk.AccAddressKey), codec.CollValue[types.StakePool](cdc)),
+		Shares: collections.NewMap(sb, types.SharesKey, "shares",
+			collections.TripleKeyCodec(sdk.AccAddressKey, sdk.AccAddressKey, collections.Uint16Key), sdk.IntValue),
+		Delegators: collections.NewKeySet(sb, types.DelegatorsKey, "delegators",
+			collections.TripleKeyCodec(sdk.AccAddressKey, collections.Uint16Key, sdk.AccAddressKey)),
+		SubnetStake:    collections.NewMap(sb, types.SubnetStakeKey, "subnet_stake", collections.Uint16Key, sdk.IntValue),
+		Unbondings:     collections.NewMap(sb, types.UnbondingsKey, "unbondings", collections.Uint64Key, codec.CollValue[types.UnbondingEntry](cdc)),
+		UnbondingQueue: collections.NewKeySet(sb, types.UnbondingQueueKey, "unbonding_queue", collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key)),
+		UnbondingByHotkey: collections.NewKeySet(sb, types.UnbondingByHotkeyKey, "unbonding_by_hotkey",
+			collections.TripleKeyCodec(sdk.AccAddressKey, collections.Uint16Key, collections.Uint64Key)),
+		UnbondingByColdkey: collections.NewKeySet(sb, types.UnbondingByColdkeyKey, "unbonding_by_coldkey",
+			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
+		NextUnbondingID: collections.NewSequence(sb, types.NextUnbondingIDKey, "next_unbonding_id"),
+		Dissolving:      collections.NewKeySet(sb, types.DissolvingKey, "dissolving", collections.Uint16Key),
+	}
+	schema, err := sb.Build()
+	if err != nil {
+		panic(err)
+	}
+	k.Schema = schema
+	return k
+}
+
+// SetHooks installs the lifecycle hooks (x/intelligence). It may be called once.
+func (k Keeper) SetHooks(h types.SubnetHooks) {
+	if k.hooks.hooks != nil {
+		panic("x/subnet hooks already set")
+	}
+	k.hooks.hooks = h
+}
+
+// GetAuthority returns the params authority address.
+func (k Keeper) GetAuthority() string { return k.authority }
+
+// Denom returns the staking denom.
+func (k Keeper) Denom() string { return k.denom }
+
+// Logger returns the module logger.
+func (k Keeper) Logger(ctx context.Context) log.Logger {
+	return sdk.UnwrapSDKContext(ctx).Logger().With("module", "x/"+types.ModuleName)
+}
+
+// GetParams returns the module parameters.
+func (k Keeper) GetParams(ctx context.Context) (types.Params, error) {
+	return k.Params.Get(ctx)
+}
+
+// ModuleAddress is the address of the x/subnet module account holding locks, stake and unbonding.
+func (k Keeper) ModuleAddress() sdk.AccAddress {
+	return k.accountKeeper.GetModuleAddress(types.ModuleName)
+}
+
+func (k Keeper) coins(amount math.Int) sdk.Coins {
+	return sdk.NewCoins(sdk.NewCoin(k.denom, amount))
+}
+
+// requireFunds returns ErrInsufficientFunds unless addr can spend amount.
+func (k Keeper) requireFunds(ctx context.Context, addr sdk.AccAddress, amount math.Int, what string) error {
+	have := k.bankKeeper.SpendableCoins(ctx, addr).AmountOf(k.denom)
+	if have.LT(amount) {
+		return types.ErrInsufficientFunds.Wrapf("%s needs %s%s, %s can spend %s%s", what, amount, k.denom, addr, have, k.denom)
+	}
+	return nil
+}
+
+// collect moves amount from addr into the module account.
+func (k Keeper) collect(ctx context.Context, addr sdk.AccAddress, amount math.Int, what string) error {
+	if !amount.IsPositive() {
+		return nil
+	}
+	if err := k.requireFunds(ctx, addr, amount, what); err != nil {
+		return err
+	}
+	return k.bankKeeper.SendCoinsFromAccountToModule(ctx, addr, types.ModuleName, k.coins(amount))
+}
+
+// pay moves amount from the module account to addr.
+func (k Keeper) pay(ctx context.Context, addr sdk.AccAddress, amount math.Int) error {
+	if !amount.IsPositive() {
+		return nil
+	}
+	return k.bankKeeper.SendCoinsFromModuleToAccount(ctx, types.ModuleName, addr, k.coins(amount))
+}
+
+func height(ctx context.Context) int64 { return sdk.UnwrapSDKContext(ctx).BlockHeight() }
+
+func mustAddr(s string) sdk.AccAddress {
+	a, err := sdk.AccAddressFromBech32(s)
+	if err != nil {
+		panic(fmt.Sprintf("stored address %q is invalid: %s", s, err))
+	}
+	return a
+}

@@ -1,0 +1,273 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/taochain/taochain/x/subnet/types"
+)
+
+// GetNeuron returns the neuron at (netuid, uid) or ErrNeuronNotFound.
+func (k Keeper) GetNeuron(ctx context.Context, netuid, uid uint16) (types.Neuron, error) {
+	n, err := k.Neurons.Get(ctx, collections.Join(netuid, uid))
+	if errors.Is(err, collections.ErrNotFound) {
+		return n, types.ErrNeuronNotFound.Wrapf("no neuron at uid %d on subnet %d", uid, netuid)
+	}
+	return n, err
+}
+
+// GetNeuronByHotkey returns the neuron of hotkey on netuid or ErrNeuronNotFound.
+func (k Keeper) GetNeuronByHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (types.Neuron, error) {
+	uid, err := k.NeuronUIDs.Get(ctx, collections.Join(netuid, hotkey))
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.Neuron{}, types.ErrNeuronNotFound.Wrapf("hotkey %s is not registered on subnet %d", hotkey, netuid)
+	}
+	if err != nil {
+		return types.Neuron{}, err
+	}
+	return k.GetNeuron(ctx, netuid, uid)
+}
+
+// IterateNeurons calls cb for each neuron of netuid in ascending uid until cb returns true.
+func (k Keeper) IterateNeurons(ctx context.Context, netuid uint16, cb func(n types.Neuron) (stop bool)) error {
+	return k.Neurons.Walk(ctx, collections.NewPrefixedPairRange[uint16, uint16](netuid), func(_ collections.Pair[uint16, uint16], n types.Neuron) (bool, error) {
+		return cb(n), nil
+	})
+}
+
+// GetHotkeyInfo returns the owner, pubkey and take of hotkey or ErrHotkeyNotFound.
+func (k Keeper) GetHotkeyInfo(ctx context.Context, hotkey sdk.AccAddress) (types.HotkeyInfo, error) {
+	h, err := k.Hotkeys.Get(ctx, hotkey)
+	if errors.Is(err, collections.ErrNotFound) {
+		return h, types.ErrHotkeyNotFound.Wrapf("hotkey %s was never registered", hotkey)
+	}
+	return h, err
+}
+
+// SetNeuron overwrites a registered neuron. The slot must exist and keep its hotkey; x/intelligence
+// uses it to write consensus results and last_update.
+func (k Keeper) SetNeuron(ctx context.Context, n types.Neuron) error {
+	if n.Netuid > uint32(types.MaxNetuid) || n.Uid > uint32(types.MaxNetuid) {
+		return types.ErrNeuronNotFound.Wrapf("netuid %d / uid %d out of range", n.Netuid, n.Uid)
+	}
+	cur, err := k.GetNeuron(ctx, uint16(n.Netuid), uint16(n.Uid))
+	if err != nil {
+		return err
+	}
+	if cur.Hotkey != n.Hotkey || cur.Coldkey != n.Coldkey || cur.RegisteredAt != n.RegisteredAt {
+		return types.ErrNeuronNotFound.Wrapf("uid %d on subnet %d belongs to %s registered at %d, not %s",
+			n.Uid, n.Netuid, cur.Hotkey, cur.RegisteredAt, n.Hotkey)
+	}
+	if n.Emission.IsNil() || n.Emission.IsNegative() {
+		return types.ErrInvalidAmount.Wrap("neuron emission must be non-negative")
+	}
+	return k.Neurons.Set(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)), n)
+}
+
+// SetNeuronEpochResult writes the consensus results of an epoch into the neuron at (netuid, uid).
+func (k Keeper) SetNeuronEpochResult(ctx context.Context, netuid, uid uint16, r types.EpochResult) error {
+	n, err := k.GetNeuron(ctx, netuid, uid)
+	if err != nil {
+		return err
+	}
+	for _, v := range []uint32{r.Rank, r.Trust, r.Consensus, r.Incentive, r.Dividends, r.ValidatorTrust} {
+		if v > types.U16Max {
+			return types.ErrInvalidAmount.Wrapf("epoch result field %d above u16 max %d", v, types.U16Max)
+		}
+	}
+	if r.Emission.IsNil() || r.Emission.IsNegative() {
+		return types.ErrInvalidAmount.Wrap("epoch emission must be non-negative")
+	}
+	n.Rank, n.Trust, n.Consensus, n.Incentive, n.Dividends, n.ValidatorTrust = r.Rank, r.Trust, r.Consensus, r.Incentive, r.Dividends, r.ValidatorTrust
+	n.Emission = r.Emission
+	n.Active = r.Active
+	return k.Neurons.Set(ctx, collections.Join(netuid, uid), n)
+}
+
+// SetNeuronLastUpdate records the height of a neuron's last weight update.
+func (k Keeper) SetNeuronLastUpdate(ctx context.Context, netuid, uid uint16, at int64) error {
+	n, err := k.GetNeuron(ctx, netuid, uid)
+	if err != nil {
+		return err
+	}
+	n.LastUpdate = at
+	return k.Neurons.Set(ctx, collections.Join(netuid, uid), n)
+}
+
+// RegistrationPrice is the current neuron registration price of netuid.
+func (k Keeper) RegistrationPrice(ctx context.Context, netuid uint16) (math.Int, error) {
+	s, err := k.GetSubnet(ctx, netuid)
+	if err != nil {
+		return math.Int{}, err
+	}
+	return types.RegistrationPrice(s, height(ctx)), nil
+}
+
+// chooseUID returns the lowest free uid of netuid, or the uid of the non-immune neuron with the
+// lowest emission (ties: older registration, then lower uid) to replace. Bounded by max_uids.
+func (k Keeper) chooseUID(ctx context.Context, s types.Subnet) (uid uint16, victim *types.Neuron, err error) {
+	netuid := uint16(s.Netuid)
+	now := height(ctx)
+	next := uint32(0)
+	freeFound := false
+	var best *types.Neuron
+	var immuneUntil int64 = -1
+	err = k.IterateNeurons(ctx, netuid, func(n types.Neuron) bool {
+		if !freeFound && n.Uid != next && next < s.Hyperparams.MaxUids {
+			freeFound = true
+		}
+		if !freeFound {
+			next = n.Uid + 1
+		}
+		end := n.RegisteredAt + int64(s.Hyperparams.ImmunityPeriod)
+		if now < end {
+			if immuneUntil < 0 || end < immuneUntil {
+				immuneUntil = end
+			}
+			return false
+		}
+		if best == nil || n.Emission.LT(best.Emission) ||
+			(n.Emission.Equal(best.Emission) && n.RegisteredAt < best.RegisteredAt) {
+			cp := n
+			best = &cp
+		}
+		return false
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	if freeFound || next < s.Hyperparams.MaxUids {
+		return uint16(next), nil, nil
+	}
+	if best == nil {
+		return 0, nil, types.ErrSubnetFull.Wrapf("subnet %d has all %d uids taken by neurons inside their immunity period of %d blocks; the first leaves immunity at height %d",
+			netuid, s.Hyperparams.MaxUids, s.Hyperparams.ImmunityPeriod, immuneUntil)
+	}
+	return uint16(best.Uid), best, nil
+}
+
+// RegisterNeuron verifies the hotkey's proof of possession over "chain_id|netuid|coldkey", burns
+// the current registration price from coldkey (at most maxBurn) and gives the hotkey a uid,
+// replacing a neuron when the subnet is full.
+func (k Keeper) RegisterNeuron(ctx context.Context, coldkey sdk.AccAddress, netuid uint16, pubkey, proof []byte, maxBurn math.Int) (types.Neuron, math.Int, string, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	s, err := k.GetSubnet(ctx, netuid)
+	if err != nil {
+		return types.Neuron{}, math.Int{}, "", err
+	}
+	pk, err := types.HotkeyPubKey(pubkey)
+	if err != nil {
+		return types.Neuron{}, math.Int{}, "", err
+	}
+	msg := types.RegistrationProofBytes(sdkCtx.ChainID(), netuid, coldkey.String())
+	if !pk.VerifySignature(msg, proof) {
+		return types.Neuron{}, math.Int{}, "", types.ErrInvalidProof.Wrapf("hotkey signature does not verify over %q", msg)
+	}
+	hotkey := types.HotkeyAddress(pk)
+	info, err := k.Hotkeys.Get(ctx, hotkey)
+	known := err == nil
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return types.Neuron{}, math.Int{}, "", err
+	}
+	if known && info.Coldkey != coldkey.String() {
+		return types.Neuron{}, math.Int{}, "", types.ErrHotkeyOwnedByOther.Wrapf("hotkey %s belongs to coldkey %s", hotkey, info.Coldkey)
+	}
+	if has, err := k.NeuronUIDs.Has(ctx, collections.Join(netuid, hotkey)); err != nil {
+		return types.Neuron{}, math.Int{}, "", err
+	} else if has {
+		return types.Neuron{}, math.Int{}, "", types.ErrHotkeyRegistered.Wrapf("hotkey %s on subnet %d", hotkey, netuid)
+	}
+	now := sdkCtx.BlockHeight()
+	price := types.RegistrationPrice(s, now)
+	if maxBurn.IsNil() || price.GT(maxBurn) {
+		return types.Neuron{}, math.Int{}, "", types.ErrPriceAboveLimit.Wrapf("registration price on subnet %d is %s%s, max_burn is %s", netuid, price, k.denom, maxBurn)
+	}
+	if err := k.requireFunds(ctx, coldkey, price, "neuron registration"); err != nil {
+		return types.Neuron{}, math.Int{}, "", err
+	}
+	uid, victim, err := k.chooseUID(ctx, s)
+	if err != nil {
+		return types.Neuron{}, math.Int{}, "", err
+	}
+	replacedHotkey := ""
+	if victim != nil {
+		replacedHotkey = victim.Hotkey
+		if err := k.NeuronUIDs.Remove(ctx, collections.Join(netuid, mustAddr(victim.Hotkey))); err != nil {
+			return types.Neuron{}, math.Int{}, "", err
+		}
+	}
+	if price.IsPositive() {
+		if err := k.collect(ctx, coldkey, price, "neuron registration"); err != nil {
+			return types.Neuron{}, math.Int{}, "", err
+		}
+		if err := k.bankKeeper.BurnCoins(ctx, types.ModuleName, k.coins(price)); err != nil {
+			return types.Neuron{}, math.Int{}, "", err
+		}
+	}
+	if !known {
+		p, err := k.Params.Get(ctx)
+		if err != nil {
+			return types.Neuron{}, math.Int{}, "", err
+		}
+		info = types.HotkeyInfo{Hotkey: hotkey.String(), Coldkey: coldkey.String(), Pubkey: pk.Key, Take: p.DefaultTake}
+		if err := k.Hotkeys.Set(ctx, hotkey, info); err != nil {
+			return types.Neuron{}, math.Int{}, "", err
+		}
+	}
+	n := types.Neuron{
+		Netuid:       uint32(netuid),
+		Uid:          uint32(uid),
+		Hotkey:       hotkey.String(),
+		Coldkey:      coldkey.String(),
+		Pubkey:       pk.Key,
+		RegisteredAt: now,
+		Emission:     math.ZeroInt(),
+		LastUpdate:   now,
+	}
+	if err := k.Neurons.Set(ctx, collections.Join(netuid, uid), n); err != nil {
+		return types.Neuron{}, math.Int{}, "", err
+	}
+	if err := k.NeuronUIDs.Set(ctx, collections.Join(netuid, hotkey), uid); err != nil {
+		return types.Neuron{}, math.Int{}, "", err
+	}
+	s.Burn = types.GrownPrice(price, s.Hyperparams)
+	s.BurnUpdatedAt = now
+	s.Registrations++
+	if err := k.Subnets.Set(ctx, netuid, s); err != nil {
+		return types.Neuron{}, math.Int{}, "", err
+	}
+	if h := k.hooks.hooks; h != nil {
+		if err := h.AfterNeuronRegistered(ctx, netuid, uid, victim != nil); err != nil {
+			return types.Neuron{}, math.Int{}, "", err
+		}
+	}
+	err = sdkCtx.EventManager().EmitTypedEvent(&types.EventNeuronRegistered{
+		Netuid: uint32(netuid), Uid: uint32(uid), Hotkey: n.Hotkey, Coldkey: n.Coldkey,
+		Burned: price, ReplacedHotkey: replacedHotkey, NextPrice: s.Burn,
+	})
+	return n, price, replacedHotkey, err
+}
+
+// ServeAxon records the endpoint of hotkey on netuid after validating it.
+func (k Keeper) ServeAxon(ctx context.Context, hotkey sdk.AccAddress, netuid uint16, axon types.AxonInfo) error {
+	if err := types.ValidateAxon(axon.Host, axon.Port, axon.Protocol, axon.Version); err != nil {
+		return err
+	}
+	n, err := k.GetNeuronByHotkey(ctx, netuid, hotkey)
+	if err != nil {
+		return err
+	}
+	axon.Block = height(ctx)
+	n.Axon = axon
+	if err := k.Neurons.Set(ctx, collections.Join(netuid, uint16(n.Uid)), n); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventAxonServed{
+		Netuid: uint32(netuid), Uid: n.Uid, Hotkey: n.Hotkey, Axon: axon,
+	})
+}

@@ -1,0 +1,377 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/taochain/taochain/x/subnet/types"
+)
+
+type queryServer struct{ k Keeper }
+
+var _ types.QueryServer = queryServer{}
+
+// NewQueryServerImpl returns the x/subnet Query service.
+func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
+
+func queryNetuid(n uint32) (uint16, error) {
+	if n == uint32(types.ReservedNetuid) || n > uint32(types.MaxNetuid) {
+		return 0, status.Errorf(codes.InvalidArgument, "netuid %d: netuids are 1..%d", n, types.MaxNetuid)
+	}
+	return uint16(n), nil
+}
+
+func queryAddr(field, s string) (sdk.AccAddress, error) {
+	a, err := sdk.AccAddressFromBech32(s)
+	if err != nil {
+		return nil, status.Errorf(codes.InvalidArgument, "%s %q: %s", field, s, err)
+	}
+	return a, nil
+}
+
+// grpcErr maps registered not-found errors to codes.NotFound and the rest to codes.Internal.
+func grpcErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, types.ErrSubnetNotFound), errors.Is(err, types.ErrNeuronNotFound), errors.Is(err, types.ErrHotkeyNotFound):
+		return status.Error(codes.NotFound, err.Error())
+	default:
+		return status.Error(codes.Internal, err.Error())
+	}
+}
+
+func (q queryServer) subnetInfo(ctx context.Context, s types.Subnet) (types.SubnetInfo, error) {
+	netuid := uint16(s.Netuid)
+	stake, err := q.k.SubnetTotalStake(ctx, netuid)
+	if err != nil {
+		return types.SubnetInfo{}, err
+	}
+	var count uint32
+	err = q.k.IterateNeurons(ctx, netuid, func(types.Neuron) bool { count++; return false })
+	return types.SubnetInfo{Subnet: s, TotalStake: stake, Neurons: count}, err
+}
+
+// Params implements types.QueryServer.
+func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	p, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}
+
+// LockCost implements types.QueryServer.
+func (q queryServer) LockCost(ctx context.Context, _ *types.QueryLockCostRequest) (*types.QueryLockCostResponse, error) {
+	c, err := q.k.CurrentLockCost(ctx)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryLockCostResponse{LockCost: c}, nil
+}
+
+// Subnets implements types.QueryServer.
+func (q queryServer) Subnets(ctx context.Context, req *types.QuerySubnetsRequest) (*types.QuerySubnetsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	infos, page, err := query.CollectionPaginate(ctx, q.k.Subnets, req.Pagination, func(_ uint16, s types.Subnet) (types.SubnetInfo, error) {
+		return q.subnetInfo(ctx, s)
+	})
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QuerySubnetsResponse{Subnets: infos, Pagination: page}, nil
+}
+
+// Subnet implements types.QueryServer.
+func (q queryServer) Subnet(ctx context.Context, req *types.QuerySubnetRequest) (*types.QuerySubnetResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	s, err := q.k.GetSubnet(ctx, netuid)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	info, err := q.subnetInfo(ctx, s)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QuerySubnetResponse{Subnet: info}, nil
+}
+
+// Hyperparameters implements types.QueryServer.
+func (q queryServer) Hyperparameters(ctx context.Context, req *types.QueryHyperparametersRequest) (*types.QueryHyperparametersResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	hp, err := q.k.GetHyperparams(ctx, netuid)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryHyperparametersResponse{Hyperparams: hp}, nil
+}
+
+// RegistrationPrice implements types.QueryServer.
+func (q queryServer) RegistrationPrice(ctx context.Context, req *types.QueryRegistrationPriceRequest) (*types.QueryRegistrationPriceResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	p, err := q.k.RegistrationPrice(ctx, netuid)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryRegistrationPriceResponse{Price: p}, nil
+}
+
+// Neuron implements types.QueryServer.
+func (q queryServer) Neuron(ctx context.Context, req *types.QueryNeuronRequest) (*types.QueryNeuronResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	if req.Uid > uint32(types.MaxUIDsLimit) {
+		return nil, status.Errorf(codes.InvalidArgument, "uid %d above %d", req.Uid, types.MaxUIDsLimit)
+	}
+	n, err := q.k.GetNeuron(ctx, netuid, uint16(req.Uid))
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryNeuronResponse{Neuron: n}, nil
+}
+
+// NeuronByHotkey implements types.QueryServer.
+func (q queryServer) NeuronByHotkey(ctx context.Context, req *types.QueryNeuronByHotkeyRequest) (*types.QueryNeuronByHotkeyResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	hotkey, err := queryAddr("hotkey", req.Hotkey)
+	if err != nil {
+		return nil, err
+	}
+	n, err := q.k.GetNeuronByHotkey(ctx, netuid, hotkey)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryNeuronByHotkeyResponse{Neuron: n}, nil
+}
+
+// Neurons implements types.QueryServer.
+func (q queryServer) Neurons(ctx context.Context, req *types.QueryNeuronsRequest) (*types.QueryNeuronsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := q.k.GetSubnet(ctx, netuid); err != nil {
+		return nil, grpcErr(err)
+	}
+	neurons, page, err := query.CollectionPaginate(ctx, q.k.Neurons, req.Pagination,
+		func(_ collections.Pair[uint16, uint16], n types.Neuron) (types.Neuron, error) { return n, nil },
+		query.WithCollectionPaginationPairPrefix[uint16, uint16](netuid))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryNeuronsResponse{Neurons: neurons, Pagination: page}, nil
+}
+
+// Metagraph implements types.QueryServer.
+func (q queryServer) Metagraph(ctx context.Context, req *types.QueryMetagraphRequest) (*types.QueryMetagraphResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	s, err := q.k.GetSubnet(ctx, netuid)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	resp := &types.QueryMetagraphResponse{Netuid: uint32(netuid), Block: height(ctx), Hyperparams: s.Hyperparams}
+	var walkErr error
+	err = q.k.IterateNeurons(ctx, netuid, func(n types.Neuron) bool {
+		hk, err := sdk.AccAddressFromBech32(n.Hotkey)
+		if err != nil {
+			walkErr = err
+			return true
+		}
+		stake, err := q.k.HotkeyStake(ctx, hk, netuid)
+		if err != nil {
+			walkErr = err
+			return true
+		}
+		resp.Neurons = append(resp.Neurons, types.MetagraphEntry{
+			Uid: n.Uid, Hotkey: n.Hotkey, Coldkey: n.Coldkey, Stake: stake,
+			Rank: n.Rank, Trust: n.Trust, Consensus: n.Consensus, Incentive: n.Incentive, Dividends: n.Dividends,
+			Emission: n.Emission, ValidatorTrust: n.ValidatorTrust, Active: n.Active, ValidatorPermit: n.ValidatorPermit,
+			LastUpdate: n.LastUpdate, RegisteredAt: n.RegisteredAt, Axon: n.Axon, Pubkey: n.Pubkey,
+		})
+		return false
+	})
+	if err == nil {
+		err = walkErr
+	}
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return resp, nil
+}
+
+// Hotkey implements types.QueryServer.
+func (q queryServer) Hotkey(ctx context.Context, req *types.QueryHotkeyRequest) (*types.QueryHotkeyResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	hotkey, err := queryAddr("hotkey", req.Hotkey)
+	if err != nil {
+		return nil, err
+	}
+	info, err := q.k.GetHotkeyInfo(ctx, hotkey)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return &types.QueryHotkeyResponse{Hotkey: info}, nil
+}
+
+func (q queryServer) stakeOf(ctx context.Context, coldkey, hotkey sdk.AccAddress, netuid uint16, shares math.Int) (types.Stake, error) {
+	pool, err := q.k.GetPool(ctx, hotkey, netuid)
+	if err != nil {
+		return types.Stake{}, err
+	}
+	return types.Stake{
+		Coldkey: coldkey.String(), Hotkey: hotkey.String(), Netuid: uint32(netuid),
+		Shares: shares, Amount: types.ValueOfShares(pool, shares),
+	}, nil
+}
+
+// StakeByColdkey implements types.QueryServer.
+func (q queryServer) StakeByColdkey(ctx context.Context, req *types.QueryStakeByColdkeyRequest) (*types.QueryStakeByColdkeyResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	coldkey, err := queryAddr("coldkey", req.Coldkey)
+	if err != nil {
+		return nil, err
+	}
+	stakes, page, err := query.CollectionPaginate(ctx, q.k.Shares, req.Pagination,
+		func(key collections.Triple[sdk.AccAddress, sdk.AccAddress, uint16], shares math.Int) (types.Stake, error) {
+			return q.stakeOf(ctx, key.K1(), key.K2(), key.K3(), shares)
+		},
+		func(o *query.CollectionsPaginateOptions[collections.Triple[sdk.AccAddress, sdk.AccAddress, uint16]]) {
+			p := collections.TriplePrefix[sdk.AccAddress, sdk.AccAddress, uint16](coldkey)
+			o.Prefix = &p
+		})
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryStakeByColdkeyResponse{Stakes: stakes, Pagination: page}, nil
+}
+
+// StakeByHotkey implements types.QueryServer.
+func (q queryServer) StakeByHotkey(ctx context.Context, req *types.QueryStakeByHotkeyRequest) (*types.QueryStakeByHotkeyResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	hotkey, err := queryAddr("hotkey", req.Hotkey)
+	if err != nil {
+		return nil, err
+	}
+	stakes, page, err := query.CollectionPaginate(ctx, q.k.Delegators, req.Pagination,
+		func(key collections.Triple[sdk.AccAddress, uint16, sdk.AccAddress], _ collections.NoValue) (types.Stake, error) {
+			shares, err := q.k.GetShares(ctx, key.K3(), key.K1(), key.K2())
+			if err != nil {
+				return types.Stake{}, err
+			}
+			return q.stakeOf(ctx, key.K3(), key.K1(), key.K2(), shares)
+		},
+		func(o *query.CollectionsPaginateOptions[collections.Triple[sdk.AccAddress, uint16, sdk.AccAddress]]) {
+			p := collections.TriplePrefix[sdk.AccAddress, uint16, sdk.AccAddress](hotkey)
+			o.Prefix = &p
+		})
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	// Pools are keyed by netuid first, so look the hotkey up in every netuid that can hold a pool.
+	var pools []types.StakePool
+	netuids, err := q.netuidsWithPools(ctx)
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	for _, n := range netuids {
+		p, err := q.k.Pools.Get(ctx, collections.Join(n, hotkey))
+		if errors.Is(err, collections.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, grpcErr(err)
+		}
+		pools = append(pools, p)
+	}
+	return &types.QueryStakeByHotkeyResponse{Pools: pools, Stakes: stakes, Pagination: page}, nil
+}
+
+// netuidsWithPools lists the active netuids, then the dissolving ones, each ascending.
+func (q queryServer) netuidsWithPools(ctx context.Context) ([]uint16, error) {
+	var out []uint16
+	if err := q.k.Subnets.Walk(ctx, nil, func(n uint16, _ types.Subnet) (bool, error) {
+		out = append(out, n)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	err := q.k.Dissolving.Walk(ctx, nil, func(n uint16) (bool, error) {
+		out = append(out, n)
+		return false, nil
+	})
+	return out, err
+}
+
+// Unbonding implements types.QueryServer.
+func (q queryServer) Unbonding(ctx context.Context, req *types.QueryUnbondingRequest) (*types.QueryUnbondingResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	coldkey, err := queryAddr("coldkey", req.Coldkey)
+	if err != nil {
+		return nil, err
+	}
+	entries, page, err := query.CollectionPaginate(ctx, q.k.UnbondingByColdkey, req.Pagination,
+		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.UnbondingEntry, error) {
+			return q.k.Unbondings.Get(ctx, key.K2())
+		},
+		query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](coldkey))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryUnbondingResponse{Entries: entries, Pagination: page}, nil
+}

@@ -1,0 +1,218 @@
+package types
+
+import "cosmossdk.io/math"
+
+// RaoPerTAO is the number of rao in one TAO.
+const RaoPerTAO int64 = 1_000_000_000
+
+// U16Max is the denominator of u16 fractions (take, kappa, weights, consensus scores).
+const U16Max = 65535
+
+// PPM is the denominator of parts-per-million fractions.
+const PPM = 1_000_000
+
+// MaxTakeLimit is 18% of 65535: the DESIGN cap on delegation take that governance cannot exceed.
+const MaxTakeLimit = 11796
+
+// MaxUIDsLimit is the largest number of uids a subnet may have (uids are u16).
+const MaxUIDsLimit = 65535
+
+// DefaultHyperparameters returns the hyperparameters of a new subnet as in the DESIGN.
+func DefaultHyperparameters() Hyperparameters {
+	return Hyperparameters{
+		Tempo:              360,
+		MaxUids:            256,
+		MaxValidators:      64,
+		ImmunityPeriod:     5000,
+		ActivityCutoff:     5000,
+		WeightsRateLimit:   100,
+		MinAllowedWeights:  1,
+		MaxWeightLimit:     65535,
+		Kappa:              32767,
+		BondsMovingAverage: 900_000,
+		CommitReveal:       false,
+		RevealPeriod:       1,
+		MinBurn:            math.NewInt(500_000),
+		MaxBurn:            math.NewInt(100 * RaoPerTAO),
+		BurnHalfLife:       360,
+	}
+}
+
+// DefaultMinHyperparameters returns the default lower bounds for owner-set hyperparameters.
+func DefaultMinHyperparameters() Hyperparameters {
+	return Hyperparameters{
+		Tempo:              10,
+		MaxUids:            1,
+		MaxValidators:      1,
+		ImmunityPeriod:     0,
+		ActivityCutoff:     1,
+		WeightsRateLimit:   0,
+		MinAllowedWeights:  0,
+		MaxWeightLimit:     1,
+		Kappa:              0,
+		BondsMovingAverage: 0,
+		RevealPeriod:       1,
+		MinBurn:            math.ZeroInt(),
+		MaxBurn:            math.ZeroInt(),
+		BurnHalfLife:       1,
+	}
+}
+
+// DefaultMaxHyperparameters returns the default upper bounds for owner-set hyperparameters.
+func DefaultMaxHyperparameters() Hyperparameters {
+	return Hyperparameters{
+		Tempo:              100_000,
+		MaxUids:            4096,
+		MaxValidators:      4096,
+		ImmunityPeriod:     1_000_000,
+		ActivityCutoff:     1_000_000,
+		WeightsRateLimit:   1_000_000,
+		MinAllowedWeights:  4096,
+		MaxWeightLimit:     U16Max,
+		Kappa:              U16Max,
+		BondsMovingAverage: PPM,
+		CommitReveal:       true,
+		RevealPeriod:       100,
+		MinBurn:            math.NewInt(1000 * RaoPerTAO),
+		MaxBurn:            math.NewInt(1_000_000 * RaoPerTAO),
+		BurnHalfLife:       10_000_000,
+	}
+}
+
+// DefaultParams returns the default module parameters. Block counts assume 6-second blocks.
+func DefaultParams() Params {
+	return Params{
+		MinLock:               math.NewInt(100 * RaoPerTAO),
+		LockReductionInterval: 201_600, // 14 days
+		MaxSubnets:            32,
+		SubnetImmunityPeriod:  100_800, // 7 days
+		MinStake:              math.NewInt(500_000),
+		UnbondingBlocks:       100_800, // 7 days
+		MaxUnbondingEntries:   7,
+		MaxTake:               MaxTakeLimit,
+		DefaultTake:           MaxTakeLimit,
+		TakeRateLimit:         216_000, // 15 days
+		HyperparamRateLimit:   14_400,  // 1 day
+		DefaultHyperparams:    DefaultHyperparameters(),
+		MinHyperparams:        DefaultMinHyperparameters(),
+		MaxHyperparams:        DefaultMaxHyperparameters(),
+		MaxBlockWork:          100,
+	}
+}
+
+// Validate checks the parameters on their own and the hyperparameter bounds against each other.
+func (p Params) Validate() error {
+	if p.MinLock.IsNil() || !p.MinLock.IsPositive() {
+		return ErrInvalidParams.Wrap("min_lock must be a positive rao amount")
+	}
+	if p.LockReductionInterval == 0 {
+		return ErrInvalidParams.Wrap("lock_reduction_interval must be at least 1 block")
+	}
+	if p.MaxSubnets == 0 || p.MaxSubnets > uint32(MaxNetuid) {
+		return ErrInvalidParams.Wrapf("max_subnets %d must be in [1, %d]", p.MaxSubnets, MaxNetuid)
+	}
+	if p.MinStake.IsNil() || !p.MinStake.IsPositive() {
+		return ErrInvalidParams.Wrap("min_stake must be a positive rao amount")
+	}
+	if p.MaxUnbondingEntries == 0 {
+		return ErrInvalidParams.Wrap("max_unbonding_entries must be at least 1")
+	}
+	if p.MaxTake > MaxTakeLimit {
+		return ErrInvalidParams.Wrapf("max_take %d above the 18%% cap %d", p.MaxTake, MaxTakeLimit)
+	}
+	if p.DefaultTake > p.MaxTake {
+		return ErrInvalidParams.Wrapf("default_take %d above max_take %d", p.DefaultTake, p.MaxTake)
+	}
+	if p.MaxBlockWork == 0 {
+		return ErrInvalidParams.Wrap("max_block_work must be at least 1")
+	}
+	if err := p.MinHyperparams.Validate(); err != nil {
+		return ErrInvalidParams.Wrapf("min_hyperparams: %s", err)
+	}
+	if err := p.MaxHyperparams.Validate(); err != nil {
+		return ErrInvalidParams.Wrapf("max_hyperparams: %s", err)
+	}
+	if err := p.DefaultHyperparams.Validate(); err != nil {
+		return ErrInvalidParams.Wrapf("default_hyperparams: %s", err)
+	}
+	if err := p.DefaultHyperparams.ValidateWithin(p.MinHyperparams, p.MaxHyperparams); err != nil {
+		return ErrInvalidParams.Wrapf("default_hyperparams outside bounds: %s", err)
+	}
+	return nil
+}
+
+// hyperparamField is one numeric hyperparameter, flattened so bounds can be checked uniformly.
+type hyperparamField struct {
+	name  string
+	value uint64
+}
+
+func (h Hyperparameters) numericFields() []hyperparamField {
+	return []hyperparamField{
+		{"tempo", h.Tempo},
+		{"max_uids", uint64(h.MaxUids)},
+		{"max_validators", uint64(h.MaxValidators)},
+		{"immunity_period", h.ImmunityPeriod},
+		{"activity_cutoff", h.ActivityCutoff},
+		{"weights_rate_limit", h.WeightsRateLimit},
+		{"min_allowed_weights", uint64(h.MinAllowedWeights)},
+		{"max_weight_limit", uint64(h.MaxWeightLimit)},
+		{"kappa", uint64(h.Kappa)},
+		{"bonds_moving_average", h.BondsMovingAverage},
+		{"reveal_period", h.RevealPeriod},
+		{"burn_half_life", h.BurnHalfLife},
+	}
+}
+
+// Validate checks the intrinsic constraints of a hyperparameter set.
+func (h Hyperparameters) Validate() error {
+	switch {
+	case h.Tempo == 0:
+		return ErrInvalidHyperparams.Wrap("tempo must be at least 1 block")
+	case h.MaxUids == 0 || h.MaxUids > MaxUIDsLimit:
+		return ErrInvalidHyperparams.Wrapf("max_uids %d must be in [1, %d]", h.MaxUids, MaxUIDsLimit)
+	case h.MaxValidators == 0 || h.MaxValidators > h.MaxUids:
+		return ErrInvalidHyperparams.Wrapf("max_validators %d must be in [1, max_uids=%d]", h.MaxValidators, h.MaxUids)
+	case h.ActivityCutoff == 0:
+		return ErrInvalidHyperparams.Wrap("activity_cutoff must be at least 1 block")
+	case h.MinAllowedWeights > h.MaxUids:
+		return ErrInvalidHyperparams.Wrapf("min_allowed_weights %d above max_uids %d", h.MinAllowedWeights, h.MaxUids)
+	case h.MaxWeightLimit == 0 || h.MaxWeightLimit > U16Max:
+		return ErrInvalidHyperparams.Wrapf("max_weight_limit %d must be in [1, %d]", h.MaxWeightLimit, U16Max)
+	case h.Kappa > U16Max:
+		return ErrInvalidHyperparams.Wrapf("kappa %d above %d", h.Kappa, U16Max)
+	case h.BondsMovingAverage > PPM:
+		return ErrInvalidHyperparams.Wrapf("bonds_moving_average %d above %d ppm", h.BondsMovingAverage, PPM)
+	case h.RevealPeriod == 0:
+		return ErrInvalidHyperparams.Wrap("reveal_period must be at least 1 epoch")
+	case h.BurnHalfLife == 0:
+		return ErrInvalidHyperparams.Wrap("burn_half_life must be at least 1 block")
+	case h.MinBurn.IsNil() || h.MinBurn.IsNegative():
+		return ErrInvalidHyperparams.Wrap("min_burn must be a non-negative rao amount")
+	case h.MaxBurn.IsNil() || h.MaxBurn.LT(h.MinBurn):
+		return ErrInvalidHyperparams.Wrapf("max_burn %s below min_burn %s", h.MaxBurn, h.MinBurn)
+	}
+	return nil
+}
+
+// ValidateWithin checks that every numeric hyperparameter lies in [lo, hi] field by field. Booleans
+// (commit_reveal) are not bounded unless hi disables them: commit_reveal may only be true if hi allows it.
+func (h Hyperparameters) ValidateWithin(lo, hi Hyperparameters) error {
+	vals, los, his := h.numericFields(), lo.numericFields(), hi.numericFields()
+	for i, f := range vals {
+		if f.value < los[i].value || f.value > his[i].value {
+			return ErrInvalidHyperparams.Wrapf("%s = %d outside the governance bounds [%d, %d]",
+				f.name, f.value, los[i].value, his[i].value)
+		}
+	}
+	if h.MinBurn.LT(lo.MinBurn) || h.MinBurn.GT(hi.MinBurn) {
+		return ErrInvalidHyperparams.Wrapf("min_burn = %s outside the governance bounds [%s, %s]", h.MinBurn, lo.MinBurn, hi.MinBurn)
+	}
+	if h.MaxBurn.LT(lo.MaxBurn) || h.MaxBurn.GT(hi.MaxBurn) {
+		return ErrInvalidHyperparams.Wrapf("max_burn = %s outside the governance bounds [%s, %s]", h.MaxBurn, lo.MaxBurn, hi.MaxBurn)
+	}
+	if h.CommitReveal && !hi.CommitReveal {
+		return ErrInvalidHyperparams.Wrap("commit_reveal is disabled by governance")
+	}
+	return nil
+}

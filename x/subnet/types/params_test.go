@@ -1,0 +1,60 @@
+package types_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/math"
+
+	"github.com/taochain/taochain/x/subnet/types"
+)
+
+func TestDefaultParamsValid(t *testing.T) {
+	require.NoError(t, types.DefaultParams().Validate())
+	require.NoError(t, types.DefaultGenesis().Validate())
+	h := types.DefaultHyperparameters()
+	require.Equal(t, uint64(360), h.Tempo)
+	require.Equal(t, uint32(256), h.MaxUids)
+	require.Equal(t, uint32(64), h.MaxValidators)
+	require.Equal(t, uint32(32767), h.Kappa)
+	require.Equal(t, uint64(900_000), h.BondsMovingAverage)
+}
+
+func TestParamsValidateRejects(t *testing.T) {
+	tests := map[string]func(p *types.Params){
+		"zero min_lock":          func(p *types.Params) { p.MinLock = math.ZeroInt() },
+		"zero reduction":         func(p *types.Params) { p.LockReductionInterval = 0 },
+		"zero max_subnets":       func(p *types.Params) { p.MaxSubnets = 0 },
+		"zero min_stake":         func(p *types.Params) { p.MinStake = math.ZeroInt() },
+		"zero unbonding entries": func(p *types.Params) { p.MaxUnbondingEntries = 0 },
+		"take above 18%":         func(p *types.Params) { p.MaxTake = types.MaxTakeLimit + 1 },
+		"default take above max": func(p *types.Params) { p.MaxTake = 10; p.DefaultTake = 11 },
+		"zero block work":        func(p *types.Params) { p.MaxBlockWork = 0 },
+		"default outside bounds": func(p *types.Params) { p.MinHyperparams.Tempo = 400 },
+		"invalid default":        func(p *types.Params) { p.DefaultHyperparams.Kappa = 70000 },
+	}
+	for name, mutate := range tests {
+		t.Run(name, func(t *testing.T) {
+			p := types.DefaultParams()
+			mutate(&p)
+			require.ErrorIs(t, p.Validate(), types.ErrInvalidParams)
+		})
+	}
+}
+
+func TestValidateAxonHosts(t *testing.T) {
+	ok := []string{"1.2.3.4", "::1", "2001:db8::2", "example.com", "a-b.c.example.", "localhost"}
+	bad := []string{"", "1.2.3.4:80", "[::1]", "a..b", "exa_mple.com", "1.2.3", "-a.com", "224.0.0.1", "::"}
+	for _, h := range ok {
+		require.NoError(t, types.ValidateAxon(h, 1, types.AXON_PROTOCOL_HTTP, 1), h)
+	}
+	for _, h := range bad {
+		require.ErrorIs(t, types.ValidateAxon(h, 1, types.AXON_PROTOCOL_HTTP, 1), types.ErrInvalidAxon, h)
+	}
+	long := make([]byte, types.MaxHostLength+1)
+	for i := range long {
+		long[i] = 'a'
+	}
+	require.ErrorIs(t, types.ValidateAxon(string(long), 1, types.AXON_PROTOCOL_HTTP, 1), types.ErrInvalidAxon)
+}
