@@ -1,0 +1,296 @@
+package axon
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/taochain/taochain/inference/auth"
+	"github.com/taochain/taochain/inference/model"
+	"github.com/taochain/taochain/inference/protocol"
+)
+
+// Defaults for Config.
+const (
+	DefaultMaxBodyBytes   = 64 << 10
+	DefaultMaxChars       = 8192
+	DefaultMaxConcurrent  = 16
+	DefaultRequestTimeout = 10 * time.Second
+)
+
+// Config configures a Server.
+type Config struct {
+	// Addr is the listen address, e.g. "0.0.0.0:8091" or "127.0.0.1:0" for an ephemeral port.
+	Addr string
+	// Model is the model served. Required.
+	Model model.Model
+	// Signer signs responses with the miner hotkey. Required.
+	Signer *auth.Signer
+	// Verifier authenticates requests; its Self must be Signer's address. Required.
+	Verifier *auth.Verifier
+	// MaxBodyBytes caps request bodies; 0 means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// MaxChars caps prompt+continuation length and generation length in characters; 0 means
+	// DefaultMaxChars.
+	MaxChars int
+	// MaxConcurrent caps tasks running at once; 0 means DefaultMaxConcurrent.
+	MaxConcurrent int
+	// RequestTimeout is each task's deadline for the model; 0 means DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// Registry receives the axon's metrics and is served at /metrics; nil means a fresh registry.
+	Registry *prometheus.Registry
+	// Logger receives one line per failed request; nil discards logs.
+	Logger *slog.Logger
+}
+
+// Server is a running (or ready to run) axon.
+type Server struct {
+	cfg      Config
+	listener net.Listener
+	http     *http.Server
+	slots    chan struct{}
+	handler  http.Handler
+}
+
+// New validates cfg, binds cfg.Addr and returns a Server; call Serve to start answering.
+func New(cfg Config) (*Server, error) {
+	if cfg.Model == nil || cfg.Signer == nil || cfg.Verifier == nil {
+		return nil, errors.New("axon: Model, Signer and Verifier are required")
+	}
+	if cfg.Verifier.Self() != cfg.Signer.Address() {
+		return nil, fmt.Errorf("axon: verifier accepts requests for %s but responses are signed by %s", cfg.Verifier.Self(), cfg.Signer.Address())
+	}
+	if cfg.MaxBodyBytes < 0 || cfg.MaxChars < 0 || cfg.MaxConcurrent < 0 || cfg.RequestTimeout < 0 {
+		return nil, errors.New("axon: limits must not be negative")
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MaxChars == 0 {
+		cfg.MaxChars = DefaultMaxChars
+	}
+	if cfg.MaxConcurrent == 0 {
+		cfg.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrent)}
+	handler, err := s.routes()
+	if err != nil {
+		return nil, err
+	}
+	s.handler = handler
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("axon: listen on %s: %w", cfg.Addr, err)
+	}
+	s.listener = ln
+	s.http = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 15*time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+	}
+	return s, nil
+}
+
+// Addr returns the bound address (host:port), useful when Config.Addr had port 0.
+func (s *Server) Addr() string { return s.listener.Addr().String() }
+
+// URL returns "http://" + Addr().
+func (s *Server) URL() string { return "http://" + s.Addr() }
+
+// Handler returns the axon's HTTP handler (for embedding in another server or tests).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve answers requests until Shutdown; it returns nil after a graceful shutdown.
+func (s *Server) Serve() error {
+	if err := s.http.Serve(s.listener); !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("axon: serve: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting requests and waits for in-flight ones until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return s.http.Shutdown(ctx)
+}
+
+func (s *Server) routes() (http.Handler, error) {
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "taoworker", Subsystem: "axon", Name: "requests_total",
+		Help: "Axon HTTP requests by path and status code.",
+	}, []string{"path", "code"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Namespace: "taoworker", Subsystem: "axon", Name: "request_duration_seconds",
+		Help:    "Axon HTTP request latency by path.",
+		Buckets: []float64{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
+	}, []string{"path"})
+	inFlight := prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: "taoworker", Subsystem: "axon", Name: "tasks_in_flight",
+		Help: "Inference tasks currently running.",
+	})
+	for _, c := range []prometheus.Collector{requests, latency, inFlight} {
+		if err := s.cfg.Registry.Register(c); err != nil {
+			return nil, fmt.Errorf("axon: registering metrics: %w", err)
+		}
+	}
+	instrument := func(path string, h http.Handler) http.Handler {
+		labels := prometheus.Labels{"path": path}
+		return promhttp.InstrumentHandlerDuration(latency.MustCurryWith(labels),
+			promhttp.InstrumentHandlerCounter(requests.MustCurryWith(labels), h))
+	}
+	mux := http.NewServeMux()
+	mux.Handle(protocol.InferPath, instrument(protocol.InferPath,
+		promhttp.InstrumentHandlerInFlight(inFlight, http.HandlerFunc(s.infer))))
+	mux.Handle(protocol.HealthPath, instrument(protocol.HealthPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})))
+	mux.Handle(protocol.MetricsPath, promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
+	return mux, nil
+}
+
+// infer handles POST /v1/infer.
+func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		s.fail(w, r, "", http.StatusMethodNotAllowed, "method must be POST")
+		return
+	}
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	default:
+		s.fail(w, r, "", http.StatusServiceUnavailable, "axon busy, retry later")
+		return
+	}
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			s.fail(w, r, "", http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", s.cfg.MaxBodyBytes))
+			return
+		}
+		s.fail(w, r, "", http.StatusBadRequest, "reading body: "+err.Error())
+		return
+	}
+	caller, err := s.cfg.Verifier.VerifyRequest(r, body)
+	if err != nil {
+		status := http.StatusUnauthorized
+		switch {
+		case errors.Is(err, auth.ErrUnauthorized):
+			status = http.StatusForbidden
+		case errors.Is(err, auth.ErrReplay):
+			status = http.StatusConflict
+		}
+		s.fail(w, r, "", status, err.Error())
+		return
+	}
+
+	var task protocol.InferRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&task); err != nil || dec.More() {
+		s.fail(w, r, caller.Nonce, http.StatusBadRequest, "body must be one JSON InferRequest object")
+		return
+	}
+	if task.Kind == "" {
+		task.Kind = protocol.KindScore
+	}
+	if msg := s.validate(task); msg != "" {
+		s.fail(w, r, caller.Nonce, http.StatusBadRequest, msg)
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
+	defer cancel()
+	start := time.Now()
+	resp := protocol.InferResponse{Kind: task.Kind, Model: s.cfg.Model.Name()}
+	switch task.Kind {
+	case protocol.KindScore:
+		resp.LogProb, err = s.cfg.Model.Score(ctx, task.Prompt, task.Continuation)
+		resp.Chars = utf8.RuneCountInString(task.Continuation)
+	case protocol.KindGenerate:
+		resp.Completion, err = s.cfg.Model.Generate(ctx, task.Prompt, task.MaxChars)
+		resp.Chars = utf8.RuneCountInString(resp.Completion)
+	}
+	resp.ElapsedMS = time.Since(start).Milliseconds()
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			s.fail(w, r, caller.Nonce, http.StatusGatewayTimeout, "model timed out")
+			return
+		}
+		s.fail(w, r, caller.Nonce, http.StatusInternalServerError, "model failed: "+err.Error())
+		return
+	}
+	s.write(w, caller.Nonce, http.StatusOK, resp)
+}
+
+// validate returns what is wrong with task, or "".
+func (s *Server) validate(task protocol.InferRequest) string {
+	if !utf8.ValidString(task.Prompt) || !utf8.ValidString(task.Continuation) {
+		return "prompt and continuation must be valid UTF-8"
+	}
+	chars := utf8.RuneCountInString(task.Prompt) + utf8.RuneCountInString(task.Continuation)
+	if chars > s.cfg.MaxChars {
+		return fmt.Sprintf("prompt and continuation have %d characters, at most %d allowed", chars, s.cfg.MaxChars)
+	}
+	switch task.Kind {
+	case protocol.KindScore:
+		if task.Continuation == "" || task.MaxChars != 0 {
+			return "score task needs a continuation and no max_chars"
+		}
+	case protocol.KindGenerate:
+		if task.Continuation != "" || task.MaxChars <= 0 || task.MaxChars > s.cfg.MaxChars {
+			return fmt.Sprintf("generate task needs max_chars in [1, %d] and no continuation", s.cfg.MaxChars)
+		}
+	default:
+		return fmt.Sprintf("unknown task kind %q (want %q or %q)", task.Kind, protocol.KindScore, protocol.KindGenerate)
+	}
+	return ""
+}
+
+// fail writes an error response, signed when the request was authenticated (nonce != "").
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, nonce string, status int, msg string) {
+	s.cfg.Logger.Info("axon request failed", "path", r.URL.Path, "remote", r.RemoteAddr, "status", status, "error", msg)
+	s.write(w, nonce, status, protocol.ErrorResponse{Error: msg})
+}
+
+func (s *Server) write(w http.ResponseWriter, nonce string, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"error":"encoding response"}`)
+	}
+	body = append(body, '\n')
+	if nonce != "" {
+		if err := s.cfg.Signer.SignResponse(w.Header(), nonce, body); err != nil {
+			s.cfg.Logger.Error("axon cannot sign response", "error", err)
+			status, body = http.StatusInternalServerError, []byte(`{"error":"signing response"}`+"\n")
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
