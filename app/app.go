@@ -92,6 +92,9 @@ import (
 	ibckeeper "github.com/cosmos/ibc-go/v10/modules/core/keeper"
 	ibctm "github.com/cosmos/ibc-go/v10/modules/light-clients/07-tendermint"
 
+	"github.com/taochain/taochain/x/intelligence"
+	intelligencekeeper "github.com/taochain/taochain/x/intelligence/keeper"
+	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
 	"github.com/taochain/taochain/x/subnet"
 	subnetkeeper "github.com/taochain/taochain/x/subnet/keeper"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
@@ -141,6 +144,7 @@ type App struct {
 	TransferKeeper        ibctransferkeeper.Keeper
 	TaoKeeper             taokeeper.Keeper
 	SubnetKeeper          subnetkeeper.Keeper
+	IntelligenceKeeper    intelligencekeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -177,7 +181,7 @@ func New(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey,
 		slashingtypes.StoreKey, govtypes.StoreKey, evidencetypes.StoreKey, upgradetypes.StoreKey,
 		consensusparamtypes.StoreKey, ibcexported.StoreKey, ibctransfertypes.StoreKey,
-		taotypes.StoreKey, subnettypes.StoreKey,
+		taotypes.StoreKey, subnettypes.StoreKey, intelligencetypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -248,6 +252,10 @@ func New(
 		app.AccountKeeper, app.BankKeeper, authority, BaseDenom)
 	app.TaoKeeper = taokeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[taotypes.StoreKey]),
 		app.AccountKeeper, app.BankKeeper, app.SubnetKeeper, authtypes.FeeCollectorName, authority)
+	// Proof of Intelligence: weights and signed evaluations in, Yuma epochs and payouts out.
+	app.IntelligenceKeeper = intelligencekeeper.NewKeeper(appCodec,
+		runtime.NewKVStoreService(keys[intelligencetypes.StoreKey]), app.SubnetKeeper, app.TaoKeeper, authority)
+	app.SubnetKeeper.SetHooks(app.IntelligenceKeeper.Hooks())
 
 	// IBC: core with the 07-tendermint light client and ICS-20 transfer (classic and IBC v2 routes).
 	app.IBCKeeper = ibckeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[ibcexported.StoreKey]),
@@ -285,6 +293,7 @@ func New(
 		ibctm.NewAppModule(tmLightClientModule),
 		tao.NewAppModule(appCodec, app.TaoKeeper),
 		subnet.NewAppModule(app.SubnetKeeper),
+		intelligence.NewAppModule(appCodec, app.IntelligenceKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager,
@@ -303,13 +312,13 @@ func New(
 	)
 	app.ModuleManager.SetOrderEndBlockers(
 		govtypes.ModuleName, stakingtypes.ModuleName, ibcexported.ModuleName, ibctransfertypes.ModuleName,
-		genutiltypes.ModuleName, subnettypes.ModuleName,
+		genutiltypes.ModuleName, intelligencetypes.ModuleName, subnettypes.ModuleName,
 	)
 	genesisOrder := []string{
 		consensusparamtypes.ModuleName, authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName,
 		stakingtypes.ModuleName, slashingtypes.ModuleName, govtypes.ModuleName, ibcexported.ModuleName,
 		genutiltypes.ModuleName, evidencetypes.ModuleName, ibctransfertypes.ModuleName, upgradetypes.ModuleName,
-		ibctm.ModuleName, taotypes.ModuleName, subnettypes.ModuleName,
+		ibctm.ModuleName, taotypes.ModuleName, subnettypes.ModuleName, intelligencetypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)

@@ -1,0 +1,90 @@
+package intelligence
+
+import (
+	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
+
+	"github.com/taochain/taochain/x/intelligence/types"
+)
+
+// AutoCLIOptions implements autocli.HasAutoCLIConfig: `taod query intelligence ...` and
+// `taod tx intelligence ...`.
+func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
+	return &autocliv1.ModuleOptions{
+		Query: &autocliv1.ServiceCommandDescriptor{
+			Service: types.Query_serviceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{RpcMethod: "Params", Use: "params", Short: "Show the x/intelligence parameters"},
+				{
+					RpcMethod: "Weights", Use: "weights [netuid] [uid]", Short: "Show the weight row of a uid",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}, {ProtoField: "uid"}},
+				},
+				{
+					RpcMethod: "AllWeights", Use: "all-weights [netuid]", Short: "List the weight rows of a subnet",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}},
+				},
+				{
+					RpcMethod: "Bonds", Use: "bonds [netuid] [uid]", Short: "Show the bond row of a uid after the last epoch",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}, {ProtoField: "uid"}},
+				},
+				{
+					RpcMethod: "LastEpoch", Use: "last-epoch [netuid]", Short: "Show a subnet's last epoch run and its emission split",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}},
+				},
+				{
+					RpcMethod: "EpochInfo", Use: "epoch-info [netuid]", Short: "Show a subnet's current epoch index and next epoch height",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}},
+				},
+				{
+					RpcMethod: "Evaluation", Use: "evaluation [netuid] [epoch] [hotkey]", Short: "Show the stored signed evaluation of a hotkey for an epoch",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}, {ProtoField: "epoch"}, {ProtoField: "hotkey"}},
+				},
+				{
+					RpcMethod: "Nonce", Use: "nonce [hotkey]", Short: "Show a hotkey's last accepted evaluation nonce",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "hotkey"}},
+				},
+				{
+					RpcMethod: "Commits", Use: "commits [netuid]", Short: "List pending weight commits of a subnet (--hotkey to filter)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}},
+				},
+			},
+		},
+		Tx: &autocliv1.ServiceCommandDescriptor{
+			Service: types.Msg_serviceDesc.ServiceName,
+			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
+				{
+					RpcMethod: "SetWeights", Use: "set-weights [netuid] [uids] [weights] [version-key]",
+					Short:   "Set the weight row of the signing hotkey (--from must be the hotkey)",
+					Example: "taod tx intelligence set-weights 1 0,1,2 65535,30000,100 1 --from myhotkey",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "netuid"}, {ProtoField: "uids"}, {ProtoField: "weights"}, {ProtoField: "version_key"},
+					},
+				},
+				{
+					RpcMethod: "SubmitEvaluation", Use: "submit-evaluation [evaluation-json] [signature]",
+					Short:          "Submit an evaluation signed by a validator hotkey (any account pays; --from is the submitter)",
+					Example:        `taod tx intelligence submit-evaluation '{"chain_id":"taochain-1","netuid":1,"epoch":42,"validator_hotkey":"tao1...","uids":[0,1],"scores":[65535,100],"task_commitment":"<base64 32 bytes>","nonce":7}' <base64 signature> --from relayer`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "evaluation"}, {ProtoField: "signature"}},
+				},
+				{
+					RpcMethod: "CommitWeights", Use: "commit-weights [netuid] [commit-hash]",
+					Short:          "Commit sha256(payload ‖ salt) of a weight row on a commit-reveal subnet (--from must be the hotkey)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}, {ProtoField: "commit_hash"}},
+				},
+				{
+					RpcMethod: "RevealWeights", Use: "reveal-weights [netuid] [uids] [weights] [version-key] [salt]",
+					Short: "Reveal a committed weight row reveal_period epochs after the commit (--from must be the hotkey)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "netuid"}, {ProtoField: "uids"}, {ProtoField: "weights"}, {ProtoField: "version_key"}, {ProtoField: "salt"},
+					},
+				},
+				{
+					RpcMethod: "UpdateParams", Use: "update-params-proposal [params]",
+					Short:          "Submit a governance proposal to replace all x/intelligence params",
+					Example:        `taod tx intelligence update-params-proposal '{"max_epochs_per_block":8,"owner_share":180000,"miner_share":410000,"validator_share":410000,"evaluation_window":"0","evidence_retention_epochs":"16"}' --from mykey`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "params"}},
+					GovProposal:    true,
+				},
+			},
+		},
+	}
+}

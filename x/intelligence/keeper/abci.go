@@ -1,0 +1,135 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	metrics "github.com/hashicorp/go-metrics"
+
+	"cosmossdk.io/collections"
+
+	"github.com/cosmos/cosmos-sdk/telemetry"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/taochain/taochain/x/intelligence/types"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
+)
+
+// EndBlocker queues the epochs of every subnet whose tempo elapsed at this height (see
+// types.IsEpochBlock) and runs at most max_epochs_per_block queued epochs, oldest first (ties:
+// lower netuid); the rest wait for the next blocks. A subnet already waiting in the queue is not
+// queued twice: its pending emission simply keeps accruing until its queued epoch runs. Each epoch
+// runs in a cache context: if it fails, nothing it wrote is kept (its pending emission stays in
+// x/tao), the failure is logged and reported with EventEpochFailed, and the chain goes on.
+func (k Keeper) EndBlocker(ctx context.Context) error {
+	defer telemetry.ModuleMeasureSince(types.ModuleName, telemetry.Now(), telemetry.MetricKeyEndBlocker)
+	if err := k.enqueueDueEpochs(ctx); err != nil {
+		k.Logger(ctx).Error("queueing due subnet epochs failed", "err", err)
+	}
+	if _, err := k.ProcessEpochQueue(ctx); err != nil {
+		k.Logger(ctx).Error("processing the subnet epoch queue failed", "err", err)
+	}
+	return nil
+}
+
+// enqueueDueEpochs queues every subnet whose epoch is due at the current height.
+func (k Keeper) enqueueDueEpochs(ctx context.Context) error {
+	h := blockHeight(ctx)
+	var due []types.QueuedEpoch
+	err := k.subnetKeeper.IterateSubnets(ctx, func(s subnettypes.Subnet) bool {
+		if s.Netuid > types.U16Max {
+			return false
+		}
+		netuid := uint16(s.Netuid)
+		if types.IsEpochBlock(h, netuid, s.Hyperparams.Tempo) {
+			due = append(due, types.QueuedEpoch{
+				Netuid:    s.Netuid,
+				Epoch:     types.EpochIndex(h, netuid, s.Hyperparams.Tempo),
+				DueHeight: int64(h),
+			})
+		}
+		return false
+	})
+	if err != nil {
+		return err
+	}
+	for _, q := range due {
+		if err := k.enqueue(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enqueue adds q to the epoch queue unless its subnet is already queued.
+func (k Keeper) enqueue(ctx context.Context, q types.QueuedEpoch) error {
+	netuid := uint16(q.Netuid)
+	if has, err := k.QueuedNetuids.Has(ctx, netuid); err != nil || has {
+		return err
+	}
+	if err := k.EpochQueue.Set(ctx, collections.Join(q.DueHeight, netuid), q.Epoch); err != nil {
+		return err
+	}
+	return k.QueuedNetuids.Set(ctx, netuid, q.DueHeight)
+}
+
+// dequeue removes netuid from the epoch queue if it is queued.
+func (k Keeper) dequeue(ctx context.Context, netuid uint16) error {
+	due, err := k.QueuedNetuids.Get(ctx, netuid)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := k.EpochQueue.Remove(ctx, collections.Join(due, netuid)); err != nil {
+		return err
+	}
+	return k.QueuedNetuids.Remove(ctx, netuid)
+}
+
+// ProcessEpochQueue runs up to max_epochs_per_block queued epochs, each in its own cache context,
+// and returns how many ran successfully. Failed epochs are removed from the queue, logged and
+// reported with EventEpochFailed.
+func (k Keeper) ProcessEpochQueue(ctx context.Context) (int, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var batch []types.QueuedEpoch
+	err = k.EpochQueue.Walk(ctx, nil, func(key collections.Pair[int64, uint16], epoch uint64) (bool, error) {
+		batch = append(batch, types.QueuedEpoch{Netuid: uint32(key.K2()), Epoch: epoch, DueHeight: key.K1()})
+		return uint32(len(batch)) >= params.MaxEpochsPerBlock, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	ran := 0
+	for _, q := range batch {
+		netuid := uint16(q.Netuid)
+		if err := k.dequeue(ctx, netuid); err != nil {
+			return ran, err
+		}
+		start := telemetry.Now()
+		cacheCtx, write := sdkCtx.CacheContext()
+		_, err := k.RunEpoch(cacheCtx, netuid, q.Epoch)
+		labels := []metrics.Label{telemetry.NewLabel("netuid", strconv.FormatUint(uint64(netuid), 10))}
+		if err != nil {
+			k.Logger(ctx).Error("subnet epoch failed; skipped without writing anything", "netuid", netuid, "epoch", q.Epoch, "height", sdkCtx.BlockHeight(), "err", err)
+			telemetry.IncrCounterWithLabels([]string{types.ModuleName, "epoch", "failed"}, 1, labels)
+			if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventEpochFailed{
+				Netuid: q.Netuid, Height: sdkCtx.BlockHeight(), Epoch: q.Epoch, Error: err.Error(),
+			}); err != nil {
+				return ran, err
+			}
+			continue
+		}
+		write()
+		ran++
+		telemetry.IncrCounterWithLabels([]string{types.ModuleName, "epoch", "run"}, 1, labels)
+		telemetry.ModuleMeasureSince(types.ModuleName, start, "epoch")
+	}
+	return ran, nil
+}

@@ -1,0 +1,376 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/intelligence/yuma"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
+)
+
+// maxPrunePerEpoch bounds the expired evaluations deleted by one subnet epoch, so pruning after a
+// lowered evidence_retention_epochs spreads over several epochs.
+const maxPrunePerEpoch = 4096
+
+func nonNegU64(v int64) uint64 {
+	if v < 0 {
+		return 0
+	}
+	return uint64(v)
+}
+
+func toWeights(entries []types.WeightEntry) []yuma.Weight {
+	if len(entries) == 0 {
+		return nil
+	}
+	w := make([]yuma.Weight, 0, len(entries))
+	for _, e := range entries {
+		if e.Uid > types.U16Max || e.Value > types.U16Max {
+			continue
+		}
+		w = append(w, yuma.Weight{UID: uint16(e.Uid), Value: uint16(e.Value)})
+	}
+	return w
+}
+
+// epochInput is the loaded state of one subnet epoch.
+type epochInput struct {
+	subnet  subnettypes.Subnet
+	neurons []subnettypes.Neuron // by uid; gaps have an empty Hotkey
+	exists  []bool
+	stakes  []uint64
+	in      yuma.Input
+}
+
+// loadEpoch reads the subnet, its neurons, their stake, weights and bonds into a yuma.Input.
+func (k Keeper) loadEpoch(ctx context.Context, netuid uint16) (epochInput, error) {
+	s, err := k.subnetKeeper.GetSubnet(ctx, netuid)
+	if err != nil {
+		return epochInput{}, err
+	}
+	var list []subnettypes.Neuron
+	if err := k.subnetKeeper.IterateNeurons(ctx, netuid, func(n subnettypes.Neuron) bool {
+		list = append(list, n)
+		return false
+	}); err != nil {
+		return epochInput{}, err
+	}
+	size := 0
+	for _, n := range list {
+		if n.Uid > types.U16Max {
+			return epochInput{}, types.ErrEpoch.Wrapf("neuron uid %d on subnet %d out of range", n.Uid, netuid)
+		}
+		size = max(size, int(n.Uid)+1)
+	}
+	now := blockHeight(ctx)
+	last, _, err := k.GetLastEpoch(ctx, netuid)
+	if err != nil {
+		return epochInput{}, err
+	}
+	hp := s.Hyperparams
+	ei := epochInput{
+		subnet:  s,
+		neurons: make([]subnettypes.Neuron, size),
+		exists:  make([]bool, size),
+		stakes:  make([]uint64, size),
+		in: yuma.Input{
+			CurrentBlock:       now,
+			LastEpochBlock:     nonNegU64(last.Height),
+			ActivityCutoff:     hp.ActivityCutoff,
+			Kappa:              uint16(min(hp.Kappa, types.U16Max)),
+			BondsMovingAverage: hp.BondsMovingAverage,
+			MaxValidators:      uint16(min(hp.MaxValidators, types.U16Max)),
+			Neurons:            make([]yuma.Neuron, size),
+		},
+	}
+	for i := range ei.in.Neurons {
+		// A uid without a neuron looks freshly registered, so no old bond or weight counts for it.
+		ei.in.Neurons[i] = yuma.Neuron{RegisteredAt: now, LastUpdate: 0}
+	}
+	for _, n := range list {
+		uid := uint16(n.Uid)
+		if ei.exists[uid] {
+			return epochInput{}, types.ErrEpoch.Wrapf("uid %d of subnet %d listed twice", uid, netuid)
+		}
+		hotkey, err := sdk.AccAddressFromBech32(n.Hotkey)
+		if err != nil {
+			return epochInput{}, types.ErrEpoch.Wrapf("neuron %d of subnet %d has hotkey %q: %s", uid, netuid, n.Hotkey, err)
+		}
+		stake, err := k.subnetKeeper.HotkeyStake(ctx, hotkey, netuid)
+		if err != nil {
+			return epochInput{}, err
+		}
+		if stake.IsNil() || stake.IsNegative() || !stake.IsUint64() {
+			return epochInput{}, types.ErrEpoch.Wrapf("stake %s of hotkey %s on subnet %d is not a uint64 rao amount", stake, hotkey, netuid)
+		}
+		yn := yuma.Neuron{
+			Stake:           stake.Uint64(),
+			ValidatorPermit: n.ValidatorPermit,
+			LastUpdate:      nonNegU64(n.LastUpdate),
+			RegisteredAt:    nonNegU64(n.RegisteredAt),
+		}
+		row, found, err := k.GetWeights(ctx, netuid, uid)
+		if err != nil {
+			return epochInput{}, err
+		}
+		if found && row.Hotkey == n.Hotkey {
+			yn.Weights = toWeights(row.Weights)
+		}
+		bonds, found, err := k.GetBonds(ctx, netuid, uid)
+		if err != nil {
+			return epochInput{}, err
+		}
+		if found {
+			yn.Bonds = toWeights(bonds.Bonds)
+		}
+		ei.in.Neurons[uid] = yn
+		ei.neurons[uid] = n
+		ei.exists[uid] = true
+		ei.stakes[uid] = yn.Stake
+	}
+	return ei, nil
+}
+
+// RunEpoch runs subnet netuid's epoch now, closing epoch index epoch: Yuma consensus over the
+// stored weights, then it writes per-uid results (rank, trust, consensus, incentive, dividends,
+// validator trust, emission, active, next validator permit) into x/subnet, stores the new bonds,
+// takes the subnet's pending emission from x/tao and pays it (owner, miners by incentive,
+// validators by dividends: take to the hotkey owner, the rest into the hotkey's stake pool),
+// drops expired commits and evaluations, records the run in LastEpochs and emits EventEpoch.
+//
+// RunEpoch writes as it goes; EndBlocker calls it in a cache context and discards everything on
+// error. Tests may call it directly (also in a cache context if they need atomicity).
+func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (types.EpochRecord, error) {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return types.EpochRecord{}, err
+	}
+	ei, err := k.loadEpoch(ctx, netuid)
+	if err != nil {
+		return types.EpochRecord{}, err
+	}
+	out := yuma.Epoch(ei.in)
+
+	pending, err := k.taoKeeper.TakePendingEmission(ctx, netuid)
+	if err != nil {
+		return types.EpochRecord{}, err
+	}
+	if pending.IsNil() || pending.IsNegative() || !pending.IsUint64() {
+		return types.EpochRecord{}, types.ErrEpoch.Wrapf("pending emission %s of subnet %d is not a uint64 rao amount", pending, netuid)
+	}
+	total := pending.Uint64()
+	pay := splitEmission(total, params, out, ei.stakes, ei.exists)
+	if pay.owner+sum(pay.miner)+sum(pay.validator) != total {
+		return types.EpochRecord{}, types.ErrEpoch.Wrapf("payout of subnet %d does not sum to the emission %d", netuid, total)
+	}
+
+	// Results and bonds.
+	for uid := range ei.neurons {
+		if !ei.exists[uid] {
+			if err := k.Bonds.Remove(ctx, collections.Join(netuid, uint16(uid))); err != nil && !errors.Is(err, collections.ErrNotFound) {
+				return types.EpochRecord{}, err
+			}
+			continue
+		}
+		n := ei.neurons[uid]
+		n.Rank = uint32(out.RankU16[uid])
+		n.Trust = uint32(out.TrustU16[uid])
+		n.Consensus = uint32(out.ConsensusU16[uid])
+		n.Incentive = uint32(out.IncentiveU16[uid])
+		n.Dividends = uint32(out.DividendsU16[uid])
+		n.ValidatorTrust = uint32(out.ValidatorTrustU16[uid])
+		n.Emission = math.NewIntFromUint64(pay.miner[uid] + pay.validator[uid])
+		n.Active = out.Active[uid]
+		n.ValidatorPermit = out.ValidatorPermit[uid]
+		if err := k.subnetKeeper.SetNeuron(ctx, n); err != nil {
+			return types.EpochRecord{}, err
+		}
+		if err := k.setBonds(ctx, netuid, uint16(uid), out.Bonds[uid]); err != nil {
+			return types.EpochRecord{}, err
+		}
+	}
+
+	// Payments: accounts (owner, miners, takes) aggregated per address in sorted order, then the
+	// pool increases through the x/subnet module account.
+	accounts := newPayments()
+	accounts.add(ei.subnet.Owner, pay.owner)
+	var takeTotal, poolTotal uint64
+	pools := make([]uint64, len(ei.neurons))
+	for uid, n := range ei.neurons {
+		if !ei.exists[uid] {
+			continue
+		}
+		accounts.add(n.Coldkey, pay.miner[uid])
+		if pay.validator[uid] == 0 {
+			continue
+		}
+		hotkey := sdk.MustAccAddressFromBech32(n.Hotkey)
+		info, err := k.subnetKeeper.GetHotkeyInfo(ctx, hotkey)
+		if err != nil {
+			return types.EpochRecord{}, err
+		}
+		take := mulDivU16(pay.validator[uid], info.Take)
+		accounts.add(info.Coldkey, take)
+		takeTotal += take
+		pools[uid] = pay.validator[uid] - take
+		poolTotal += pools[uid]
+	}
+	if err := accounts.send(ctx, k.taoKeeper); err != nil {
+		return types.EpochRecord{}, err
+	}
+	if poolTotal > 0 {
+		if err := k.taoKeeper.SendReleasedToModule(ctx, types.SubnetModuleName, math.NewIntFromUint64(poolTotal)); err != nil {
+			return types.EpochRecord{}, err
+		}
+		for uid, amount := range pools {
+			if amount == 0 {
+				continue
+			}
+			hotkey := sdk.MustAccAddressFromBech32(ei.neurons[uid].Hotkey)
+			if err := k.subnetKeeper.AddToPool(ctx, hotkey, netuid, math.NewIntFromUint64(amount)); err != nil {
+				return types.EpochRecord{}, err
+			}
+		}
+	}
+
+	expired, err := k.pruneCommits(ctx, netuid, epoch)
+	if err != nil {
+		return types.EpochRecord{}, err
+	}
+	if err := k.pruneEvaluations(ctx, netuid, epoch, params.EvidenceRetentionEpochs); err != nil {
+		return types.EpochRecord{}, err
+	}
+
+	rec := types.EpochRecord{
+		Netuid:            uint32(netuid),
+		Height:            sdkCtx.BlockHeight(),
+		Epoch:             epoch,
+		Emission:          pending,
+		OwnerEmission:     math.NewIntFromUint64(pay.owner),
+		MinerEmission:     math.NewIntFromUint64(sum(pay.miner)),
+		ValidatorEmission: math.NewIntFromUint64(sum(pay.validator)),
+		TakeEmission:      math.NewIntFromUint64(takeTotal),
+		Neurons:           uint32(len(ei.neurons)),
+		ValidatorsByStake: pay.byStake,
+	}
+	if err := k.LastEpochs.Set(ctx, netuid, rec); err != nil {
+		return types.EpochRecord{}, err
+	}
+	if expired > 0 {
+		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventCommitsExpired{Netuid: uint32(netuid), Epoch: epoch, Count: expired}); err != nil {
+			return types.EpochRecord{}, err
+		}
+	}
+	err = sdkCtx.EventManager().EmitTypedEvent(&types.EventEpoch{
+		Netuid: rec.Netuid, Height: rec.Height, Epoch: rec.Epoch, Emission: rec.Emission,
+		OwnerEmission: rec.OwnerEmission, MinerEmission: rec.MinerEmission, ValidatorEmission: rec.ValidatorEmission,
+		TakeEmission: rec.TakeEmission, Neurons: rec.Neurons, ValidatorsByStake: rec.ValidatorsByStake,
+	})
+	return rec, err
+}
+
+// setBonds stores a bond row, or removes it when empty.
+func (k Keeper) setBonds(ctx context.Context, netuid, uid uint16, row []yuma.Weight) error {
+	key := collections.Join(netuid, uid)
+	if len(row) == 0 {
+		if err := k.Bonds.Remove(ctx, key); err != nil && !errors.Is(err, collections.ErrNotFound) {
+			return err
+		}
+		return nil
+	}
+	entries := make([]types.WeightEntry, len(row))
+	for i, w := range row {
+		entries[i] = types.WeightEntry{Uid: uint32(w.UID), Value: uint32(w.Value)}
+	}
+	return k.Bonds.Set(ctx, key, types.BondsRow{Netuid: uint32(netuid), Uid: uint32(uid), Bonds: entries})
+}
+
+// pruneCommits drops the commits of netuid whose reveal epoch is ≤ epoch (the one closing now):
+// they can no longer be revealed. It returns how many were dropped.
+func (k Keeper) pruneCommits(ctx context.Context, netuid uint16, epoch uint64) (uint32, error) {
+	var stale []collections.Triple[uint16, sdk.AccAddress, uint64]
+	err := k.Commits.Walk(ctx, collections.NewPrefixedTripleRange[uint16, sdk.AccAddress, uint64](netuid),
+		func(key collections.Triple[uint16, sdk.AccAddress, uint64], _ types.WeightsCommit) (bool, error) {
+			if key.K3() <= epoch {
+				stale = append(stale, key)
+			}
+			return false, nil
+		})
+	if err != nil {
+		return 0, err
+	}
+	for _, key := range stale {
+		if err := k.Commits.Remove(ctx, key); err != nil {
+			return 0, err
+		}
+	}
+	return uint32(len(stale)), nil
+}
+
+// pruneEvaluations deletes evaluations of netuid older than the last retention epochs (up to
+// maxPrunePerEpoch of them).
+func (k Keeper) pruneEvaluations(ctx context.Context, netuid uint16, epoch, retention uint64) error {
+	if epoch+1 <= retention {
+		return nil
+	}
+	cutoff := epoch + 1 - retention // keep epochs cutoff..epoch
+	var stale []collections.Triple[uint16, uint64, sdk.AccAddress]
+	err := k.Evaluations.Walk(ctx, collections.NewPrefixedTripleRange[uint16, uint64, sdk.AccAddress](netuid),
+		func(key collections.Triple[uint16, uint64, sdk.AccAddress], _ types.StoredEvaluation) (bool, error) {
+			if key.K2() >= cutoff || len(stale) >= maxPrunePerEpoch {
+				return true, nil
+			}
+			stale = append(stale, key)
+			return false, nil
+		})
+	if err != nil {
+		return err
+	}
+	for _, key := range stale {
+		if err := k.Evaluations.Remove(ctx, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// payments aggregates account payouts by bech32 address and sends them in sorted address order.
+type payments struct {
+	addrs   []string
+	amounts map[string]uint64
+}
+
+func newPayments() *payments { return &payments{amounts: map[string]uint64{}} }
+
+func (p *payments) add(addr string, amount uint64) {
+	if amount == 0 {
+		return
+	}
+	if _, ok := p.amounts[addr]; !ok {
+		p.addrs = append(p.addrs, addr)
+	}
+	p.amounts[addr] += amount
+}
+
+func (p *payments) send(ctx context.Context, tao types.TaoKeeper) error {
+	addrs := slices.Clone(p.addrs)
+	slices.Sort(addrs)
+	for _, a := range addrs {
+		addr, err := sdk.AccAddressFromBech32(a)
+		if err != nil {
+			return types.ErrEpoch.Wrapf("payout address %q: %s", a, err)
+		}
+		if err := tao.SendReleasedToAccount(ctx, addr, math.NewIntFromUint64(p.amounts[a])); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,251 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/taochain/taochain/x/intelligence/types"
+)
+
+type queryServer struct {
+	k Keeper
+}
+
+var _ types.QueryServer = queryServer{}
+
+// NewQueryServerImpl returns the x/intelligence Query service implementation.
+func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
+
+// maxCommitsPage bounds one page of Query/Commits.
+const maxCommitsPage = 1000
+
+func queryNetuid(n uint32) (uint16, error) {
+	if n > types.U16Max {
+		return 0, status.Errorf(codes.InvalidArgument, "netuid %d: must be at most %d", n, types.U16Max)
+	}
+	return uint16(n), nil
+}
+
+func queryAddr(field, s string) (sdk.AccAddress, error) {
+	a, err := sdk.AccAddressFromBech32(s)
+	if err != nil {
+		return nil, status.Errorf(codes.InvalidArgument, "%s %q: %s", field, s, err)
+	}
+	return a, nil
+}
+
+// Params implements types.QueryServer.
+func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	p, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}
+
+// Weights implements types.QueryServer.
+func (q queryServer) Weights(ctx context.Context, req *types.QueryWeightsRequest) (*types.QueryWeightsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	if req.Uid > types.U16Max {
+		return nil, status.Errorf(codes.InvalidArgument, "uid %d: must be at most %d", req.Uid, types.U16Max)
+	}
+	row, found, err := q.k.GetWeights(ctx, netuid, uint16(req.Uid))
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	if !found {
+		return nil, status.Errorf(codes.NotFound, "uid %d on subnet %d has no weights", req.Uid, netuid)
+	}
+	return &types.QueryWeightsResponse{Weights: row}, nil
+}
+
+// AllWeights implements types.QueryServer.
+func (q queryServer) AllWeights(ctx context.Context, req *types.QueryAllWeightsRequest) (*types.QueryAllWeightsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	rows, page, err := query.CollectionPaginate(ctx, q.k.Weights, req.Pagination,
+		func(_ collections.Pair[uint16, uint16], r types.WeightsRow) (types.WeightsRow, error) { return r, nil },
+		query.WithCollectionPaginationPairPrefix[uint16, uint16](netuid))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryAllWeightsResponse{Weights: rows, Pagination: page}, nil
+}
+
+// Bonds implements types.QueryServer.
+func (q queryServer) Bonds(ctx context.Context, req *types.QueryBondsRequest) (*types.QueryBondsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	if req.Uid > types.U16Max {
+		return nil, status.Errorf(codes.InvalidArgument, "uid %d: must be at most %d", req.Uid, types.U16Max)
+	}
+	row, found, err := q.k.GetBonds(ctx, netuid, uint16(req.Uid))
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	if !found {
+		return nil, status.Errorf(codes.NotFound, "uid %d on subnet %d has no bonds", req.Uid, netuid)
+	}
+	return &types.QueryBondsResponse{Bonds: row}, nil
+}
+
+// LastEpoch implements types.QueryServer.
+func (q queryServer) LastEpoch(ctx context.Context, req *types.QueryLastEpochRequest) (*types.QueryLastEpochResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	rec, found, err := q.k.GetLastEpoch(ctx, netuid)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	if !found {
+		return nil, status.Errorf(codes.NotFound, "subnet %d has not run an epoch yet", netuid)
+	}
+	return &types.QueryLastEpochResponse{LastEpoch: rec}, nil
+}
+
+// EpochInfo implements types.QueryServer.
+func (q queryServer) EpochInfo(ctx context.Context, req *types.QueryEpochInfoRequest) (*types.QueryEpochInfoResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	s, err := q.k.subnetKeeper.GetSubnet(ctx, netuid)
+	if err != nil {
+		return nil, status.Errorf(codes.NotFound, "subnet %d: %s", netuid, err)
+	}
+	h := blockHeight(ctx)
+	hp := s.Hyperparams
+	return &types.QueryEpochInfoResponse{
+		Height:          sdk.UnwrapSDKContext(ctx).BlockHeight(),
+		Tempo:           hp.Tempo,
+		CurrentEpoch:    types.EpochIndex(h, netuid, hp.Tempo),
+		NextEpochHeight: int64(types.NextEpochHeight(h, netuid, hp.Tempo)),
+		CommitReveal:    hp.CommitReveal,
+		RevealPeriod:    hp.RevealPeriod,
+	}, nil
+}
+
+// Evaluation implements types.QueryServer.
+func (q queryServer) Evaluation(ctx context.Context, req *types.QueryEvaluationRequest) (*types.QueryEvaluationResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	hotkey, err := queryAddr("hotkey", req.Hotkey)
+	if err != nil {
+		return nil, err
+	}
+	ev, found, err := q.k.GetEvaluation(ctx, netuid, req.Epoch, hotkey)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	if !found {
+		return nil, status.Errorf(codes.NotFound, "no evaluation of %s for subnet %d epoch %d", hotkey, netuid, req.Epoch)
+	}
+	return &types.QueryEvaluationResponse{Evaluation: ev}, nil
+}
+
+// Nonce implements types.QueryServer.
+func (q queryServer) Nonce(ctx context.Context, req *types.QueryNonceRequest) (*types.QueryNonceResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	hotkey, err := queryAddr("hotkey", req.Hotkey)
+	if err != nil {
+		return nil, err
+	}
+	n, err := q.k.LastNonce(ctx, hotkey)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	return &types.QueryNonceResponse{Nonce: n}, nil
+}
+
+// Commits implements types.QueryServer. Pagination supports offset, limit (default 100, at most
+// 1000) and count_total; page keys are not supported because the result is small (at most
+// reveal_period + 1 commits per validator).
+func (q queryServer) Commits(ctx context.Context, req *types.QueryCommitsRequest) (*types.QueryCommitsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	var r collections.Ranger[collections.Triple[uint16, sdk.AccAddress, uint64]]
+	if req.Hotkey != "" {
+		hotkey, err := queryAddr("hotkey", req.Hotkey)
+		if err != nil {
+			return nil, err
+		}
+		r = collections.NewSuperPrefixedTripleRange[uint16, sdk.AccAddress, uint64](netuid, hotkey)
+	} else {
+		r = collections.NewPrefixedTripleRange[uint16, sdk.AccAddress, uint64](netuid)
+	}
+	var offset, limit uint64 = 0, query.DefaultLimit
+	countTotal := false
+	if p := req.Pagination; p != nil {
+		if len(p.Key) != 0 || p.Reverse {
+			return nil, status.Error(codes.InvalidArgument, "commits pagination supports offset, limit and count_total only")
+		}
+		offset, countTotal = p.Offset, p.CountTotal
+		if p.Limit != 0 {
+			limit = p.Limit
+		}
+	}
+	if limit > maxCommitsPage {
+		return nil, status.Errorf(codes.InvalidArgument, "limit %d: at most %d", limit, maxCommitsPage)
+	}
+	var commits []types.WeightsCommit
+	var seen uint64
+	err = q.k.Commits.Walk(ctx, r, func(_ collections.Triple[uint16, sdk.AccAddress, uint64], c types.WeightsCommit) (bool, error) {
+		seen++
+		if seen > offset && uint64(len(commits)) < limit {
+			commits = append(commits, c)
+		}
+		return !countTotal && uint64(len(commits)) >= limit, nil
+	})
+	if err != nil && !errors.Is(err, collections.ErrInvalidIterator) {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	page := &query.PageResponse{}
+	if countTotal {
+		page.Total = seen
+	}
+	return &types.QueryCommitsResponse{Commits: commits, Pagination: page}, nil
+}

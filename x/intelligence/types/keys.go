@@ -1,0 +1,37 @@
+package types
+
+import "cosmossdk.io/collections"
+
+const (
+	// ModuleName is the name of the module and of its store. The module needs no module account:
+	// x/tao sends epoch payouts directly to their recipients and to the x/subnet module account.
+	ModuleName = "intelligence"
+
+	// StoreKey is the KV store key of the module.
+	StoreKey = ModuleName
+
+	// GovModuleName is the module whose account is the default params authority.
+	GovModuleName = "gov"
+)
+
+// Store prefixes. Each is assigned once and never renumbered.
+var (
+	// ParamsKey stores the module Params.
+	ParamsKey = collections.NewPrefix(0)
+	// WeightsKey stores (netuid, uid) -> WeightsRow.
+	WeightsKey = collections.NewPrefix(1)
+	// BondsKey stores (netuid, uid) -> BondsRow.
+	BondsKey = collections.NewPrefix(2)
+	// EvaluationsKey stores (netuid, epoch, hotkey) -> StoredEvaluation.
+	EvaluationsKey = collections.NewPrefix(3)
+	// NoncesKey stores hotkey -> last accepted evaluation nonce.
+	NoncesKey = collections.NewPrefix(4)
+	// CommitsKey stores (netuid, hotkey, reveal epoch) -> WeightsCommit.
+	CommitsKey = collections.NewPrefix(5)
+	// LastEpochsKey stores netuid -> EpochRecord.
+	LastEpochsKey = collections.NewPrefix(6)
+	// EpochQueueKey stores (due height, netuid) -> epoch index of deferred epochs.
+	EpochQueueKey = collections.NewPrefix(7)
+	// QueuedNetuidsKey stores netuid -> due height, the reverse index of EpochQueueKey.
+	QueuedNetuidsKey = collections.NewPrefix(8)
+)

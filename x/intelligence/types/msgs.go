@@ -1,0 +1,27 @@
+package types
+
+import sdk "github.com/cosmos/cosmos-sdk/types"
+
+var (
+	_ sdk.Msg = &MsgSetWeights{}
+	_ sdk.Msg = &MsgSubmitEvaluation{}
+	_ sdk.Msg = &MsgCommitWeights{}
+	_ sdk.Msg = &MsgRevealWeights{}
+	_ sdk.Msg = &MsgUpdateParams{}
+)
+
+// NewMsgUpdateParams returns a MsgUpdateParams.
+func NewMsgUpdateParams(authority string, params Params) *MsgUpdateParams {
+	return &MsgUpdateParams{Authority: authority, Params: params}
+}
+
+// NewMsgRevealWeights returns the reveal of a row committed with WeightsCommitHash.
+func NewMsgRevealWeights(hotkey string, netuid uint32, uids, weights []uint32, versionKey uint64, salt []byte) *MsgRevealWeights {
+	return &MsgRevealWeights{Hotkey: hotkey, Netuid: netuid, Uids: uids, Weights: weights, VersionKey: versionKey, Salt: salt}
+}
+
+// NewMsgCommitWeights returns the commit of a row with the given salt; reveal it later with
+// NewMsgRevealWeights and the same arguments.
+func NewMsgCommitWeights(hotkey string, netuid uint32, uids, weights []uint32, versionKey uint64, salt []byte) *MsgCommitWeights {
+	return &MsgCommitWeights{Hotkey: hotkey, Netuid: netuid, CommitHash: WeightsCommitHash(hotkey, netuid, uids, weights, versionKey, salt)}
+}

@@ -1,0 +1,60 @@
+package types
+
+// PPM is the denominator of the emission shares (parts per million).
+const PPM = 1_000_000
+
+// U16Max is the largest u16 value and the denominator of u16 fractions.
+const U16Max = 65535
+
+// Default parameter values.
+const (
+	// DefaultMaxEpochsPerBlock bounds the epochs per EndBlock; subnets are staggered by netuid,
+	// so collisions are rare.
+	DefaultMaxEpochsPerBlock uint32 = 8
+	// DefaultOwnerShare is 18% of a subnet's emission for its owner.
+	DefaultOwnerShare uint32 = 180_000
+	// DefaultMinerShare is 41% for miners (by incentive).
+	DefaultMinerShare uint32 = 410_000
+	// DefaultValidatorShare is 41% for validators (by dividends).
+	DefaultValidatorShare uint32 = 410_000
+	// DefaultEvaluationWindow accepts evaluations for the current epoch only.
+	DefaultEvaluationWindow uint64 = 0
+	// DefaultEvidenceRetentionEpochs keeps evaluations for 16 epochs (about 4 days at tempo 360
+	// and 6-second blocks), long enough to report an equivocation.
+	DefaultEvidenceRetentionEpochs uint64 = 16
+	// MaxEvaluationWindow bounds evaluation_window.
+	MaxEvaluationWindow uint64 = 1_000
+	// MaxEpochsPerBlockLimit bounds max_epochs_per_block.
+	MaxEpochsPerBlockLimit uint32 = 1_024
+)
+
+// DefaultParams returns the default x/intelligence parameters.
+func DefaultParams() Params {
+	return Params{
+		MaxEpochsPerBlock:       DefaultMaxEpochsPerBlock,
+		OwnerShare:              DefaultOwnerShare,
+		MinerShare:              DefaultMinerShare,
+		ValidatorShare:          DefaultValidatorShare,
+		EvaluationWindow:        DefaultEvaluationWindow,
+		EvidenceRetentionEpochs: DefaultEvidenceRetentionEpochs,
+	}
+}
+
+// Validate checks every parameter against its allowed range.
+func (p Params) Validate() error {
+	if p.MaxEpochsPerBlock == 0 || p.MaxEpochsPerBlock > MaxEpochsPerBlockLimit {
+		return ErrInvalidParams.Wrapf("max_epochs_per_block %d: must be in [1, %d]", p.MaxEpochsPerBlock, MaxEpochsPerBlockLimit)
+	}
+	sum := uint64(p.OwnerShare) + uint64(p.MinerShare) + uint64(p.ValidatorShare)
+	if sum != PPM {
+		return ErrInvalidParams.Wrapf("owner_share %d + miner_share %d + validator_share %d = %d: must sum to %d (ppm)",
+			p.OwnerShare, p.MinerShare, p.ValidatorShare, sum, PPM)
+	}
+	if p.EvaluationWindow > MaxEvaluationWindow {
+		return ErrInvalidParams.Wrapf("evaluation_window %d: must be at most %d epochs", p.EvaluationWindow, MaxEvaluationWindow)
+	}
+	if p.EvidenceRetentionEpochs == 0 {
+		return ErrInvalidParams.Wrap("evidence_retention_epochs 0: must be at least 1 so evaluations can be reported")
+	}
+	return nil
+}
