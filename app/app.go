@@ -93,6 +93,7 @@ import (
 	ibctm "github.com/cosmos/ibc-go/v10/modules/light-clients/07-tendermint"
 
 	"github.com/taochain/taochain/x/intelligence"
+	"github.com/taochain/taochain/x/intelligence/ibcapp"
 	intelligencekeeper "github.com/taochain/taochain/x/intelligence/keeper"
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
 	"github.com/taochain/taochain/x/subnet"
@@ -268,6 +269,8 @@ func New(
 	ibcRouter := porttypes.NewRouter()
 	var transferStack porttypes.IBCModule = transfer.NewIBCModule(app.TransferKeeper)
 	ibcRouter.AddRoute(ibctransfertypes.ModuleName, transferStack)
+	// taochain as an intelligence oracle: other chains ask for a subnet's top miners.
+	ibcRouter.AddRoute(ibcapp.PortID, ibcapp.NewIBCModule(app.SubnetKeeper))
 	app.IBCKeeper.SetRouter(ibcRouter)
 
 	ibcRouterV2 := ibcapi.NewRouter()
