@@ -15,7 +15,7 @@ Q=(--home "$HOME_DIR" --node "$NODE" --output json)
 TX=(--home "$HOME_DIR" --node "$NODE" --chain-id "$CHAIN_ID" --keyring-backend test
     --gas auto --gas-adjustment 1.5 --gas-prices 0.001rao --yes --output json)
 
-height() { "$TAOD" status --node "$NODE" 2>/dev/null | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p'; }
+height() { { "$TAOD" status --node "$NODE" 2>/dev/null || true; } | sed -n 's/.*"latest_block_height":"\([0-9]*\)".*/\1/p'; }
 
 # wait_height H: waits (at most 60 s) for the chain to reach height H.
 wait_height() {
