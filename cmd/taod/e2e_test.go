@@ -1,7 +1,7 @@
 package main_test
 
 import (
-	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,11 +51,9 @@ func balance(t *testing.T, n *e2e.Node, addr string) int64 {
 		} `json:"balance"`
 	}
 	n.QueryJSON(&res, "bank", "balance", addr, "rao")
-	var v int64
-	for _, ch := range res.Balance.Amount {
-		v = v*10 + int64(ch-'0')
+	v, err := strconv.ParseInt(res.Balance.Amount, 10, 64)
+	if err != nil {
+		t.Fatalf("balance amount %q of %s: %v", res.Balance.Amount, addr, err)
 	}
 	return v
 }
-
-func jsonUnmarshal(bz []byte, v any) error { return json.Unmarshal(bz, v) }

@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,7 +96,7 @@ func pending(t *testing.T, n *e2e.Node, netuid string) int64 {
 	if err != nil {
 		return 0 // NotFound until the subnet has stake
 	}
-	if err := jsonUnmarshal(out, &res); err != nil {
+	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("pending-emission output %q: %v", out, err)
 	}
 	v, err := strconv.ParseInt(res.Pending.Amount, 10, 64)
