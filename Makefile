@@ -16,13 +16,14 @@ BUILD_FLAGS := -ldflags '$(ldflags)'
 # Tests run two packages at a time (2-core CI) with a bounded total time.
 TEST_FLAGS ?= -p 2 -timeout 60m
 
-.PHONY: all build install localnet test test-unit test-e2e bench lint vet fmt proto-tools proto-gen clean
+.PHONY: all build install localnet localnet-multi test test-unit test-e2e bench lint vet fmt proto-tools proto-gen clean
 
 all: build
 
 build:
 	@mkdir -p $(BUILDDIR)
 	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/taod ./cmd/taod
+	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/taoworker ./cmd/taoworker
 
 install:
 	$(GO) install $(BUILD_FLAGS) ./cmd/taod

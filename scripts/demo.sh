@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Sets up the demo subnet on a running localnet: subnet-owner creates subnet "demo", three miner
 # hotkeys (miner1-hot..miner3-hot) are registered by alice, bob and subnet-owner, and alice stakes
-# on miner1-hot so the subnet earns emission. Prints the metagraph at the end.
+# on miner1-hot so the subnet earns emission.
 #
-# Environment: TAOD, LOCALNET_HOME, CHAIN_ID, RPC_PORT as for localnet.sh.
+# With DEMO_VALIDATOR=1 (run it again so after `make localnet`) it also prepares the subnet for
+# taoworker: tempo DEMO_TEMPO (default 10 blocks, the lowest the x/subnet bounds allow), a validator
+# hotkey validator-hot registered and staked by the validator account (20,000 TAO, more than any
+# other hotkey, so it holds a validator permit from the next epoch on), and 10 TAO sent to every
+# hotkey so they can pay their own MsgServeAxon / commit-reveal fees.
+#
+# Idempotent: every step checks the chain first, so running it again changes nothing. Every wait is
+# bounded. Environment: TAOD, LOCALNET_HOME, CHAIN_ID, RPC_PORT as for localnet.sh; DEMO_VALIDATOR
+# (default 0), DEMO_TEMPO.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +19,10 @@ TAOD=${TAOD:-$root/build/taod}
 HOME_DIR=${LOCALNET_HOME:-$root/build/localnet}
 CHAIN_ID=${CHAIN_ID:-taochain-local-1}
 NODE="tcp://127.0.0.1:${RPC_PORT:-26657}"
+DEMO_VALIDATOR=${DEMO_VALIDATOR:-0}
+DEMO_TEMPO=${DEMO_TEMPO:-10}
 Q=(--home "$HOME_DIR" --node "$NODE" --output json)
+KR=(--home "$HOME_DIR" --keyring-backend test)
 TX=(--home "$HOME_DIR" --node "$NODE" --chain-id "$CHAIN_ID" --keyring-backend test
     --gas auto --gas-adjustment 1.5 --gas-prices 0.001rao --yes --output json)
 
@@ -45,20 +56,53 @@ tx() {
   echo "demo: tx $hash not included" >&2; return 1
 }
 
+addr() { "$TAOD" keys show "$1" -a "${KR[@]}"; }
+ensure_key() { "$TAOD" keys show "$1" "${KR[@]}" >/dev/null 2>&1 || "$TAOD" keys add "$1" "${KR[@]}" --output json >/dev/null 2>&1; }
+is_neuron() { "$TAOD" q subnet neuron-by-hotkey "$netuid" "$(addr "$1")" "${Q[@]}" >/dev/null 2>&1; }
+# has_stake COLDKEY HOTKEY_ADDR: whether the coldkey already has a stake position on the hotkey.
+has_stake() { "$TAOD" q subnet stake-by-coldkey "$(addr "$1")" "${Q[@]}" 2>/dev/null | grep -q "\"$2\""; }
+balance() {
+  "$TAOD" q bank balance "$1" rao "${Q[@]}" 2>/dev/null | tr -d ' \n' | sed -n 's/.*"amount":"\([0-9]*\)".*/\1/p'
+}
+demo_netuid() { "$TAOD" q subnet subnets "${Q[@]}" | tr -d " \n" | sed -n 's/.*"netuid":\([0-9]*\),[^}]*"name":"demo".*/\1/p'; }
+
 wait_height 2
-tx subnet-owner subnet register-subnet demo 1000000000000
-netuid=$("$TAOD" q subnet subnets "${Q[@]}" | tr -d " \n" | sed -n 's/.*"netuid":\([0-9]*\).*"name":"demo".*/\1/p')
+netuid=$(demo_netuid)
+if [ -z "$netuid" ]; then
+  tx subnet-owner subnet register-subnet demo 1000000000000
+  netuid=$(demo_netuid)
+fi
 [ -n "$netuid" ] || { echo "demo: subnet 'demo' not found after registration" >&2; exit 1; }
 
 i=0
 for owner in alice bob subnet-owner; do
   i=$((i + 1))
-  "$TAOD" keys show "miner$i-hot" --home "$HOME_DIR" --keyring-backend test >/dev/null 2>&1 ||
-    "$TAOD" keys add "miner$i-hot" --home "$HOME_DIR" --keyring-backend test --output json >/dev/null 2>&1
-  tx "$owner" subnet register "$netuid" "miner$i-hot" 100000000000
+  ensure_key "miner$i-hot"
+  is_neuron "miner$i-hot" || tx "$owner" subnet register "$netuid" "miner$i-hot" 100000000000
 done
-hot1=$("$TAOD" keys show miner1-hot -a --home "$HOME_DIR" --keyring-backend test)
-tx alice subnet add-stake "$hot1" "$netuid" 5000000000000
+hot1=$(addr miner1-hot)
+has_stake alice "$hot1" || tx alice subnet add-stake "$hot1" "$netuid" 5000000000000
 
-echo "demo: subnet 'demo' is netuid $netuid with 3 neurons; alice stakes 5000 TAO on miner1-hot ($hot1)"
+if [ "$DEMO_VALIDATOR" = 1 ]; then
+  hp=$("$TAOD" q subnet hyperparameters "$netuid" "${Q[@]}" | tr -d ' \n')
+  tempo=$(echo "$hp" | sed -n 's/.*"tempo":"\{0,1\}\([0-9]*\)"\{0,1\}.*/\1/p')
+  if [ "$tempo" != "$DEMO_TEMPO" ]; then
+    inner=$(echo "$hp" | sed -e 's/^{"hyperparams"://' -e 's/}$//' -e "s/\"tempo\":\"\{0,1\}[0-9]*\"\{0,1\}/\"tempo\":\"$DEMO_TEMPO\"/")
+    tx subnet-owner subnet update-hyperparams "$netuid" "$inner"
+  fi
+  ensure_key validator-hot
+  is_neuron validator-hot || tx validator subnet register "$netuid" validator-hot 100000000000
+  for k in miner1-hot miner2-hot miner3-hot validator-hot; do
+    a=$(addr "$k")
+    b=$(balance "$a"); b=${b:-0}
+    [ "$b" -ge 1000000000 ] || tx validator bank send validator "$a" 10000000000rao
+  done
+  # Staked last: the permit arrives at the next epoch, and a permitted validator that stays silent
+  # for x/slashing's max_missed_epochs loses it, so the validator worker should start right after.
+  vhot=$(addr validator-hot)
+  has_stake validator "$vhot" || tx validator subnet add-stake "$vhot" "$netuid" 20000000000000
+  echo "demo: validator-hot ($vhot) staked 20000 TAO; tempo $DEMO_TEMPO; hotkeys funded with 10 TAO for fees"
+fi
+
+echo "demo: subnet 'demo' is netuid $netuid with 3 miners; alice stakes 5000 TAO on miner1-hot ($hot1)"
 echo "demo: watch it with: $TAOD q subnet metagraph $netuid --home $HOME_DIR   and   $TAOD q tao pending-emission $netuid --home $HOME_DIR"

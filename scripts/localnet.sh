@@ -5,17 +5,22 @@
 # Environment: TAOD (binary, default build/taod), LOCALNET_HOME (default build/localnet),
 # CHAIN_ID (default taochain-local-1), RPC_PORT (26657), GRPC_PORT (9090), API_PORT (1317),
 # P2P_PORT (26656), NO_START=1 to only prepare the home, DEMO=0 to skip the demo subnet
-# (scripts/demo.sh: subnet "demo" with three registered miners and stake).
+# (scripts/demo.sh: subnet "demo" with three registered miners and stake), WORKERS=0 to skip the
+# off-chain workers (TAOWORKER, default next to TAOD: three miners on MINER_PORT.. (8091-8093) with
+# n-gram orders 1/3/5, a validator worker, and `taoworker watch` printing a live summary).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 TAOD=${TAOD:-$root/build/taod}
+TAOWORKER=${TAOWORKER:-$(dirname "$TAOD")/taoworker}
 HOME_DIR=${LOCALNET_HOME:-$root/build/localnet}
 CHAIN_ID=${CHAIN_ID:-taochain-local-1}
 RPC_PORT=${RPC_PORT:-26657}
 GRPC_PORT=${GRPC_PORT:-9090}
 API_PORT=${API_PORT:-1317}
 P2P_PORT=${P2P_PORT:-26656}
+MINER_PORT=${MINER_PORT:-8091}
+VALIDATOR_METRICS_PORT=${VALIDATOR_METRICS_PORT:-9101}
 KR=(--keyring-backend test --home "$HOME_DIR")
 
 [ -x "$TAOD" ] || { echo "localnet: $TAOD not found; run 'make build' first" >&2; exit 1; }
@@ -75,12 +80,48 @@ echo "  stop with Ctrl-C"
 [ "${NO_START:-0}" = 1 ] && exit 0
 
 # The node runs in the background of this script so the demo subnet can be set up once blocks flow;
-# Ctrl-C (or TERM) is forwarded to the node, which shuts down cleanly.
-"$TAOD" start --home "$HOME_DIR" --api.enable --grpc.enable --minimum-gas-prices 0.001rao &
+# Ctrl-C (or TERM) is forwarded to the node and the workers, which shut down cleanly.
+"$TAOD" start --home "$HOME_DIR" --api.enable --grpc.enable --minimum-gas-prices 0.001rao \
+  >"$HOME_DIR/node.log" 2>&1 &
 node=$!
-trap 'kill -INT $node 2>/dev/null; wait $node; exit 0' INT TERM
+pids=()
+stop_all() {
+  for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  kill -INT $node 2>/dev/null; wait $node 2>/dev/null
+  exit 0
+}
+trap stop_all INT TERM
+echo "  node log: $HOME_DIR/node.log"
+
 if [ "${DEMO:-1}" = 1 ]; then
-  TAOD=$TAOD LOCALNET_HOME=$HOME_DIR CHAIN_ID=$CHAIN_ID RPC_PORT=$RPC_PORT "$root/scripts/demo.sh" ||
-    echo "localnet: demo subnet setup failed; the chain keeps running" >&2
+  workers=${WORKERS:-1}
+  [ -x "$TAOWORKER" ] || workers=0
+  if ! TAOD=$TAOD LOCALNET_HOME=$HOME_DIR CHAIN_ID=$CHAIN_ID RPC_PORT=$RPC_PORT DEMO_VALIDATOR=$workers \
+    "$root/scripts/demo.sh"; then
+    echo "localnet: demo subnet setup failed; the chain keeps running (see $HOME_DIR/node.log)" >&2
+    workers=0
+  fi
+  if [ "$workers" = 1 ]; then
+    # Three miners of growing quality (n-gram orders 1, 3, 5) and one validator worker, all on
+    # 127.0.0.1; logs in $HOME_DIR/logs. The validator starts right after demo.sh staked it.
+    logs="$HOME_DIR/logs"; mkdir -p "$logs"
+    W=(--keyring-dir "$HOME_DIR" --keyring-backend test --grpc "127.0.0.1:$GRPC_PORT" --netuid 1)
+    "$TAOWORKER" validator "${W[@]}" --hotkey validator-hot --home "$HOME_DIR/validator-worker" \
+      --metrics-listen "127.0.0.1:$VALIDATOR_METRICS_PORT" >"$logs/validator.log" 2>&1 &
+    pids+=($!)
+    i=0
+    for order in 1 3 5; do
+      i=$((i + 1))
+      "$TAOWORKER" miner "${W[@]}" --hotkey "miner$i-hot" --order $order \
+        --listen "127.0.0.1:$((MINER_PORT + i - 1))" >"$logs/miner$i.log" 2>&1 &
+      pids+=($!)
+    done
+    echo "localnet: miners miner1..3-hot (n-gram orders 1, 3, 5) on 127.0.0.1:$MINER_PORT-$((MINER_PORT + 2)),"
+    echo "          validator worker validator-hot (metrics 127.0.0.1:$VALIDATOR_METRICS_PORT); logs in $logs"
+    echo "localnet: live summary every 5 s — incentive should rank miner3 > miner2 > miner1 after two epochs"
+    "$TAOWORKER" watch --grpc "127.0.0.1:$GRPC_PORT" --netuid 1 --interval 5s --keyring-dir "$HOME_DIR" &
+    pids+=($!)
+  fi
 fi
 wait $node

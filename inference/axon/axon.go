@@ -41,7 +41,7 @@ type Config struct {
 	Verifier *auth.Verifier
 	// MaxBodyBytes caps request bodies; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// MaxChars caps prompt+continuation length and generation length in characters; 0 means
+	// MaxChars caps prompt+candidates length and generation length in characters; 0 means
 	// DefaultMaxChars.
 	MaxChars int
 	// MaxConcurrent caps tasks running at once; 0 means DefaultMaxConcurrent.
@@ -230,8 +230,13 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 	resp := protocol.InferResponse{Kind: task.Kind, Model: s.cfg.Model.Name()}
 	switch task.Kind {
 	case protocol.KindScore:
-		resp.LogProb, err = s.cfg.Model.Score(ctx, task.Prompt, task.Continuation)
-		resp.Chars = utf8.RuneCountInString(task.Continuation)
+		resp.LogProbs = make([]float64, len(task.Candidates))
+		for i, c := range task.Candidates {
+			if resp.LogProbs[i], err = s.cfg.Model.Score(ctx, task.Prompt, c); err != nil {
+				break
+			}
+			resp.Chars += utf8.RuneCountInString(c)
+		}
 	case protocol.KindGenerate:
 		resp.Completion, err = s.cfg.Model.Generate(ctx, task.Prompt, task.MaxChars)
 		resp.Chars = utf8.RuneCountInString(resp.Completion)
@@ -250,21 +255,27 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 
 // validate returns what is wrong with task, or "".
 func (s *Server) validate(task protocol.InferRequest) string {
-	if !utf8.ValidString(task.Prompt) || !utf8.ValidString(task.Continuation) {
-		return "prompt and continuation must be valid UTF-8"
+	if !utf8.ValidString(task.Prompt) {
+		return "prompt must be valid UTF-8"
 	}
-	chars := utf8.RuneCountInString(task.Prompt) + utf8.RuneCountInString(task.Continuation)
+	chars := utf8.RuneCountInString(task.Prompt)
+	for _, c := range task.Candidates {
+		if c == "" || !utf8.ValidString(c) {
+			return "candidates must be non-empty valid UTF-8"
+		}
+		chars += utf8.RuneCountInString(c)
+	}
 	if chars > s.cfg.MaxChars {
-		return fmt.Sprintf("prompt and continuation have %d characters, at most %d allowed", chars, s.cfg.MaxChars)
+		return fmt.Sprintf("prompt and candidates have %d characters, at most %d allowed", chars, s.cfg.MaxChars)
 	}
 	switch task.Kind {
 	case protocol.KindScore:
-		if task.Continuation == "" || task.MaxChars != 0 {
-			return "score task needs a continuation and no max_chars"
+		if len(task.Candidates) == 0 || len(task.Candidates) > protocol.MaxCandidates || task.MaxChars != 0 {
+			return fmt.Sprintf("score task needs 1..%d candidates and no max_chars", protocol.MaxCandidates)
 		}
 	case protocol.KindGenerate:
-		if task.Continuation != "" || task.MaxChars <= 0 || task.MaxChars > s.cfg.MaxChars {
-			return fmt.Sprintf("generate task needs max_chars in [1, %d] and no continuation", s.cfg.MaxChars)
+		if len(task.Candidates) != 0 || task.MaxChars <= 0 || task.MaxChars > s.cfg.MaxChars {
+			return fmt.Sprintf("generate task needs max_chars in [1, %d] and no candidates", s.cfg.MaxChars)
 		}
 	default:
 		return fmt.Sprintf("unknown task kind %q (want %q or %q)", task.Kind, protocol.KindScore, protocol.KindGenerate)

@@ -142,7 +142,7 @@ func TestInferScoreAndGenerate(t *testing.T) {
 	ng := model.Train(corpus.Train(), 4)
 	e := start(t, ng, nil)
 
-	body := mustJSON(t, protocol.InferRequest{Prompt: "The weather in the", Continuation: " valley"})
+	body := mustJSON(t, protocol.InferRequest{Prompt: "The weather in the", Candidates: []string{" valley", "xq"}})
 	r, nonce := e.call(t, e.validator, http.MethodPost, body)
 	if r.status != http.StatusOK {
 		t.Fatalf("score: status %d %s", r.status, r.body)
@@ -154,8 +154,8 @@ func TestInferScoreAndGenerate(t *testing.T) {
 	if err := json.Unmarshal(r.body, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Kind != protocol.KindScore || got.Model != "ngram-o4" || got.Chars != 7 ||
-		got.LogProb != ng.LogProb("The weather in the", " valley") {
+	if got.Kind != protocol.KindScore || got.Model != "ngram-o4" || got.Chars != 9 || len(got.LogProbs) != 2 ||
+		got.LogProbs[0] != ng.LogProb("The weather in the", " valley") || got.LogProbs[1] != ng.LogProb("The weather in the", "xq") {
 		t.Fatalf("score response %+v", got)
 	}
 
@@ -171,7 +171,7 @@ func TestInferScoreAndGenerate(t *testing.T) {
 
 func TestInferRejections(t *testing.T) {
 	e := start(t, model.Train(corpus.Train(), 2), func(c *axon.Config) { c.MaxBodyBytes = 512; c.MaxChars = 100 })
-	good := mustJSON(t, protocol.InferRequest{Prompt: "a", Continuation: "b"})
+	good := mustJSON(t, protocol.InferRequest{Prompt: "a", Candidates: []string{"b"}})
 
 	cases := []struct {
 		name   string
@@ -186,10 +186,11 @@ func TestInferRejections(t *testing.T) {
 		{"wrong method", func() *auth.Signer { return e.validator }, http.MethodGet, nil, http.StatusMethodNotAllowed, false},
 		{"too large", func() *auth.Signer { return e.validator }, http.MethodPost, bytes.Repeat([]byte("x"), 600), http.StatusRequestEntityTooLarge, false},
 		{"not json", func() *auth.Signer { return e.validator }, http.MethodPost, []byte("hello"), http.StatusBadRequest, true},
-		{"unknown field", func() *auth.Signer { return e.validator }, http.MethodPost, []byte(`{"prompt":"a","continuation":"b","x":1}`), http.StatusBadRequest, true},
+		{"unknown field", func() *auth.Signer { return e.validator }, http.MethodPost, []byte(`{"prompt":"a","candidates":["b"],"x":1}`), http.StatusBadRequest, true},
 		{"unknown kind", func() *auth.Signer { return e.validator }, http.MethodPost, []byte(`{"kind":"train","prompt":"a"}`), http.StatusBadRequest, true},
-		{"empty continuation", func() *auth.Signer { return e.validator }, http.MethodPost, []byte(`{"prompt":"a"}`), http.StatusBadRequest, true},
-		{"too many chars", func() *auth.Signer { return e.validator }, http.MethodPost, mustJSON(t, protocol.InferRequest{Prompt: strings.Repeat("a", 99), Continuation: "bc"}), http.StatusBadRequest, true},
+		{"no candidates", func() *auth.Signer { return e.validator }, http.MethodPost, []byte(`{"prompt":"a"}`), http.StatusBadRequest, true},
+		{"empty candidate", func() *auth.Signer { return e.validator }, http.MethodPost, []byte(`{"prompt":"a","candidates":["b",""]}`), http.StatusBadRequest, true},
+		{"too many chars", func() *auth.Signer { return e.validator }, http.MethodPost, mustJSON(t, protocol.InferRequest{Prompt: strings.Repeat("a", 97), Candidates: []string{"bc", "de"}}), http.StatusBadRequest, true},
 		{"generate too long", func() *auth.Signer { return e.validator }, http.MethodPost, []byte(`{"kind":"generate","prompt":"a","max_chars":101}`), http.StatusBadRequest, true},
 	}
 	for _, tc := range cases {
@@ -212,7 +213,7 @@ func TestInferRejections(t *testing.T) {
 
 func TestReplayIsConflict(t *testing.T) {
 	e := start(t, model.Train(corpus.Train(), 2), nil)
-	body := mustJSON(t, protocol.InferRequest{Prompt: "a", Continuation: "b"})
+	body := mustJSON(t, protocol.InferRequest{Prompt: "a", Candidates: []string{"b"}})
 	req, _ := http.NewRequest(http.MethodPost, e.srv.URL()+protocol.InferPath, bytes.NewReader(body))
 	if _, err := e.validator.SignRequest(req, body, e.miner.Address(), time.Now()); err != nil {
 		t.Fatal(err)
@@ -230,7 +231,7 @@ func TestReplayIsConflict(t *testing.T) {
 func TestBusyTimeoutAndGracefulShutdown(t *testing.T) {
 	m := &blockingModel{started: make(chan struct{}, 4), release: make(chan struct{})}
 	e := start(t, m, func(c *axon.Config) { c.MaxConcurrent = 1; c.RequestTimeout = 300 * time.Millisecond })
-	body := mustJSON(t, protocol.InferRequest{Prompt: "a", Continuation: "b"})
+	body := mustJSON(t, protocol.InferRequest{Prompt: "a", Candidates: []string{"b"}})
 
 	// A task that outlives RequestTimeout gets a signed 504.
 	r, nonce := e.call(t, e.validator, http.MethodPost, body)
@@ -282,7 +283,7 @@ func TestBusyTimeoutAndGracefulShutdown(t *testing.T) {
 
 func TestHealthAndMetrics(t *testing.T) {
 	e := start(t, model.Train(corpus.Train(), 2), nil)
-	body := mustJSON(t, protocol.InferRequest{Prompt: "a", Continuation: "b"})
+	body := mustJSON(t, protocol.InferRequest{Prompt: "a", Candidates: []string{"b"}})
 	e.call(t, e.validator, http.MethodPost, body)
 	e.call(t, nil, http.MethodPost, body)
 

@@ -11,7 +11,7 @@
 // unsigned 401/403.
 //
 // The server bounds what a caller can make it do: request bodies are capped (413), prompt and
-// continuation lengths are capped (400), at most MaxConcurrent tasks run at once (503 beyond), each
+// candidate lengths are capped (400), at most MaxConcurrent tasks run at once (503 beyond), each
 // task has a deadline (504), and HTTP read/write/idle timeouts apply. Shutdown stops accepting
 // connections and waits for in-flight tasks until its context ends.
 //

@@ -15,7 +15,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/taochain/taochain/inference/auth"
-	"github.com/taochain/taochain/inference/corpus"
 	"github.com/taochain/taochain/inference/metagraph"
 	"github.com/taochain/taochain/inference/protocol"
 	"github.com/taochain/taochain/inference/scoring"
@@ -129,6 +128,17 @@ func (c *Client) Infer(ctx context.Context, miner metagraph.Miner, task protocol
 	if err := json.Unmarshal(raw, &out); err != nil {
 		return protocol.InferResponse{}, fmt.Errorf("%w: uid %d: %v", ErrGarbage, miner.UID, err)
 	}
+	// encoding/json decodes null as 0 (certainty); a missing number must not look like one.
+	var nulls struct {
+		LogProbs []*float64 `json:"logprobs"`
+	}
+	if err := json.Unmarshal(raw, &nulls); err == nil {
+		for i, lp := range nulls.LogProbs {
+			if lp == nil {
+				return protocol.InferResponse{}, fmt.Errorf("%w: uid %d: log-probability %d is null", ErrGarbage, miner.UID, i)
+			}
+		}
+	}
 	if msg := check(task, out); msg != "" {
 		return protocol.InferResponse{}, fmt.Errorf("%w: uid %d: %s", ErrGarbage, miner.UID, msg)
 	}
@@ -153,11 +163,20 @@ func check(task protocol.InferRequest, out protocol.InferResponse) string {
 	}
 	switch kind {
 	case protocol.KindScore:
-		if math.IsNaN(out.LogProb) || math.IsInf(out.LogProb, 0) || out.LogProb > 0 {
-			return fmt.Sprintf("log-probability %v is not a finite value ≤ 0", out.LogProb)
+		if len(out.LogProbs) != len(task.Candidates) {
+			return fmt.Sprintf("%d log-probabilities for %d candidates", len(out.LogProbs), len(task.Candidates))
 		}
-		if want := utf8.RuneCountInString(task.Continuation); out.Chars != want {
-			return fmt.Sprintf("scored %d characters, the continuation has %d", out.Chars, want)
+		for i, lp := range out.LogProbs {
+			if math.IsNaN(lp) || math.IsInf(lp, 0) || lp > 0 {
+				return fmt.Sprintf("log-probability %v of candidate %d is not a finite value ≤ 0", lp, i)
+			}
+		}
+		want := 0
+		for _, c := range task.Candidates {
+			want += utf8.RuneCountInString(c)
+		}
+		if out.Chars != want {
+			return fmt.Sprintf("scored %d characters, the candidates have %d", out.Chars, want)
 		}
 	case protocol.KindGenerate:
 		if n := utf8.RuneCountInString(out.Completion); n > task.MaxChars || n != out.Chars || !utf8.ValidString(out.Completion) {
@@ -167,10 +186,11 @@ func check(task protocol.InferRequest, out protocol.InferResponse) string {
 	return ""
 }
 
-// ScoreAll asks every miner for the log-probability of each window's continuation and returns one
-// outcome per miner, in the order of miners. It returns when every miner has answered every window,
-// failed, or ctx ended (remaining miners then fail with ctx's error).
-func (c *Client) ScoreAll(ctx context.Context, miners []metagraph.Miner, windows []corpus.Window) []scoring.Outcome {
+// ScoreAll asks every miner, concurrently, for the log-probability of each task's candidates and
+// returns one outcome per miner, in the order of miners. The first failed task ends a miner's
+// outcome with its error (score 0). It returns when every miner has answered every task, failed,
+// or ctx ended (remaining miners then fail with ctx's error).
+func (c *Client) ScoreAll(ctx context.Context, miners []metagraph.Miner, tasks []scoring.Task) []scoring.Outcome {
 	out := make([]scoring.Outcome, len(miners))
 	slots := make(chan struct{}, c.cfg.MaxConcurrent)
 	var wg sync.WaitGroup
@@ -187,15 +207,15 @@ func (c *Client) ScoreAll(ctx context.Context, miners []metagraph.Miner, windows
 				return
 			}
 			o := &out[i]
-			o.LogProbs = make([]float64, 0, len(windows))
-			for _, w := range windows {
-				resp, err := c.Infer(ctx, m, protocol.InferRequest{Kind: protocol.KindScore, Prompt: w.Prompt, Continuation: w.Continuation})
+			o.LogProbs = make([][]float64, 0, len(tasks))
+			for _, t := range tasks {
+				resp, err := c.Infer(ctx, m, protocol.InferRequest{Kind: protocol.KindScore, Prompt: t.Prompt, Candidates: t.Candidates})
 				if err != nil {
 					o.Err = err
 					return
 				}
 				o.Model = resp.Model
-				o.LogProbs = append(o.LogProbs, resp.LogProb)
+				o.LogProbs = append(o.LogProbs, resp.LogProbs)
 			}
 		}()
 	}

@@ -96,10 +96,11 @@ func TestScoreAllRanksMinersAndZeroesBadOnes(t *testing.T) {
 	train := corpus.Train()
 
 	keys := map[string]*auth.Signer{}
-	for _, name := range []string{"o1", "o3", "o5", "stall", "garbage", "wrongsig", "impostor"} {
+	for _, name := range []string{"o1", "o3", "o5", "stall", "garbage", "wrongsig", "impostor", "liar"} {
 		keys[name] = signer(t, "miner "+name)
 	}
-	validJSON := `{"kind":"score","model":"fake","logprob":-0.001,"chars":24,"elapsed_ms":0}` + "\n"
+	// A well-formed answer claiming certainty for all 8 two-character candidates.
+	validJSON := `{"kind":"score","model":"fake","logprobs":[0,0,0,0,0,0,0,0],"chars":16,"elapsed_ms":0}` + "\n"
 	miners := []metagraph.Miner{
 		{UID: 1, Hotkey: keys["o1"].Address(), Endpoint: startAxon(t, keys["o1"], model.Train(train, 1), &mg)},
 		{UID: 3, Hotkey: keys["o3"].Address(), Endpoint: startAxon(t, keys["o3"], model.Train(train, 3), &mg)},
@@ -108,13 +109,15 @@ func TestScoreAllRanksMinersAndZeroesBadOnes(t *testing.T) {
 		{UID: 8, Hotkey: keys["garbage"].Address(), Endpoint: startRogue(t, keys["garbage"], "this is not JSON {")},
 		// Claims a near-perfect score, but signs with a key other than its registered hotkey.
 		{UID: 9, Hotkey: keys["wrongsig"].Address(), Endpoint: startRogue(t, keys["impostor"], validJSON)},
+		// Correctly signed, but claims certainty for every candidate: exactly chance, score 0.
+		{UID: 11, Hotkey: keys["liar"].Address(), Endpoint: startRogue(t, keys["liar"], validJSON)},
 		// Nobody listens here.
 		{UID: 10, Hotkey: signer(t, "gone").Address(), Endpoint: "http://127.0.0.1:1"},
 	}
 	if err := mg.Update(miners, []string{validator.Address()}); err != nil {
 		t.Fatal(err)
 	}
-	windows, err := corpus.Windows(corpus.HeldOut(), 2026, 32, 48, 24)
+	tasks, err := scoring.BuildTasks(corpus.HeldOut(), [32]byte{20, 26}, scoring.TaskConfig{Count: 32, PromptChars: 64, ContinuationChars: 2, Candidates: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +126,7 @@ func TestScoreAllRanksMinersAndZeroesBadOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	outcomes := client.ScoreAll(context.Background(), mg.Miners(), windows)
+	outcomes := client.ScoreAll(context.Background(), mg.Miners(), tasks)
 	if len(outcomes) != len(miners) {
 		t.Fatalf("%d outcomes for %d miners", len(outcomes), len(miners))
 	}
@@ -135,22 +138,26 @@ func TestScoreAllRanksMinersAndZeroesBadOnes(t *testing.T) {
 			}
 			continue
 		}
-		if o.Err != nil || len(o.LogProbs) != len(windows) {
+		if o.Err != nil || len(o.LogProbs) != len(tasks) {
 			t.Fatalf("uid %d failed: %v (%d answers)", o.UID, o.Err, len(o.LogProbs))
 		}
 	}
 
-	scores, err := scoring.Score(windows, outcomes, scoring.Config{})
+	scores, err := scoring.Score(tasks, outcomes, scoring.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	byUID := map[uint16]scoring.MinerScore{}
 	for _, s := range scores {
 		byUID[s.UID] = s
-		t.Logf("uid %2d score %5d L=%.4f err=%v", s.UID, s.Score, s.PerChar, s.Err)
+		t.Logf("uid %2d score %5d G=%.4f err=%v", s.UID, s.Score, s.Gain, s.Err)
 	}
-	if byUID[5].Score != scoring.MaxScore || !(byUID[5].Score > byUID[3].Score && byUID[3].Score > byUID[1].Score && byUID[1].Score > 0) {
-		t.Fatalf("scores do not rank order 5 > 3 > 1 > 0: %d %d %d", byUID[5].Score, byUID[3].Score, byUID[1].Score)
+	// The unigram model (order 1) ignores the prompt, so it cannot beat chance: score 0.
+	if byUID[5].Score != scoring.MaxScore || !(byUID[5].Score > byUID[3].Score && byUID[3].Score > byUID[1].Score) {
+		t.Fatalf("scores do not rank order 5 > 3 > 1: %d %d %d", byUID[5].Score, byUID[3].Score, byUID[1].Score)
+	}
+	if s := byUID[11]; s.Err != nil || s.Score != 0 {
+		t.Fatalf("liar claiming certainty: %+v", s)
 	}
 	for uid := range wantErr {
 		if byUID[uid].Score != 0 {
@@ -158,10 +165,10 @@ func TestScoreAllRanksMinersAndZeroesBadOnes(t *testing.T) {
 		}
 	}
 	rank := scoring.Ranking(scores)
-	if rank[0].UID != 5 || rank[1].UID != 3 || rank[2].UID != 1 {
+	if rank[0].UID != 5 || rank[1].UID != 3 || rank[2].UID != 11 || rank[3].UID != 1 {
 		t.Fatalf("ranking %v", rank)
 	}
-	ev := scoring.NewEvaluation(1, 42, scores, scoring.TaskCommitment(windows, outcomes))
+	ev := scoring.NewEvaluation(1, 42, scores, scoring.TaskCommitment(tasks, outcomes))
 	if len(ev.UIDs) != len(miners) || ev.UIDs[0] != 1 || ev.Scores[2] != scoring.MaxScore {
 		t.Fatalf("evaluation %+v", ev)
 	}
@@ -169,15 +176,17 @@ func TestScoreAllRanksMinersAndZeroesBadOnes(t *testing.T) {
 
 func TestInferClassifiesAnswers(t *testing.T) {
 	validator, key := signer(t, "validator"), signer(t, "miner")
-	task := protocol.InferRequest{Kind: protocol.KindScore, Prompt: "ab", Continuation: "cd"}
+	task := protocol.InferRequest{Kind: protocol.KindScore, Prompt: "ab", Candidates: []string{"cd", "e"}}
 	cases := map[string]struct {
 		body string
 		want error
 	}{
-		"positive logprob": {`{"kind":"score","model":"m","logprob":0.5,"chars":2}`, dendrite.ErrGarbage},
-		"wrong char count": {`{"kind":"score","model":"m","logprob":-1,"chars":3}`, dendrite.ErrGarbage},
+		"positive logprob": {`{"kind":"score","model":"m","logprobs":[0.5,-1],"chars":3}`, dendrite.ErrGarbage},
+		"too few":          {`{"kind":"score","model":"m","logprobs":[-1],"chars":3}`, dendrite.ErrGarbage},
+		"null":             {`{"kind":"score","model":"m","logprobs":[-1,null],"chars":3}`, dendrite.ErrGarbage},
+		"wrong char count": {`{"kind":"score","model":"m","logprobs":[-1,-2],"chars":2}`, dendrite.ErrGarbage},
 		"wrong kind":       {`{"kind":"generate","model":"m","completion":"cd","chars":2}`, dendrite.ErrGarbage},
-		"valid":            {`{"kind":"score","model":"m","logprob":-1.25,"chars":2}`, nil},
+		"valid":            {`{"kind":"score","model":"m","logprobs":[-1.25,-3],"chars":3}`, nil},
 	}
 	client, err := dendrite.New(dendrite.Config{Signer: validator, Timeout: time.Second})
 	if err != nil {
@@ -189,7 +198,7 @@ func TestInferClassifiesAnswers(t *testing.T) {
 		if !errors.Is(err, tc.want) {
 			t.Fatalf("%s: error %v, want %v", name, err, tc.want)
 		}
-		if tc.want == nil && got.LogProb != -1.25 {
+		if tc.want == nil && (len(got.LogProbs) != 2 || got.LogProbs[0] != -1.25) {
 			t.Fatalf("%s: got %+v", name, got)
 		}
 	}
@@ -202,7 +211,7 @@ func TestInferReportsMinerErrorStatus(t *testing.T) {
 	url := startAxon(t, minerKey, model.Train("abc", 1), &mg)
 	client, _ := dendrite.New(dendrite.Config{Signer: validator})
 	_, err := client.Infer(context.Background(), metagraph.Miner{UID: 2, Hotkey: minerKey.Address(), Endpoint: url},
-		protocol.InferRequest{Prompt: "a", Continuation: "b"})
+		protocol.InferRequest{Prompt: "a", Candidates: []string{"b"}})
 	if !errors.Is(err, dendrite.ErrStatus) || !strings.Contains(err.Error(), "403") {
 		t.Fatalf("got %v, want a 403 status error", err)
 	}

@@ -1,9 +1,11 @@
 package metagraph
 
 import (
+	"context"
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestCache(t *testing.T) {
@@ -73,5 +75,29 @@ func TestEndpointURL(t *testing.T) {
 		if _, err := EndpointURL(tc.proto, tc.host, tc.port); err == nil {
 			t.Fatalf("EndpointURL(%q,%q,%d) accepted", tc.proto, tc.host, tc.port)
 		}
+	}
+}
+
+func TestRefresherRefreshesOnMissAtMostOncePerInterval(t *testing.T) {
+	fetches := 0
+	permitted := []string{"tao1old"}
+	r := &Refresher{Cache: &Cache{}, MinInterval: time.Hour, Fetch: func(context.Context) ([]Miner, []string, error) {
+		fetches++
+		return nil, permitted, nil
+	}}
+	if err := r.Refresh(context.Background()); err != nil || fetches != 1 || !r.Permit("tao1old") {
+		t.Fatalf("refresh: err %v fetches %d", err, fetches)
+	}
+	permitted = []string{"tao1old", "tao1new"}
+	// Fresh snapshot: a miss does not query the chain again (rate limit).
+	if r.Permit("tao1new") || fetches != 1 {
+		t.Fatalf("miss within MinInterval fetched (%d fetches)", fetches)
+	}
+	r.MinInterval = 0
+	if !r.Permit("tao1new") || fetches != 2 {
+		t.Fatalf("stale miss did not refresh (%d fetches)", fetches)
+	}
+	if r.Permit("tao1never") != false || fetches != 3 {
+		t.Fatalf("unknown hotkey: %d fetches", fetches)
 	}
 }

@@ -12,11 +12,16 @@ const (
 
 // Task kinds.
 const (
-	// KindScore asks the miner for log P(Continuation | Prompt) under its model.
+	// KindScore asks the miner for log P(candidate | Prompt) of every candidate. The validator hides
+	// the true continuation among decoys, so the miner cannot tell which answer is checked (see
+	// inference/scoring).
 	KindScore = "score"
 	// KindGenerate asks the miner to continue Prompt with at most MaxChars characters.
 	KindGenerate = "generate"
 )
+
+// MaxCandidates is the largest number of candidates a score task may carry.
+const MaxCandidates = 64
 
 // InferRequest is the body of POST /v1/infer.
 type InferRequest struct {
@@ -24,8 +29,8 @@ type InferRequest struct {
 	Kind string `json:"kind,omitempty"`
 	// Prompt is the context given to the model.
 	Prompt string `json:"prompt"`
-	// Continuation is the text to score (KindScore only).
-	Continuation string `json:"continuation,omitempty"`
+	// Candidates are the continuations to score (KindScore only), 1..MaxCandidates non-empty strings.
+	Candidates []string `json:"candidates,omitempty"`
 	// MaxChars is the generation budget in characters (KindGenerate only).
 	MaxChars int `json:"max_chars,omitempty"`
 }
@@ -36,9 +41,10 @@ type InferResponse struct {
 	Kind string `json:"kind"`
 	// Model is the serving model's name.
 	Model string `json:"model"`
-	// LogProb is the natural-log probability of the continuation (KindScore).
-	LogProb float64 `json:"logprob"`
-	// Chars is the number of characters (Unicode code points) scored or generated.
+	// LogProbs holds the natural-log probability of each candidate given the prompt, in request
+	// order (KindScore).
+	LogProbs []float64 `json:"logprobs,omitempty"`
+	// Chars is the number of characters (Unicode code points) scored (all candidates) or generated.
 	Chars int `json:"chars"`
 	// Completion is the generated text (KindGenerate).
 	Completion string `json:"completion,omitempty"`

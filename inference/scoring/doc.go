@@ -1,21 +1,37 @@
-// Package scoring turns what miners answered on a validator's evaluation windows into the u16
-// scores of an evaluation (x/intelligence MsgSubmitEvaluation), and defines the EvaluationSink a
-// chain client implements to submit it.
+// Package scoring builds a validator's evaluation tasks from held-out text, turns what miners
+// answered into the u16 scores of an evaluation (x/intelligence MsgSubmitEvaluation), and defines
+// the EvaluationSink a chain client implements to submit it.
+//
+// # Why candidates
+//
+// Asking a miner for log P(continuation | prompt) of a continuation it is shown lets a lying miner
+// claim any number (0 = "certain"). Instead each task shows the prompt and K candidate
+// continuations: the true one and K−1 decoys of the same length cut from other places of the
+// held-out text, shuffled with a secret per-epoch seed. The miner returns log P(candidate | prompt)
+// for every candidate without knowing which is true, and the validator scores the log-probability
+// of the true continuation renormalised over the candidates (log-softmax). That is the log score of
+// a proper scoring rule: a miner maximises its expected score by reporting what its model really
+// believes, and a better language model (one that uses the prompt better) scores higher. Claiming
+// the same value for every candidate gives exactly log(1/K), chance.
 //
 // # Formula
 //
-// For a window set W with continuations of c_w characters (Unicode code points), and miner i that
-// answered every window with natural-log probabilities lp_{i,w} (finite, ≤ 0):
+// For tasks t = 1..T with K_t candidates and true candidate a_t, and miner i answering lp_{i,t,k}
+// (finite, ≤ 0):
 //
-//	L_i = Σ_w lp_{i,w} / Σ_w c_w                       mean log-likelihood per character (nats)
-//	s_i = round_half_away(65535 · exp(β · (L_i − L_max)))    L_max = max over successful miners
+//	q_{i,t} = exp(lp_{i,t,a_t}) / Σ_k exp(lp_{i,t,k})                  belief in the true candidate
+//	g_{i,t} = log((1−ε)·q_{i,t} + ε/K_t) − log(1/K_t)                  gain over chance, nats
+//	G_i     = Σ_t g_{i,t} / T                                          mean gain per task
+//	s_i     = round(65535 · (G_i / G_max)^β)  if G_i > 0, else 0        G_max = max over miners
 //
-// so the best miner scores 65535 and every other miner the ratio of its per-character geometric-mean
-// probability to the best one's, raised to the sharpness β (Config.Sharpness, default 1; larger
-// values reward the leader more). A miner that failed any window (timeout, transport error, bad
-// signature, malformed or impossible answer) scores 0, as does every miner when nobody succeeded.
-// Miners with equal L get equal scores; the ranking breaks ties by ascending UID. Sums run in window
-// order, so the same inputs always give the same scores.
+// ε (Config.Floor, default 0.05) mixes in a little of the uniform distribution so that one
+// confidently wrong answer costs at most log(ε) instead of −∞; the rule stays proper up to that
+// floor. β (Config.Sharpness, default 1) makes the ranking sharper when larger. A miner at or below
+// chance scores 0: a constant or random liar earns nothing, and so does a model that ignores the
+// prompt (a unigram model cannot tell the true continuation from decoys drawn from the same text).
+// A miner that failed any task (timeout, transport error, bad signature, malformed, missing, NaN,
+// infinite or positive log-probabilities) scores 0, as does every miner when nobody is above chance.
+// Sums run in task order, so the same inputs always give the same scores.
 //
 // Floating point is fine here: this runs off-chain in the validator, and only the resulting
 // integers are signed and sent to the chain.

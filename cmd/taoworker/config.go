@@ -1,0 +1,261 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"gopkg.in/yaml.v2"
+)
+
+// Config is the worker configuration: the YAML file given by --config, then flags on top.
+type Config struct {
+	// Home holds the worker's state (pending submission, commits).
+	Home string `yaml:"home"`
+	// LogFormat is "text" or "json".
+	LogFormat string `yaml:"log_format"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level"`
+	// Netuid is the subnet served or evaluated.
+	Netuid uint16 `yaml:"netuid"`
+	// Chain is how to reach the chain.
+	Chain ChainConfig `yaml:"chain"`
+	// Keys names the keyring keys.
+	Keys KeysConfig `yaml:"keys"`
+	// Miner configures `taoworker miner`.
+	Miner MinerConfig `yaml:"miner"`
+	// Validator configures `taoworker validator`.
+	Validator ValidatorConfig `yaml:"validator"`
+}
+
+// ChainConfig says how to reach the node.
+type ChainConfig struct {
+	// GRPC is the node's gRPC address.
+	GRPC string `yaml:"grpc"`
+	// ChainID is the chain id; empty means ask the node.
+	ChainID string `yaml:"chain_id"`
+	// GasPrices is the fee per gas unit, e.g. 0.001rao.
+	GasPrices string `yaml:"gas_prices"`
+	// GasAdjustment multiplies simulated gas.
+	GasAdjustment float64 `yaml:"gas_adjustment"`
+}
+
+// KeysConfig names the keys in a taod keyring.
+type KeysConfig struct {
+	// KeyringDir is the directory holding keyring-<backend> (a taod home).
+	KeyringDir string `yaml:"keyring_dir"`
+	// KeyringBackend is test, file or os.
+	KeyringBackend string `yaml:"keyring_backend"`
+	// Hotkey is the key name of the neuron's hotkey.
+	Hotkey string `yaml:"hotkey"`
+	// From is the key name paying evaluation fees; empty means the hotkey pays.
+	From string `yaml:"from"`
+}
+
+// MinerConfig configures the miner.
+type MinerConfig struct {
+	// Listen is the axon listen address.
+	Listen string `yaml:"listen"`
+	// ExternalHost is the host announced on chain (MsgServeAxon).
+	ExternalHost string `yaml:"external_host"`
+	// ExternalPort is the port announced on chain; 0 means the listen port.
+	ExternalPort uint32 `yaml:"external_port"`
+	// Model is "ngram" or "openai".
+	Model string `yaml:"model"`
+	// NGramOrder is the n-gram order (1..16).
+	NGramOrder int `yaml:"ngram_order"`
+	// Corpus is a training text file; empty means the shipped training split.
+	Corpus string `yaml:"corpus"`
+	// OpenAIURL is the OpenAI-compatible server root (model "openai").
+	OpenAIURL string `yaml:"openai_url"`
+	// OpenAIModel is the upstream model name (model "openai").
+	OpenAIModel string `yaml:"openai_model"`
+	// MetagraphRefresh is how often the permit cache is refreshed.
+	MetagraphRefresh time.Duration `yaml:"metagraph_refresh"`
+	// RequestTimeout bounds each inference task.
+	RequestTimeout time.Duration `yaml:"request_timeout"`
+}
+
+// ValidatorConfig configures the validator.
+type ValidatorConfig struct {
+	// MetricsListen serves /metrics and /healthz; empty disables it.
+	MetricsListen string `yaml:"metrics_listen"`
+	// Tasks is the number of tasks per epoch.
+	Tasks int `yaml:"tasks"`
+	// PromptChars is the prompt length.
+	PromptChars int `yaml:"prompt_chars"`
+	// ContinuationChars is the candidate length.
+	ContinuationChars int `yaml:"continuation_chars"`
+	// Candidates is K, candidates per task.
+	Candidates int `yaml:"candidates"`
+	// Timeout bounds each request to a miner.
+	Timeout time.Duration `yaml:"timeout"`
+	// EpochBudget bounds querying all miners in one epoch.
+	EpochBudget time.Duration `yaml:"epoch_budget"`
+	// EvalCorpus is held-out text; empty means the shipped held-out split.
+	EvalCorpus string `yaml:"eval_corpus"`
+	// Sharpness is β of the score formula.
+	Sharpness float64 `yaml:"sharpness"`
+	// Floor is ε of the score formula.
+	Floor float64 `yaml:"floor"`
+	// Poll is how often the epoch is checked.
+	Poll time.Duration `yaml:"poll"`
+}
+
+// DefaultConfig returns the defaults documented in inference/README.md.
+func DefaultConfig() Config {
+	home, _ := os.UserHomeDir()
+	return Config{
+		Home:      home + "/.taoworker",
+		LogFormat: "text",
+		LogLevel:  "info",
+		Netuid:    1,
+		Chain:     ChainConfig{GRPC: "127.0.0.1:9090", GasPrices: "0.001rao", GasAdjustment: 1.5},
+		Keys:      KeysConfig{KeyringDir: home + "/.taod", KeyringBackend: "test"},
+		Miner: MinerConfig{
+			Listen: "127.0.0.1:8091", ExternalHost: "127.0.0.1", Model: "ngram", NGramOrder: 5,
+			MetagraphRefresh: 10 * time.Second, RequestTimeout: 10 * time.Second,
+		},
+		Validator: ValidatorConfig{
+			MetricsListen: "127.0.0.1:9101", Tasks: 128, PromptChars: 64, ContinuationChars: 2, Candidates: 8,
+			Timeout: 3 * time.Second, EpochBudget: 6 * time.Second, Sharpness: 1, Floor: 0.05, Poll: time.Second,
+		},
+	}
+}
+
+// binding ties one flag to one config field.
+type binding struct {
+	name, usage string
+	bind        func(fs *pflag.FlagSet, c *Config)
+}
+
+func str(name, usage string, field func(*Config) *string) binding {
+	return binding{name, usage, func(fs *pflag.FlagSet, c *Config) { fs.StringVar(field(c), name, *field(c), usage) }}
+}
+
+func integer(name, usage string, field func(*Config) *int) binding {
+	return binding{name, usage, func(fs *pflag.FlagSet, c *Config) { fs.IntVar(field(c), name, *field(c), usage) }}
+}
+
+func dur(name, usage string, field func(*Config) *time.Duration) binding {
+	return binding{name, usage, func(fs *pflag.FlagSet, c *Config) { fs.DurationVar(field(c), name, *field(c), usage) }}
+}
+
+func float(name, usage string, field func(*Config) *float64) binding {
+	return binding{name, usage, func(fs *pflag.FlagSet, c *Config) { fs.Float64Var(field(c), name, *field(c), usage) }}
+}
+
+func u16(name, usage string, field func(*Config) *uint16) binding {
+	return binding{name, usage, func(fs *pflag.FlagSet, c *Config) { fs.Uint16Var(field(c), name, *field(c), usage) }}
+}
+
+func u32(name, usage string, field func(*Config) *uint32) binding {
+	return binding{name, usage, func(fs *pflag.FlagSet, c *Config) { fs.Uint32Var(field(c), name, *field(c), usage) }}
+}
+
+var commonFlags = []binding{
+	str("home", "worker state directory (pending submission, commits)", func(c *Config) *string { return &c.Home }),
+	str("log-format", "log format: text or json", func(c *Config) *string { return &c.LogFormat }),
+	str("log-level", "log level: debug, info, warn, error", func(c *Config) *string { return &c.LogLevel }),
+	u16("netuid", "subnet to serve or evaluate", func(c *Config) *uint16 { return &c.Netuid }),
+	str("grpc", "node gRPC address", func(c *Config) *string { return &c.Chain.GRPC }),
+	str("chain-id", "chain id (empty: ask the node)", func(c *Config) *string { return &c.Chain.ChainID }),
+	str("gas-prices", "fee per gas unit", func(c *Config) *string { return &c.Chain.GasPrices }),
+	float("gas-adjustment", "multiplier on simulated gas", func(c *Config) *float64 { return &c.Chain.GasAdjustment }),
+	str("keyring-dir", "directory holding keyring-<backend> (a taod home)", func(c *Config) *string { return &c.Keys.KeyringDir }),
+	str("keyring-backend", "keyring backend: test, file or os", func(c *Config) *string { return &c.Keys.KeyringBackend }),
+	str("hotkey", "keyring name of the neuron's hotkey", func(c *Config) *string { return &c.Keys.Hotkey }),
+}
+
+var minerFlags = []binding{
+	str("listen", "axon listen address", func(c *Config) *string { return &c.Miner.Listen }),
+	str("external-host", "axon host announced on chain", func(c *Config) *string { return &c.Miner.ExternalHost }),
+	u32("external-port", "axon port announced on chain (0: the listen port)", func(c *Config) *uint32 { return &c.Miner.ExternalPort }),
+	str("model", "model: ngram or openai", func(c *Config) *string { return &c.Miner.Model }),
+	integer("order", "n-gram order (1..16)", func(c *Config) *int { return &c.Miner.NGramOrder }),
+	str("corpus", "training text file (empty: the shipped training split)", func(c *Config) *string { return &c.Miner.Corpus }),
+	str("openai-url", "OpenAI-compatible server root (model openai)", func(c *Config) *string { return &c.Miner.OpenAIURL }),
+	str("openai-model", "upstream model name (model openai)", func(c *Config) *string { return &c.Miner.OpenAIModel }),
+	dur("metagraph-refresh", "permit cache refresh period", func(c *Config) *time.Duration { return &c.Miner.MetagraphRefresh }),
+	dur("request-timeout", "deadline of one inference task", func(c *Config) *time.Duration { return &c.Miner.RequestTimeout }),
+}
+
+var validatorFlags = []binding{
+	str("from", "keyring name of the fee payer (empty: the hotkey pays)", func(c *Config) *string { return &c.Keys.From }),
+	str("metrics-listen", "address serving /metrics (empty: off)", func(c *Config) *string { return &c.Validator.MetricsListen }),
+	integer("tasks", "tasks per epoch", func(c *Config) *int { return &c.Validator.Tasks }),
+	integer("prompt-chars", "prompt length in characters", func(c *Config) *int { return &c.Validator.PromptChars }),
+	integer("continuation-chars", "candidate length in characters", func(c *Config) *int { return &c.Validator.ContinuationChars }),
+	integer("candidates", "candidates per task (true one + decoys)", func(c *Config) *int { return &c.Validator.Candidates }),
+	dur("timeout", "deadline of one request to a miner", func(c *Config) *time.Duration { return &c.Validator.Timeout }),
+	dur("epoch-budget", "deadline of querying all miners in an epoch", func(c *Config) *time.Duration { return &c.Validator.EpochBudget }),
+	str("eval-corpus", "held-out text file (empty: the shipped held-out split)", func(c *Config) *string { return &c.Validator.EvalCorpus }),
+	float("sharpness", "score sharpness β", func(c *Config) *float64 { return &c.Validator.Sharpness }),
+	float("floor", "score floor ε", func(c *Config) *float64 { return &c.Validator.Floor }),
+	dur("poll", "epoch polling period", func(c *Config) *time.Duration { return &c.Validator.Poll }),
+}
+
+// addFlags registers bindings on cmd against a scratch config holding the defaults.
+func addFlags(cmd *cobra.Command, scratch *Config, bs ...[]binding) {
+	for _, group := range bs {
+		for _, b := range group {
+			b.bind(cmd.Flags(), scratch)
+		}
+	}
+	cmd.Flags().String("config", "", "YAML config file; flags override it")
+}
+
+// loadConfig reads the file named by --config over the defaults, then applies every flag the user
+// set, so flags always win over the file.
+func loadConfig(cmd *cobra.Command, bs ...[]binding) (Config, error) {
+	cfg := DefaultConfig()
+	path, _ := cmd.Flags().GetString("config")
+	if path != "" {
+		bz, err := os.ReadFile(path)
+		if err != nil {
+			return cfg, fmt.Errorf("config: %w", err)
+		}
+		if err := yaml.UnmarshalStrict(bz, &cfg); err != nil {
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	// Re-bind every flag onto a throwaway set pointing at cfg and copy the values that were set.
+	for _, group := range bs {
+		for _, b := range group {
+			f := cmd.Flags().Lookup(b.name)
+			if f == nil || !f.Changed {
+				continue
+			}
+			fs := pflag.NewFlagSet("apply", pflag.ContinueOnError)
+			b.bind(fs, &cfg)
+			if err := fs.Set(b.name, f.Value.String()); err != nil {
+				return cfg, fmt.Errorf("flag --%s: %w", b.name, err)
+			}
+		}
+	}
+	if cfg.Keys.Hotkey == "" {
+		return cfg, errors.New("config: a hotkey (--hotkey or keys.hotkey) is required")
+	}
+	return cfg, nil
+}
+
+// newLogger builds the slog logger the config asks for.
+func newLogger(cfg Config) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", cfg.LogLevel, err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(cfg.LogFormat) {
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want text or json", cfg.LogFormat)
+}

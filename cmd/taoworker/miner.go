@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/cobra"
+
+	"github.com/taochain/taochain/inference/auth"
+	"github.com/taochain/taochain/inference/axon"
+	"github.com/taochain/taochain/inference/chain"
+	"github.com/taochain/taochain/inference/corpus"
+	"github.com/taochain/taochain/inference/metagraph"
+	"github.com/taochain/taochain/inference/model"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
+)
+
+// axonVersion is the worker protocol version announced in MsgServeAxon.
+const axonVersion = 2
+
+func minerCmd() *cobra.Command {
+	scratch := DefaultConfig()
+	cmd := &cobra.Command{
+		Use:   "miner",
+		Short: "Serve a language model at an axon and announce it on chain",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd, commonFlags, minerFlags)
+			if err != nil {
+				return err
+			}
+			log, err := newLogger(cfg)
+			if err != nil {
+				return err
+			}
+			return runMiner(cmd.Context(), cfg, log)
+		},
+	}
+	addFlags(cmd, &scratch, commonFlags, minerFlags)
+	return cmd
+}
+
+func buildModel(cfg MinerConfig) (model.Model, error) {
+	switch cfg.Model {
+	case "ngram":
+		if cfg.NGramOrder < 1 || cfg.NGramOrder > model.MaxOrder {
+			return nil, fmt.Errorf("n-gram order %d outside [1, %d]", cfg.NGramOrder, model.MaxOrder)
+		}
+		text := corpus.Train()
+		if cfg.Corpus != "" {
+			bz, err := os.ReadFile(cfg.Corpus)
+			if err != nil {
+				return nil, fmt.Errorf("corpus: %w", err)
+			}
+			text = string(bz)
+		}
+		return model.Train(text, cfg.NGramOrder), nil
+	case "openai":
+		if cfg.OpenAIURL == "" || cfg.OpenAIModel == "" {
+			return nil, errors.New("model openai needs openai_url and openai_model")
+		}
+		return &model.OpenAICompat{BaseURL: cfg.OpenAIURL, Model: cfg.OpenAIModel, APIKey: os.Getenv("OPENAI_API_KEY")}, nil
+	}
+	return nil, fmt.Errorf("model %q: want ngram or openai", cfg.Model)
+}
+
+func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
+	kr, err := chain.OpenKeyring(cfg.Keys.KeyringDir, cfg.Keys.KeyringBackend, os.Stdin)
+	if err != nil {
+		return err
+	}
+	priv, err := chain.HotkeyPrivKey(kr, cfg.Keys.Hotkey)
+	if err != nil {
+		return err
+	}
+	signer, err := auth.NewSigner(priv)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	m, err := buildModel(cfg.Miner)
+	if err != nil {
+		return err
+	}
+	log.Info("model ready", "model", m.Name(), "took", time.Since(start).String())
+
+	client, err := chain.Dial(ctx, chain.Config{
+		GRPCAddr: cfg.Chain.GRPC, ChainID: cfg.Chain.ChainID, Keyring: kr, GasPrice: cfg.Chain.GasPrices,
+		GasAdjustment: cfg.Chain.GasAdjustment, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+
+	reg := prometheus.NewRegistry()
+	refreshes := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "taoworker", Subsystem: "miner", Name: "metagraph_refreshes_total",
+		Help: "Metagraph refreshes of the permit cache by result.",
+	}, []string{"result"})
+	served := prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: "taoworker", Subsystem: "miner", Name: "axon_served",
+		Help: "1 once MsgServeAxon for this axon is included on chain.",
+	})
+	reg.MustRegister(refreshes, served)
+
+	permits := &metagraph.Refresher{
+		Cache: &metagraph.Cache{}, MinInterval: time.Second, Timeout: 5 * time.Second,
+		Fetch: func(ctx context.Context) ([]metagraph.Miner, []string, error) {
+			mg, err := client.Metagraph(ctx, cfg.Netuid)
+			if err != nil {
+				refreshes.WithLabelValues("error").Inc()
+				return nil, nil, err
+			}
+			refreshes.WithLabelValues("ok").Inc()
+			miners, permitted := chain.Miners(mg)
+			return miners, permitted, nil
+		},
+	}
+	refresh := func() error { return permits.Refresh(ctx) }
+	if err := refresh(); err != nil {
+		log.Warn("first metagraph refresh failed; retrying in the background", "error", err)
+	}
+
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Self: signer.Address(), Authorize: permits.Permit})
+	if err != nil {
+		return err
+	}
+	srv, err := axon.New(axon.Config{
+		Addr: cfg.Miner.Listen, Model: m, Signer: signer, Verifier: verifier,
+		RequestTimeout: cfg.Miner.RequestTimeout, Registry: reg, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve() }()
+	log.Info("axon serving", "addr", srv.Addr(), "hotkey", signer.Address(), "netuid", cfg.Netuid)
+
+	port := cfg.Miner.ExternalPort
+	if port == 0 {
+		_, p, _ := net.SplitHostPort(srv.Addr())
+		n, _ := strconv.ParseUint(p, 10, 32)
+		port = uint32(n)
+	}
+	go announce(ctx, client, cfg, signer.Address(), port, served, log)
+
+	ticker := time.NewTicker(cfg.Miner.MetagraphRefresh)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			log.Info("shutting down")
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(sctx); err != nil {
+				return err
+			}
+			return <-serveErr
+		case err := <-serveErr:
+			return err
+		case <-ticker.C:
+			if err := refresh(); err != nil {
+				log.Warn("metagraph refresh failed", "error", err)
+			}
+		}
+	}
+}
+
+// announce sends MsgServeAxon (signed and paid by the hotkey) until it is included, unless the
+// chain already shows this endpoint. Retries are spaced by 2 s and stop when ctx ends.
+func announce(ctx context.Context, client *chain.Client, cfg Config, hotkey string, port uint32, served prometheus.Gauge, log *slog.Logger) {
+	msg := &subnettypes.MsgServeAxon{
+		Hotkey: hotkey, Netuid: uint32(cfg.Netuid), Host: cfg.Miner.ExternalHost, Port: port,
+		Protocol: subnettypes.AXON_PROTOCOL_HTTP, Version: axonVersion,
+	}
+	for attempt := 1; ; attempt++ {
+		if mg, err := client.Metagraph(ctx, cfg.Netuid); err == nil {
+			for _, n := range mg.Neurons {
+				if n.Hotkey == hotkey && n.Axon.Host == msg.Host && n.Axon.Port == msg.Port && n.Axon.Version == msg.Version {
+					log.Info("axon already on chain", "host", msg.Host, "port", msg.Port)
+					served.Set(1)
+					return
+				}
+			}
+		}
+		st, err := client.Send(ctx, cfg.Keys.Hotkey, msg)
+		if err == nil {
+			log.Info("axon served on chain", "host", msg.Host, "port", msg.Port, "height", st.Height)
+			served.Set(1)
+			return
+		}
+		log.Warn("MsgServeAxon failed; retrying", "attempt", attempt, "error", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(2 * time.Second):
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+
+	"github.com/taochain/taochain/inference/auth"
+	"github.com/taochain/taochain/inference/chain"
+	"github.com/taochain/taochain/inference/corpus"
+	"github.com/taochain/taochain/inference/dendrite"
+	"github.com/taochain/taochain/inference/scoring"
+	"github.com/taochain/taochain/inference/validator"
+)
+
+func validatorCmd() *cobra.Command {
+	scratch := DefaultConfig()
+	cmd := &cobra.Command{
+		Use:   "validator",
+		Short: "Evaluate the subnet's miners every epoch and submit signed evaluations",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd, commonFlags, validatorFlags)
+			if err != nil {
+				return err
+			}
+			log, err := newLogger(cfg)
+			if err != nil {
+				return err
+			}
+			return runValidator(cmd.Context(), cfg, log)
+		},
+	}
+	addFlags(cmd, &scratch, commonFlags, validatorFlags)
+	return cmd
+}
+
+func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
+	kr, err := chain.OpenKeyring(cfg.Keys.KeyringDir, cfg.Keys.KeyringBackend, os.Stdin)
+	if err != nil {
+		return err
+	}
+	priv, err := chain.HotkeyPrivKey(kr, cfg.Keys.Hotkey)
+	if err != nil {
+		return err
+	}
+	signer, err := auth.NewSigner(priv)
+	if err != nil {
+		return err
+	}
+	text := corpus.HeldOut()
+	if cfg.Validator.EvalCorpus != "" {
+		bz, err := os.ReadFile(cfg.Validator.EvalCorpus)
+		if err != nil {
+			return fmt.Errorf("eval corpus: %w", err)
+		}
+		text = string(bz)
+	}
+	if err := os.MkdirAll(cfg.Home, 0o700); err != nil {
+		return err
+	}
+	client, err := chain.Dial(ctx, chain.Config{
+		GRPCAddr: cfg.Chain.GRPC, ChainID: cfg.Chain.ChainID, Keyring: kr, GasPrice: cfg.Chain.GasPrices,
+		GasAdjustment: cfg.Chain.GasAdjustment, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	from := cfg.Keys.From
+	if from == "" {
+		from = cfg.Keys.Hotkey
+	}
+	submitter, err := chain.NewEvaluationSubmitter(client, priv, from,
+		chain.PendingStore{Path: filepath.Join(cfg.Home, "pending-evaluation.json")}, log)
+	if err != nil {
+		return err
+	}
+	committer, err := chain.NewCommitter(client, cfg.Keys.Hotkey, filepath.Join(cfg.Home, "weight-commits.json"), log)
+	if err != nil {
+		return err
+	}
+	if p, found, onChain, err := submitter.ResolvePending(ctx); err != nil {
+		log.Warn("pending evaluation not resolved yet; will retry", "error", err)
+	} else if found {
+		log.Info("pending evaluation resolved", "netuid", p.Netuid, "epoch", p.Epoch, "on_chain", onChain)
+	}
+	d, err := dendrite.New(dendrite.Config{Signer: signer, Timeout: cfg.Validator.Timeout})
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	v, err := validator.New(validator.Config{
+		Netuid: cfg.Netuid, Hotkey: signer.Address(), Text: text,
+		Tasks: scoring.TaskConfig{Count: cfg.Validator.Tasks, PromptChars: cfg.Validator.PromptChars,
+			ContinuationChars: cfg.Validator.ContinuationChars, Candidates: cfg.Validator.Candidates},
+		Scoring:     scoring.Config{Sharpness: cfg.Validator.Sharpness, Floor: cfg.Validator.Floor},
+		EpochBudget: cfg.Validator.EpochBudget, Poll: cfg.Validator.Poll, Registry: reg, Logger: log,
+	}, validator.ChainClient{Client: client}, d, submitter, committer)
+	if err != nil {
+		return err
+	}
+	if cfg.Validator.MetricsListen != "" {
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+		mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+		srv := &http.Server{Addr: cfg.Validator.MetricsListen, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go func() {
+			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("metrics server stopped", "error", err)
+			}
+		}()
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(sctx)
+		}()
+	}
+	log.Info("validator running", "hotkey", signer.Address(), "netuid", cfg.Netuid, "chain_id", client.ChainID(), "fee_payer", from)
+	err = v.Run(ctx)
+	log.Info("shutting down")
+	return err
+}

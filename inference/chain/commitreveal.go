@@ -1,0 +1,165 @@
+package chain
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/taochain/taochain/inference/scoring"
+	inteltypes "github.com/taochain/taochain/x/intelligence/types"
+)
+
+// WeightsCommit is a commit this worker made and must reveal; the salt never leaves the worker's
+// home until the reveal.
+type WeightsCommit struct {
+	// Netuid is the subnet.
+	Netuid uint16 `json:"netuid"`
+	// CommitEpoch is the epoch the commit was made in.
+	CommitEpoch uint64 `json:"commit_epoch"`
+	// RevealEpoch is the epoch the reveal must land in.
+	RevealEpoch uint64 `json:"reveal_epoch"`
+	// UIDs and Weights are the committed row.
+	UIDs []uint32 `json:"uids"`
+	// Weights are aligned with UIDs.
+	Weights []uint32 `json:"weights"`
+	// Salt is the secret appended to the payload.
+	Salt []byte `json:"salt"`
+	// Sent is true once MsgCommitWeights was included.
+	Sent bool `json:"sent"`
+}
+
+// Committer runs commit-reveal for a validator hotkey (which signs and pays for both messages),
+// keeping its commits in a JSON file so that a restart can still reveal them.
+type Committer struct {
+	client  *Client
+	hotkey  string // keyring name
+	address string
+	path    string
+	log     *slog.Logger
+}
+
+// NewCommitter returns a Committer for the keyring key hotkey, storing commits at path.
+func NewCommitter(c *Client, hotkey, path string, log *slog.Logger) (*Committer, error) {
+	addr, err := c.KeyAddress(hotkey)
+	if err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Committer{client: c, hotkey: hotkey, address: addr, path: path, log: log}, nil
+}
+
+func (c *Committer) load() ([]WeightsCommit, error) {
+	bz, err := os.ReadFile(c.path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []WeightsCommit
+	if err := json.Unmarshal(bz, &out); err != nil {
+		return nil, fmt.Errorf("chain: commits file %s is corrupt: %w", c.path, err)
+	}
+	return out, nil
+}
+
+func (c *Committer) save(cs []WeightsCommit) error {
+	bz, err := json.MarshalIndent(cs, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
+		return err
+	}
+	tmp := c.path + ".tmp"
+	if err := os.WriteFile(tmp, bz, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, c.path)
+}
+
+// Commit commits ev's row in epoch current (reveal due in current+revealPeriod), unless this
+// worker already committed for (netuid, current).
+func (c *Committer) Commit(ctx context.Context, ev scoring.Evaluation, current, revealPeriod uint64) error {
+	cs, err := c.load()
+	if err != nil {
+		return err
+	}
+	for _, x := range cs {
+		if x.Netuid == ev.Netuid && x.CommitEpoch == current && x.Sent {
+			return nil
+		}
+	}
+	wc := WeightsCommit{Netuid: ev.Netuid, CommitEpoch: current, RevealEpoch: current + max(revealPeriod, 1), Salt: make([]byte, 32)}
+	if _, err := rand.Read(wc.Salt); err != nil {
+		return err
+	}
+	for i, uid := range ev.UIDs {
+		wc.UIDs = append(wc.UIDs, uint32(uid))
+		wc.Weights = append(wc.Weights, uint32(ev.Scores[i]))
+	}
+	hash := inteltypes.WeightsCommitHash(c.address, uint32(ev.Netuid), wc.UIDs, wc.Weights, 0, wc.Salt)
+	_, err = c.client.Send(ctx, c.hotkey, &inteltypes.MsgCommitWeights{Hotkey: c.address, Netuid: uint32(ev.Netuid), CommitHash: hash})
+	if err != nil && !errors.Is(err, inteltypes.ErrAlreadyCommitted) {
+		return err
+	}
+	if err != nil {
+		return nil // committed by an earlier run whose salt we no longer have: nothing to reveal
+	}
+	wc.Sent = true
+	kept := cs[:0]
+	for _, x := range cs {
+		if x.Netuid != ev.Netuid || x.CommitEpoch != current {
+			kept = append(kept, x)
+		}
+	}
+	return c.save(append(kept, wc))
+}
+
+// RevealDue reveals every stored commit of netuid whose reveal epoch is current and drops commits
+// whose reveal epoch has passed. It returns the number revealed.
+func (c *Committer) RevealDue(ctx context.Context, netuid uint16, current uint64) (int, error) {
+	cs, err := c.load()
+	if err != nil {
+		return 0, err
+	}
+	revealed := 0
+	var kept []WeightsCommit
+	var firstErr error
+	for _, x := range cs {
+		switch {
+		case x.Netuid != netuid || x.RevealEpoch > current:
+			kept = append(kept, x)
+			continue
+		case x.RevealEpoch < current || !x.Sent:
+			c.log.Warn("dropping a commit whose reveal epoch passed", "netuid", x.Netuid, "commit_epoch", x.CommitEpoch, "reveal_epoch", x.RevealEpoch)
+			continue
+		}
+		_, err := c.client.Send(ctx, c.hotkey, &inteltypes.MsgRevealWeights{
+			Hotkey: c.address, Netuid: uint32(netuid), Uids: x.UIDs, Weights: x.Weights, VersionKey: 0, Salt: x.Salt,
+		})
+		var txErr *TxError
+		switch {
+		case err == nil:
+			revealed++
+		case errors.As(err, &txErr):
+			c.log.Warn("reveal rejected; dropping the commit", "netuid", netuid, "reveal_epoch", x.RevealEpoch, "error", err)
+		default:
+			kept = append(kept, x) // transport trouble: try again while the epoch lasts
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	if err := c.save(kept); err != nil {
+		return revealed, err
+	}
+	return revealed, firstErr
+}

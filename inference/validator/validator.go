@@ -1,0 +1,313 @@
+package validator
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/taochain/taochain/inference/chain"
+	"github.com/taochain/taochain/inference/dendrite"
+	"github.com/taochain/taochain/inference/metagraph"
+	"github.com/taochain/taochain/inference/scoring"
+)
+
+// Epoch is the chain's view of a subnet's schedule.
+type Epoch struct {
+	// Current is the epoch index evaluations must carry now.
+	Current uint64
+	// Height is the height the answer was computed at.
+	Height int64
+	// NextEpochHeight is the height whose EndBlock closes Current.
+	NextEpochHeight int64
+	// CommitReveal reports whether the subnet uses commit-reveal.
+	CommitReveal bool
+	// RevealPeriod is the number of epochs between commit and reveal.
+	RevealPeriod uint64
+}
+
+// Chain is what the loop reads from the chain.
+type Chain interface {
+	// Epoch returns the subnet's schedule.
+	Epoch(ctx context.Context, netuid uint16) (Epoch, error)
+	// Metagraph returns the miners with an axon and the hotkeys holding a validator permit.
+	Metagraph(ctx context.Context, netuid uint16) (miners []metagraph.Miner, permitted []string, err error)
+}
+
+// Committer runs commit-reveal (chain.Committer implements it).
+type Committer interface {
+	// Commit commits ev's row in epoch current.
+	Commit(ctx context.Context, ev scoring.Evaluation, current, revealPeriod uint64) error
+	// RevealDue reveals the commits due in epoch current.
+	RevealDue(ctx context.Context, netuid uint16, current uint64) (int, error)
+}
+
+// Config configures a Validator.
+type Config struct {
+	// Netuid is the evaluated subnet.
+	Netuid uint16
+	// Hotkey is the validator's own hotkey address (not queried, checked for a permit).
+	Hotkey string
+	// Text is the held-out text tasks are drawn from.
+	Text string
+	// Tasks shapes the tasks.
+	Tasks scoring.TaskConfig
+	// Scoring tunes the score formula.
+	Scoring scoring.Config
+	// EpochBudget bounds querying all miners in one epoch.
+	EpochBudget time.Duration
+	// Poll is how often the epoch is checked.
+	Poll time.Duration
+	// Registry receives the metrics; nil means none are exported.
+	Registry prometheus.Registerer
+	// Logger receives the loop's logs; nil discards.
+	Logger *slog.Logger
+}
+
+// Validator runs the epoch loop.
+type Validator struct {
+	cfg       Config
+	chain     Chain
+	dendrite  *dendrite.Client
+	sink      scoring.EvaluationSink
+	committer Committer
+	log       *slog.Logger
+	m         metrics
+	done      uint64 // last epoch handled + 1 (0: none)
+}
+
+type metrics struct {
+	epochs      *prometheus.CounterVec
+	submissions *prometheus.CounterVec
+	queryErrors *prometheus.CounterVec
+	scores      *prometheus.GaugeVec
+	gains       *prometheus.GaugeVec
+	duration    prometheus.Histogram
+}
+
+// New returns a Validator; committer may be nil when the subnet never uses commit-reveal.
+func New(cfg Config, c Chain, d *dendrite.Client, sink scoring.EvaluationSink, committer Committer) (*Validator, error) {
+	if c == nil || d == nil || sink == nil || cfg.Text == "" || cfg.Hotkey == "" {
+		return nil, errors.New("validator: chain, dendrite, sink, hotkey and text are required")
+	}
+	if cfg.EpochBudget <= 0 {
+		cfg.EpochBudget = 10 * time.Second
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = time.Second
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	v := &Validator{cfg: cfg, chain: c, dendrite: d, sink: sink, committer: committer, log: cfg.Logger}
+	v.m = metrics{
+		epochs: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "taoworker", Subsystem: "validator", Name: "epochs_total",
+			Help: "Epochs handled by outcome (submitted, committed, skipped, failed)."}, []string{"outcome"}),
+		submissions: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "taoworker", Subsystem: "validator", Name: "submissions_total",
+			Help: "Evaluation submissions by result (ok, error)."}, []string{"result"}),
+		queryErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "taoworker", Subsystem: "validator", Name: "miner_failures_total",
+			Help: "Miners that failed an epoch, by class (timeout, transport, status, bad_signature, garbage, invalid)."}, []string{"class"}),
+		scores: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "taoworker", Subsystem: "validator", Name: "miner_score",
+			Help: "Last u16 score given to each miner uid."}, []string{"uid"}),
+		gains: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "taoworker", Subsystem: "validator", Name: "miner_gain_nats",
+			Help: "Last mean gain over chance per task (nats) of each miner uid that answered."}, []string{"uid"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "taoworker", Subsystem: "validator", Name: "query_duration_seconds",
+			Help: "Time to query all miners in an epoch.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 12)}),
+	}
+	if cfg.Registry != nil {
+		for _, c := range []prometheus.Collector{v.m.epochs, v.m.submissions, v.m.queryErrors, v.m.scores, v.m.gains, v.m.duration} {
+			if err := cfg.Registry.Register(c); err != nil {
+				return nil, fmt.Errorf("validator: registering metrics: %w", err)
+			}
+		}
+	}
+	return v, nil
+}
+
+// Run handles each new epoch once until ctx ends; errors of one epoch are logged and the loop goes on.
+func (v *Validator) Run(ctx context.Context) error {
+	for {
+		if err := v.Tick(ctx); err != nil && ctx.Err() == nil {
+			v.log.Warn("epoch round failed", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(v.cfg.Poll):
+		}
+	}
+}
+
+// Tick checks the epoch and, if it was not handled yet, handles it (RunEpoch).
+func (v *Validator) Tick(ctx context.Context) error {
+	ep, err := v.chain.Epoch(ctx, v.cfg.Netuid)
+	if err != nil {
+		return fmt.Errorf("validator: epoch info: %w", err)
+	}
+	if v.done != 0 && ep.Current+1 <= v.done {
+		return nil
+	}
+	v.done = ep.Current + 1
+	_, err = v.RunEpoch(ctx, ep)
+	return err
+}
+
+// Result is what one epoch produced.
+type Result struct {
+	// Scores are the miners' results, by UID.
+	Scores []scoring.MinerScore
+	// Evaluation is what was submitted or committed (empty when skipped).
+	Evaluation scoring.Evaluation
+	// Outcome is submitted, committed, skipped or failed.
+	Outcome string
+}
+
+// RunEpoch evaluates every miner once for epoch ep and submits (or commits) the result.
+func (v *Validator) RunEpoch(ctx context.Context, ep Epoch) (Result, error) {
+	res := Result{Outcome: "skipped"}
+	defer func() { v.m.epochs.WithLabelValues(res.Outcome).Inc() }()
+	log := v.log.With("netuid", v.cfg.Netuid, "epoch", ep.Current)
+	if ep.CommitReveal && v.committer != nil {
+		if n, err := v.committer.RevealDue(ctx, v.cfg.Netuid, ep.Current); err != nil {
+			log.Warn("reveal failed", "error", err)
+		} else if n > 0 {
+			log.Info("revealed weights", "commits", n)
+		}
+	}
+	miners, permitted, err := v.chain.Metagraph(ctx, v.cfg.Netuid)
+	if err != nil {
+		res.Outcome = "failed"
+		return res, fmt.Errorf("validator: metagraph: %w", err)
+	}
+	if !contains(permitted, v.cfg.Hotkey) {
+		log.Info("no validator permit yet; waiting for the next epoch", "hotkey", v.cfg.Hotkey)
+		return res, nil
+	}
+	var targets []metagraph.Miner
+	for _, m := range miners {
+		if m.Hotkey != v.cfg.Hotkey {
+			targets = append(targets, m)
+		}
+	}
+	if len(targets) == 0 {
+		log.Info("no miner serves an axon yet")
+		return res, nil
+	}
+	var seed [32]byte
+	if _, err := rand.Read(seed[:]); err != nil {
+		res.Outcome = "failed"
+		return res, err
+	}
+	tasks, err := scoring.BuildTasks(v.cfg.Text, seed, v.cfg.Tasks)
+	if err != nil {
+		res.Outcome = "failed"
+		return res, err
+	}
+	qctx, cancel := context.WithTimeout(ctx, v.cfg.EpochBudget)
+	start := time.Now()
+	outcomes := v.dendrite.ScoreAll(qctx, targets, tasks)
+	cancel()
+	v.m.duration.Observe(time.Since(start).Seconds())
+	scores, err := scoring.Score(tasks, outcomes, v.cfg.Scoring)
+	if err != nil {
+		res.Outcome = "failed"
+		return res, err
+	}
+	res.Scores = scores
+	for _, s := range scores {
+		uid := fmt.Sprint(s.UID)
+		v.m.scores.WithLabelValues(uid).Set(float64(s.Score))
+		if s.Err != nil {
+			v.m.queryErrors.WithLabelValues(failureClass(s.Err)).Inc()
+			v.m.gains.DeleteLabelValues(uid)
+			log.Info("miner failed", "uid", s.UID, "hotkey", s.Hotkey, "error", s.Err)
+			continue
+		}
+		v.m.gains.WithLabelValues(uid).Set(s.Gain)
+		log.Info("miner scored", "uid", s.UID, "score", s.Score, "gain_nats", fmt.Sprintf("%.4f", s.Gain))
+	}
+	ev := scoring.NewEvaluation(v.cfg.Netuid, ep.Current, scores, scoring.TaskCommitment(tasks, outcomes))
+	if !ev.HasWeight() {
+		log.Info("no miner beat chance; nothing to submit")
+		return res, nil
+	}
+	res.Evaluation = ev
+	if ep.CommitReveal {
+		if v.committer == nil {
+			res.Outcome = "failed"
+			return res, errors.New("validator: subnet uses commit-reveal but no committer is configured")
+		}
+		if err := v.committer.Commit(ctx, ev, ep.Current, ep.RevealPeriod); err != nil {
+			res.Outcome = "failed"
+			v.m.submissions.WithLabelValues("error").Inc()
+			return res, fmt.Errorf("validator: commit: %w", err)
+		}
+		res.Outcome = "committed"
+		v.m.submissions.WithLabelValues("ok").Inc()
+		log.Info("weights committed", "reveal_epoch", ep.Current+max(ep.RevealPeriod, 1))
+		return res, nil
+	}
+	if err := v.sink.Submit(ctx, ev); err != nil {
+		res.Outcome = "failed"
+		v.m.submissions.WithLabelValues("error").Inc()
+		return res, fmt.Errorf("validator: submit: %w", err)
+	}
+	res.Outcome = "submitted"
+	v.m.submissions.WithLabelValues("ok").Inc()
+	log.Info("evaluation submitted", "uids", ev.UIDs, "scores", ev.Scores)
+	return res, nil
+}
+
+func failureClass(err error) string {
+	for _, c := range []struct {
+		err  error
+		name string
+	}{
+		{dendrite.ErrTimeout, "timeout"}, {dendrite.ErrTransport, "transport"}, {dendrite.ErrStatus, "status"},
+		{dendrite.ErrBadSignature, "bad_signature"}, {dendrite.ErrGarbage, "garbage"}, {context.DeadlineExceeded, "timeout"},
+	} {
+		if errors.Is(err, c.err) {
+			return c.name
+		}
+	}
+	return "invalid"
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// ChainClient adapts a *chain.Client to Chain.
+type ChainClient struct {
+	// Client is the gRPC chain client.
+	Client *chain.Client
+}
+
+// Epoch implements Chain.
+func (c ChainClient) Epoch(ctx context.Context, netuid uint16) (Epoch, error) {
+	info, err := c.Client.EpochInfo(ctx, netuid)
+	if err != nil {
+		return Epoch{}, err
+	}
+	return Epoch{Current: info.CurrentEpoch, Height: info.Height, NextEpochHeight: info.NextEpochHeight,
+		CommitReveal: info.CommitReveal, RevealPeriod: info.RevealPeriod}, nil
+}
+
+// Metagraph implements Chain.
+func (c ChainClient) Metagraph(ctx context.Context, netuid uint16) ([]metagraph.Miner, []string, error) {
+	mg, err := c.Client.Metagraph(ctx, netuid)
+	if err != nil {
+		return nil, nil, err
+	}
+	miners, permitted := chain.Miners(mg)
+	return miners, permitted, nil
+}

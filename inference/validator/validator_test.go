@@ -1,0 +1,290 @@
+package validator_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/taochain/taochain/inference/auth"
+	"github.com/taochain/taochain/inference/axon"
+	"github.com/taochain/taochain/inference/corpus"
+	"github.com/taochain/taochain/inference/dendrite"
+	"github.com/taochain/taochain/inference/metagraph"
+	"github.com/taochain/taochain/inference/model"
+	"github.com/taochain/taochain/inference/scoring"
+	"github.com/taochain/taochain/inference/validator"
+)
+
+func signer(t *testing.T, secret string) *auth.Signer {
+	t.Helper()
+	s, err := auth.NewSigner(secp256k1.GenPrivKeyFromSecret([]byte(secret)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// stallModel never answers before its context ends (a miner that times out).
+type stallModel struct{}
+
+func (stallModel) Name() string { return "stall" }
+func (stallModel) Score(ctx context.Context, _, _ string) (float64, error) {
+	<-ctx.Done()
+	return 0, ctx.Err()
+}
+func (stallModel) Generate(ctx context.Context, _ string, _ int) (string, error) {
+	<-ctx.Done()
+	return "", ctx.Err()
+}
+
+func startAxon(t *testing.T, key *auth.Signer, m model.Model, permit func(string) bool) string {
+	t.Helper()
+	v, err := auth.NewVerifier(auth.VerifierConfig{Self: key.Address(), Authorize: permit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := axon.New(axon.Config{Addr: "127.0.0.1:0", Model: m, Signer: key, Verifier: v, RequestTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve() }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	})
+	return srv.URL()
+}
+
+// startRogue answers every request with body, signed by key.
+func startRogue(t *testing.T, key *auth.Signer, body string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_ = key.SignResponse(w.Header(), r.Header.Get(auth.HeaderNonce), []byte(body))
+		_, _ = io.WriteString(w, body)
+	}), ReadHeaderTimeout: time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+type fakeChain struct {
+	mu        sync.Mutex
+	epoch     uint64
+	miners    []metagraph.Miner
+	permitted []string
+}
+
+func (c *fakeChain) Epoch(context.Context, uint16) (validator.Epoch, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return validator.Epoch{Current: c.epoch}, nil
+}
+
+func (c *fakeChain) Metagraph(context.Context, uint16) ([]metagraph.Miner, []string, error) {
+	return c.miners, c.permitted, nil
+}
+
+// sink records evaluations; it fails the first submission to show the loop survives it.
+type sink struct {
+	mu    sync.Mutex
+	calls int
+	got   []scoring.Evaluation
+}
+
+func (s *sink) Submit(_ context.Context, ev scoring.Evaluation) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if s.calls == 1 {
+		return errors.New("chain unavailable")
+	}
+	s.got = append(s.got, ev)
+	return nil
+}
+
+func (s *sink) evaluations() []scoring.Evaluation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]scoring.Evaluation(nil), s.got...)
+}
+
+// TestLoopScoresBadMinersZeroAndKeepsGoing runs the real loop against real axons (orders 1, 3, 5)
+// and bad miners: one that times out, one that answers garbage JSON, one whose responses are signed
+// by a key other than its hotkey. Bad miners get 0, the good ones rank by order, a failed
+// submission does not stop the loop, and every epoch is evaluated once.
+func TestLoopScoresBadMinersZeroAndKeepsGoing(t *testing.T) {
+	val := signer(t, "validator")
+	permit := func(hk string) bool { return hk == val.Address() }
+	train := corpus.Train()
+	keys := map[string]*auth.Signer{}
+	for _, n := range []string{"o1", "o3", "o5", "stall", "garbage", "wrongsig", "impostor"} {
+		keys[n] = signer(t, "miner "+n)
+	}
+	fc := &fakeChain{epoch: 7, permitted: []string{val.Address()}, miners: []metagraph.Miner{
+		{UID: 1, Hotkey: keys["o1"].Address(), Endpoint: startAxon(t, keys["o1"], model.Train(train, 1), permit)},
+		{UID: 2, Hotkey: keys["o3"].Address(), Endpoint: startAxon(t, keys["o3"], model.Train(train, 3), permit)},
+		{UID: 3, Hotkey: keys["o5"].Address(), Endpoint: startAxon(t, keys["o5"], model.Train(train, 5), permit)},
+		{UID: 4, Hotkey: keys["stall"].Address(), Endpoint: startAxon(t, keys["stall"], stallModel{}, permit)},
+		{UID: 5, Hotkey: keys["garbage"].Address(), Endpoint: startRogue(t, keys["garbage"], `{"kind":"score","logprobs":[`)},
+		{UID: 6, Hotkey: keys["wrongsig"].Address(), Endpoint: startRogue(t, keys["impostor"],
+			`{"kind":"score","model":"x","logprobs":[0,-9,-9,-9,-9,-9,-9,-9],"chars":16}`)},
+		{UID: 9, Hotkey: val.Address(), Endpoint: "http://127.0.0.1:1"}, // itself: never queried
+	}}
+	d, err := dendrite.New(dendrite.Config{Signer: val, Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	sk := &sink{}
+	v, err := validator.New(validator.Config{
+		Netuid: 1, Hotkey: val.Address(), Text: corpus.HeldOut(),
+		Tasks:       scoring.TaskConfig{Count: 96, PromptChars: 64, ContinuationChars: 2, Candidates: 8},
+		EpochBudget: 10 * time.Second, Poll: 20 * time.Millisecond, Registry: reg,
+	}, fc, d, sk, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- v.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	// Epoch 7: the submission fails (sink), the loop moves on; epochs 8 and 9 are submitted.
+	deadline := time.Now().Add(60 * time.Second)
+	for next := uint64(8); len(sk.evaluations()) < 2; {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d evaluations after 60 s", len(sk.evaluations()))
+		}
+		sk.mu.Lock()
+		calls := sk.calls
+		sk.mu.Unlock()
+		if calls >= int(next-7) {
+			fc.mu.Lock()
+			fc.epoch = next
+			fc.mu.Unlock()
+			next++
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // more polls of the same epoch must not submit again
+	evs := sk.evaluations()
+	if len(evs) != 2 || evs[0].Epoch != 8 || evs[1].Epoch != 9 {
+		t.Fatalf("evaluations for epochs %v, want [8 9] once each", epochs(evs))
+	}
+	for _, ev := range evs {
+		score := map[uint16]uint16{}
+		for i, uid := range ev.UIDs {
+			score[uid] = ev.Scores[i]
+		}
+		t.Logf("epoch %d scores %v", ev.Epoch, score)
+		if _, ok := score[9]; ok || len(ev.UIDs) != 6 {
+			t.Fatalf("evaluated uids %v, want the 6 miners without the validator itself", ev.UIDs)
+		}
+		for _, bad := range []uint16{4, 5, 6} {
+			if score[bad] != 0 {
+				t.Fatalf("epoch %d: bad miner %d scored %d", ev.Epoch, bad, score[bad])
+			}
+		}
+		if !(score[3] == scoring.MaxScore && score[3] > score[2] && score[2] > score[1]) {
+			t.Fatalf("epoch %d: scores o5 %d o3 %d o1 %d not ranked", ev.Epoch, score[3], score[2], score[1])
+		}
+	}
+	if n := counter(t, reg, "taoworker_validator_submissions_total", "error"); n != 1 {
+		t.Fatalf("submission errors metric %v, want 1", n)
+	}
+}
+
+func epochs(evs []scoring.Evaluation) []uint64 {
+	var out []uint64
+	for _, e := range evs {
+		out = append(out, e.Epoch)
+	}
+	return out
+}
+
+// counter returns the value of the counter sample name{result=label} in reg.
+func counter(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetValue() == label {
+					return m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	t.Fatalf("metric %s{%s} not found", name, label)
+	return 0
+}
+
+type committer struct {
+	commits []uint64 // commit epochs
+	reveals []uint64 // epochs RevealDue was asked for
+}
+
+func (c *committer) Commit(_ context.Context, ev scoring.Evaluation, current, revealPeriod uint64) error {
+	if ev.Epoch != current || revealPeriod != 2 || !ev.HasWeight() {
+		return errors.New("unexpected commit")
+	}
+	c.commits = append(c.commits, current)
+	return nil
+}
+
+func (c *committer) RevealDue(_ context.Context, _ uint16, current uint64) (int, error) {
+	c.reveals = append(c.reveals, current)
+	return 0, nil
+}
+
+// TestCommitRevealSubnetCommitsInsteadOfSubmitting: on a commit-reveal subnet the loop reveals
+// what is due, then commits the new row and never sends an evaluation (which the chain rejects there).
+func TestCommitRevealSubnetCommitsInsteadOfSubmitting(t *testing.T) {
+	val := signer(t, "validator")
+	permit := func(hk string) bool { return hk == val.Address() }
+	key := signer(t, "miner o3")
+	fc := &fakeChain{permitted: []string{val.Address()}, miners: []metagraph.Miner{
+		{UID: 1, Hotkey: key.Address(), Endpoint: startAxon(t, key, model.Train(corpus.Train(), 3), permit)},
+	}}
+	d, err := dendrite.New(dendrite.Config{Signer: val, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk, cm := &sink{}, &committer{}
+	v, err := validator.New(validator.Config{Netuid: 1, Hotkey: val.Address(), Text: corpus.HeldOut(),
+		Tasks: scoring.TaskConfig{Count: 16, PromptChars: 64, ContinuationChars: 2, Candidates: 8}}, fc, d, sk, cm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, epoch := range []uint64{3, 4} {
+		res, err := v.RunEpoch(context.Background(), validator.Epoch{Current: epoch, CommitReveal: true, RevealPeriod: 2})
+		if err != nil || res.Outcome != "committed" {
+			t.Fatalf("epoch %d: outcome %q err %v", epoch, res.Outcome, err)
+		}
+	}
+	if len(cm.commits) != 2 || cm.commits[1] != 4 || len(cm.reveals) != 2 || cm.reveals[0] != 3 || sk.calls != 0 {
+		t.Fatalf("commits %v reveals %v submissions %d", cm.commits, cm.reveals, sk.calls)
+	}
+}
