@@ -74,7 +74,7 @@ import (
 	govclient "github.com/cosmos/cosmos-sdk/x/gov/client"
 	govkeeper "github.com/cosmos/cosmos-sdk/x/gov/keeper"
 	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
-	"github.com/cosmos/cosmos-sdk/x/slashing"
+	govv1beta1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1beta1"
 	slashingkeeper "github.com/cosmos/cosmos-sdk/x/slashing/keeper"
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	"github.com/cosmos/cosmos-sdk/x/staking"
@@ -92,10 +92,15 @@ import (
 	ibckeeper "github.com/cosmos/ibc-go/v10/modules/core/keeper"
 	ibctm "github.com/cosmos/ibc-go/v10/modules/light-clients/07-tendermint"
 
+	taogov "github.com/taochain/taochain/x/gov"
+	taogovkeeper "github.com/taochain/taochain/x/gov/keeper"
 	"github.com/taochain/taochain/x/intelligence"
 	"github.com/taochain/taochain/x/intelligence/ibcapp"
 	intelligencekeeper "github.com/taochain/taochain/x/intelligence/keeper"
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/slashing"
+	poislashingkeeper "github.com/taochain/taochain/x/slashing/keeper"
+	poislashingtypes "github.com/taochain/taochain/x/slashing/types"
 	"github.com/taochain/taochain/x/subnet"
 	subnetkeeper "github.com/taochain/taochain/x/subnet/keeper"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
@@ -117,6 +122,8 @@ var maccPerms = map[string][]string{
 	ibctransfertypes.ModuleName:    {authtypes.Minter, authtypes.Burner},
 	taotypes.ModuleName:            {authtypes.Minter},
 	subnettypes.ModuleName:         {authtypes.Burner},
+	// x/slashing receives slashed subnet stake, pays the reporter and burns the rest.
+	poislashingtypes.ModuleName: {authtypes.Burner},
 }
 
 var _ servertypes.Application = (*App)(nil)
@@ -135,9 +142,10 @@ type App struct {
 	AccountKeeper         authkeeper.AccountKeeper
 	BankKeeper            bankkeeper.BaseKeeper
 	StakingKeeper         *stakingkeeper.Keeper
-	SlashingKeeper        slashingkeeper.Keeper
+	SlashingKeeper        poislashingkeeper.Keeper
 	DistrKeeper           distrkeeper.Keeper
 	GovKeeper             govkeeper.Keeper
+	TaoGovKeeper          taogovkeeper.Keeper
 	EvidenceKeeper        evidencekeeper.Keeper
 	UpgradeKeeper         *upgradekeeper.Keeper
 	ConsensusParamsKeeper consensusparamkeeper.Keeper
@@ -150,6 +158,8 @@ type App struct {
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
 	configurator       module.Configurator
+	// sm drives the SDK simulator (app/sim_test.go) over every module that supports it.
+	sm *module.SimulationManager
 }
 
 func init() {
@@ -182,7 +192,7 @@ func New(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, distrtypes.StoreKey,
 		slashingtypes.StoreKey, govtypes.StoreKey, evidencetypes.StoreKey, upgradetypes.StoreKey,
 		consensusparamtypes.StoreKey, ibcexported.StoreKey, ibctransfertypes.StoreKey,
-		taotypes.StoreKey, subnettypes.StoreKey, intelligencetypes.StoreKey,
+		taotypes.StoreKey, subnettypes.StoreKey, intelligencetypes.StoreKey, poislashingtypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(err)
@@ -226,10 +236,12 @@ func New(
 	app.DistrKeeper = distrkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[distrtypes.StoreKey]),
 		app.AccountKeeper, app.BankKeeper, app.StakingKeeper, authtypes.FeeCollectorName, authority)
 
-	app.SlashingKeeper = slashingkeeper.NewKeeper(appCodec, legacyAmino,
+	// The SDK slashing keeper; x/slashing (app.SlashingKeeper, below) embeds it. Staking hooks and
+	// x/evidence use it directly, exactly as in the SDK.
+	sdkSlashingKeeper := slashingkeeper.NewKeeper(appCodec, legacyAmino,
 		runtime.NewKVStoreService(keys[slashingtypes.StoreKey]), app.StakingKeeper, authority)
 
-	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(app.DistrKeeper.Hooks(), app.SlashingKeeper.Hooks()))
+	app.StakingKeeper.SetHooks(stakingtypes.NewMultiStakingHooks(app.DistrKeeper.Hooks(), sdkSlashingKeeper.Hooks()))
 
 	homePath := cast.ToString(appOpts.Get(flags.FlagHome))
 	skipUpgradeHeights := map[int64]bool{}
@@ -240,13 +252,8 @@ func New(
 		runtime.NewKVStoreService(keys[upgradetypes.StoreKey]), appCodec, homePath, app.BaseApp, authority)
 
 	evidenceKeeper := evidencekeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[evidencetypes.StoreKey]),
-		app.StakingKeeper, app.SlashingKeeper, app.AccountKeeper.AddressCodec(), runtime.ProvideCometInfoService())
+		app.StakingKeeper, sdkSlashingKeeper, app.AccountKeeper.AddressCodec(), runtime.ProvideCometInfoService())
 	app.EvidenceKeeper = *evidenceKeeper
-
-	govKeeper := govkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[govtypes.StoreKey]),
-		app.AccountKeeper, app.BankKeeper, app.StakingKeeper, app.DistrKeeper, app.MsgServiceRouter(),
-		govtypes.DefaultConfig(), authority)
-	app.GovKeeper = *govKeeper.SetHooks(govtypes.NewMultiGovHooks())
 
 	// taochain: subnets and subnet stake, and the emission that pays them.
 	app.SubnetKeeper = subnetkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[subnettypes.StoreKey]),
@@ -256,7 +263,24 @@ func New(
 	// Proof of Intelligence: weights and signed evaluations in, Yuma epochs and payouts out.
 	app.IntelligenceKeeper = intelligencekeeper.NewKeeper(appCodec,
 		runtime.NewKVStoreService(keys[intelligencetypes.StoreKey]), app.SubnetKeeper, app.TaoKeeper, authority)
-	app.SubnetKeeper.SetHooks(app.IntelligenceKeeper.Hooks())
+	// x/slashing: the SDK consensus slashing keeper decorated with the intelligence offences
+	// (equivocation reports, validator liveness, useless miners), checked at each subnet epoch.
+	app.SlashingKeeper = poislashingkeeper.NewKeeper(sdkSlashingKeeper, appCodec,
+		runtime.NewKVStoreService(keys[poislashingtypes.StoreKey]), app.SubnetKeeper, app.BankKeeper, app.AccountKeeper, authority)
+	app.IntelligenceKeeper.SetEpochHooks(app.SlashingKeeper.EpochHooks())
+	app.SubnetKeeper.SetHooks(subnettypes.MultiSubnetHooks{app.IntelligenceKeeper.Hooks(), app.SlashingKeeper.SubnetHooks()})
+
+	// Governance by TAO holders: the SDK gov keeper with taochain's tally (bonded stake + the voter's
+	// subnet stake) and a staking view whose total bonded tokens include subnet stake (the quorum base).
+	app.TaoGovKeeper = taogovkeeper.NewKeeper(app.StakingKeeper, app.SubnetKeeper, app.AccountKeeper.AddressCodec())
+	govKeeper := govkeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[govtypes.StoreKey]),
+		app.AccountKeeper, app.BankKeeper, app.TaoGovKeeper.GovStakingKeeper(), app.DistrKeeper, app.MsgServiceRouter(),
+		govtypes.DefaultConfig(), authority,
+		govkeeper.WithCustomCalculateVoteResultsAndVotingPowerFn(app.TaoGovKeeper.CalculateVoteResultsAndVotingPower))
+	// v1beta1 text proposals (MsgExecLegacyContent) need a legacy router, as in the SDK's simapp;
+	// without one the gov msg server dereferences nil and the proposal tx panics.
+	govKeeper.SetLegacyRouter(govv1beta1.NewRouter().AddRoute(govtypes.RouterKey, govv1beta1.ProposalHandler))
+	app.GovKeeper = *govKeeper.SetHooks(govtypes.NewMultiGovHooks())
 
 	// IBC: core with the 07-tendermint light client and ICS-20 transfer (classic and IBC v2 routes).
 	app.IBCKeeper = ibckeeper.NewKeeper(appCodec, runtime.NewKVStoreService(keys[ibcexported.StoreKey]),
@@ -286,9 +310,9 @@ func New(
 		bank.NewAppModule(appCodec, app.BankKeeper, app.AccountKeeper, nil),
 		staking.NewAppModule(appCodec, app.StakingKeeper, app.AccountKeeper, app.BankKeeper, nil),
 		distr.NewAppModule(appCodec, app.DistrKeeper, app.AccountKeeper, app.BankKeeper, app.StakingKeeper, nil),
-		slashing.NewAppModule(appCodec, app.SlashingKeeper, app.AccountKeeper, app.BankKeeper, app.StakingKeeper, nil, interfaceRegistry),
+		slashing.NewAppModule(appCodec, app.SlashingKeeper, app.AccountKeeper, app.BankKeeper, app.StakingKeeper, interfaceRegistry),
 		evidence.NewAppModule(app.EvidenceKeeper),
-		gov.NewAppModule(appCodec, &app.GovKeeper, app.AccountKeeper, app.BankKeeper, nil),
+		taogov.NewAppModule(appCodec, &app.GovKeeper, app.AccountKeeper, app.BankKeeper, nil, app.TaoGovKeeper),
 		upgrade.NewAppModule(app.UpgradeKeeper, app.AccountKeeper.AddressCodec()),
 		consensus.NewAppModule(appCodec, app.ConsensusParamsKeeper),
 		ibc.NewAppModule(app.IBCKeeper),
@@ -302,7 +326,7 @@ func New(
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager,
 		map[string]module.AppModuleBasic{
 			genutiltypes.ModuleName: genutil.NewAppModuleBasic(genutiltypes.DefaultMessageValidator),
-			govtypes.ModuleName:     gov.NewAppModuleBasic([]govclient.ProposalHandler{}),
+			govtypes.ModuleName:     taogov.NewAppModuleBasic(gov.NewAppModuleBasic([]govclient.ProposalHandler{})),
 		})
 	app.BasicModuleManager.RegisterLegacyAminoCodec(legacyAmino)
 	app.BasicModuleManager.RegisterInterfaces(interfaceRegistry)
@@ -330,6 +354,16 @@ func New(
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
 		panic(err)
 	}
+
+	// The simulator drives every module that implements module.AppModuleSimulation (in module name
+	// order). Genesis accounts are plain base accounts (no vesting types are registered), and
+	// x/intelligence's message factories find validators in x/subnet, so its simulation module is
+	// given the subnet keeper.
+	app.sm = module.NewSimulationManagerFromAppModules(app.ModuleManager.Modules, map[string]module.AppModuleSimulation{
+		authtypes.ModuleName:         auth.NewAppModule(appCodec, app.AccountKeeper, simGenesisAccounts, nil),
+		intelligencetypes.ModuleName: intelligence.NewSimulationModule(appCodec, app.IntelligenceKeeper, app.SubnetKeeper),
+	})
+	app.sm.RegisterStoreDecoders()
 
 	// Reflection and the autocli service let clients discover every module's services.
 	autocliv1.RegisterQueryServer(app.GRPCQueryRouter(), runtimeservices.NewAutoCLIQueryService(app.ModuleManager.Modules))
@@ -445,8 +479,9 @@ func (app *App) DefaultGenesis() map[string]json.RawMessage {
 // GetKey returns the KV store key of a module (for tests).
 func (app *App) GetKey(storeKey string) *storetypes.KVStoreKey { return app.keys[storeKey] }
 
-// SimulationManager is not used yet; simulation arrives with the custom modules' simulators.
-func (app *App) SimulationManager() *module.SimulationManager { return nil }
+// SimulationManager returns the simulation manager of the SDK simulator (randomized genesis,
+// message factories, store decoders).
+func (app *App) SimulationManager() *module.SimulationManager { return app.sm }
 
 // RegisterAPIRoutes registers the gRPC-gateway REST routes of every module.
 func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig) {
@@ -517,6 +552,13 @@ func (app *App) AutoCliOpts() autocli.AppOptions {
 		}
 		if am, ok := named.(appmodule.AppModule); ok {
 			modules[named.Name()] = am
+		}
+	}
+	// x/slashing serves two services (SDK and intelligence) under one `slashing` command; autocli
+	// needs an entry per service, so it adds one that shares the command.
+	if sl, ok := app.ModuleManager.Modules[slashingtypes.ModuleName].(slashing.AppModule); ok {
+		for name, m := range sl.AutoCLIModules() {
+			modules[name] = m
 		}
 	}
 	return autocli.AppOptions{

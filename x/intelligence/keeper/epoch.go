@@ -248,6 +248,9 @@ func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (type
 	if err := k.pruneEvaluations(ctx, netuid, epoch, params.EvidenceRetentionEpochs); err != nil {
 		return types.EpochRecord{}, err
 	}
+	if err := k.afterSubnetEpoch(ctx, netuid, epoch); err != nil {
+		return types.EpochRecord{}, err
+	}
 
 	rec := types.EpochRecord{
 		Netuid:            uint32(netuid),

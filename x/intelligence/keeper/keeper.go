@@ -21,6 +21,8 @@ type Keeper struct {
 	authority    string
 	subnetKeeper types.SubnetKeeper
 	taoKeeper    types.TaoKeeper
+	// epochHooks holds the x/slashing epoch hooks (see slashing_hooks.go).
+	epochHooks *epochHooksHolder
 
 	// Schema is the collections schema of the module store.
 	Schema collections.Schema
@@ -67,6 +69,7 @@ func NewKeeper(
 		authority:    authority,
 		subnetKeeper: subnetKeeper,
 		taoKeeper:    taoKeeper,
+		epochHooks:   &epochHooksHolder{},
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Weights:      collections.NewMap(sb, types.WeightsKey, "weights", uidKey, codec.CollValue[types.WeightsRow](cdc)),
 		Bonds:        collections.NewMap(sb, types.BondsKey, "bonds", uidKey, codec.CollValue[types.BondsRow](cdc)),

@@ -1,0 +1,33 @@
+package keeper
+
+import "context"
+
+// EpochHooks lets x/slashing act on each subnet epoch once its results are written: keep jailed
+// hotkeys without a validator permit, count silent validators and useless miners. It runs inside
+// the epoch's cache context, so an error discards the whole epoch; implementations that must not
+// fail the epoch handle their own errors.
+type EpochHooks interface {
+	// AfterSubnetEpoch is called at the end of RunEpoch for netuid, closing epoch index epoch,
+	// after the neurons' consensus results, emission and next validator permits are stored.
+	AfterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64) error
+}
+
+// epochHooksHolder is shared by every copy of the keeper, so SetEpochHooks after copies were
+// handed out (to the module, the IBC app, x/subnet's hooks) still reaches them all.
+type epochHooksHolder struct{ hooks EpochHooks }
+
+// SetEpochHooks installs the epoch hooks (x/slashing). It may be called once.
+func (k Keeper) SetEpochHooks(h EpochHooks) {
+	if k.epochHooks.hooks != nil {
+		panic("x/intelligence epoch hooks already set")
+	}
+	k.epochHooks.hooks = h
+}
+
+// afterSubnetEpoch calls the installed epoch hooks, if any.
+func (k Keeper) afterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64) error {
+	if k.epochHooks == nil || k.epochHooks.hooks == nil {
+		return nil
+	}
+	return k.epochHooks.hooks.AfterSubnetEpoch(ctx, netuid, epoch)
+}

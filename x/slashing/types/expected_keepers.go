@@ -1,0 +1,48 @@
+package types
+
+import (
+	"context"
+
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
+)
+
+// SubnetKeeper is the part of the x/subnet keeper that intelligence slashing uses: subnets,
+// neurons and hotkeys to check evidence, the stake slash, and the permit and registration
+// writers for jails and useless miners.
+type SubnetKeeper interface {
+	// GetSubnet returns the subnet netuid or an error if it does not exist.
+	GetSubnet(ctx context.Context, netuid uint16) (subnettypes.Subnet, error)
+	// GetNeuronByHotkey returns the neuron of hotkey on netuid or an error if it has none.
+	GetNeuronByHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (subnettypes.Neuron, error)
+	// IterateNeurons calls cb for each neuron of netuid in ascending uid until cb returns true.
+	IterateNeurons(ctx context.Context, netuid uint16, cb func(n subnettypes.Neuron) (stop bool)) error
+	// SetNeuron overwrites a registered neuron (used to take a jailed hotkey's permit away).
+	SetNeuron(ctx context.Context, n subnettypes.Neuron) error
+	// GetHotkeyInfo returns the owning coldkey, pubkey and take of a hotkey.
+	GetHotkeyInfo(ctx context.Context, hotkey sdk.AccAddress) (subnettypes.HotkeyInfo, error)
+	// SlashHotkeyStake slashes fraction of the stake on (hotkey, netuid), pool and unbondings,
+	// into module account toModule and returns the amount.
+	SlashHotkeyStake(ctx context.Context, hotkey sdk.AccAddress, netuid uint16, fraction math.LegacyDec, toModule string) (math.Int, error)
+	// DeregisterNeuron frees the uid of a neuron; its stake pool stays withdrawable.
+	DeregisterNeuron(ctx context.Context, netuid, uid uint16) (subnettypes.Neuron, error)
+	// Denom returns the staking denom.
+	Denom() string
+}
+
+// BankKeeper is the part of the bank keeper used to pay reporters and burn slashed stake.
+type BankKeeper interface {
+	// SendCoinsFromModuleToAccount pays the reporter's reward from the slashing module account.
+	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
+	// BurnCoins burns the rest of the slashed stake.
+	BurnCoins(ctx context.Context, moduleName string, amt sdk.Coins) error
+}
+
+// AccountKeeper is the part of the auth keeper used to check the module account.
+type AccountKeeper interface {
+	// GetModuleAddress returns the address of a registered module account (nil if unknown).
+	GetModuleAddress(moduleName string) sdk.AccAddress
+}
