@@ -16,7 +16,7 @@ BUILD_FLAGS := -ldflags '$(ldflags)'
 # Tests run two packages at a time (2-core CI) with a bounded total time.
 TEST_FLAGS ?= -p 2 -timeout 60m
 
-.PHONY: all build install localnet localnet-multi test test-unit test-e2e bench lint vet fmt proto-tools proto-gen clean
+.PHONY: all build install localnet localnet-multi test test-unit bench sim lint vet fmt proto-tools proto-gen clean
 
 all: build
 
@@ -26,11 +26,17 @@ build:
 	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/taoworker ./cmd/taoworker
 
 install:
-	$(GO) install $(BUILD_FLAGS) ./cmd/taod
+	$(GO) install $(BUILD_FLAGS) ./cmd/taod ./cmd/taoworker
 
-## localnet: build taod and run a fresh 1-validator chain (1 s blocks) in the foreground.
+## localnet: build taod and taoworker, run a fresh 1-validator chain (1 s blocks) with the demo subnet,
+## three miners, a validator worker and a live summary in the foreground.
 localnet: build
 	TAOD=$(BUILDDIR)/taod ./scripts/localnet.sh
+
+## localnet-multi: build taod and run a fresh 4-validator chain on 127.0.0.1 (BASE_PORT=26600:
+## node i uses BASE_PORT+10i+{0 p2p,1 rpc,2 grpc,3 api,4 prometheus}); Ctrl-C stops all four.
+localnet-multi: build
+	TAOD=$(BUILDDIR)/taod ./scripts/localnet-multi.sh
 
 ## test: every unit, integration and end-to-end test (e2e tests build the real binaries).
 test:
@@ -39,8 +45,17 @@ test:
 test-unit:
 	$(GO) test $(TEST_FLAGS) -short ./...
 
+## bench: every Benchmark* (unit benchmarks and the chain throughput benchmarks in
+## testutil/throughput, which run real localnets), one package at a time so they do not compete
+## for the CPU, then the results as a table. BENCH_PKGS narrows it (e.g. ./testutil/throughput).
+BENCH_PKGS ?= ./...
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./...
+	bash -o pipefail -c '$(GO) test -p 1 -timeout 60m -run "^$$" -bench . -benchmem -benchtime 3x $(BENCH_PKGS) 2>&1 | ./scripts/bench-table.sh'
+
+## sim: the SDK simulation of the whole app at a size beyond CI's (make test runs it at 50 blocks × 50 msgs).
+SIM_FLAGS ?= -NumBlocks=500 -BlockSize=200 -SimSeeds=8 -SimRuns=3
+sim:
+	$(GO) test ./app -run 'TestFullAppSimulation|TestAppStateDeterminism|TestAppImportExport' -count=1 -timeout 3h -v $(SIM_FLAGS)
 
 vet:
 	$(GO) vet ./...
@@ -61,4 +76,4 @@ proto-gen:
 	./scripts/protocgen.sh
 
 clean:
-	rm -rf $(BUILDDIR)/taod $(BUILDDIR)/localnet
+	rm -rf $(BUILDDIR)/taod $(BUILDDIR)/taoworker $(BUILDDIR)/localnet $(BUILDDIR)/localnet-multi

@@ -103,25 +103,9 @@ if [ "${DEMO:-1}" = 1 ]; then
     workers=0
   fi
   if [ "$workers" = 1 ]; then
-    # Three miners of growing quality (n-gram orders 1, 3, 5) and one validator worker, all on
-    # 127.0.0.1; logs in $HOME_DIR/logs. The validator starts right after demo.sh staked it.
-    logs="$HOME_DIR/logs"; mkdir -p "$logs"
-    W=(--keyring-dir "$HOME_DIR" --keyring-backend test --grpc "127.0.0.1:$GRPC_PORT" --netuid 1)
-    "$TAOWORKER" validator "${W[@]}" --hotkey validator-hot --home "$HOME_DIR/validator-worker" \
-      --metrics-listen "127.0.0.1:$VALIDATOR_METRICS_PORT" >"$logs/validator.log" 2>&1 &
-    pids+=($!)
-    i=0
-    for order in 1 3 5; do
-      i=$((i + 1))
-      "$TAOWORKER" miner "${W[@]}" --hotkey "miner$i-hot" --order $order \
-        --listen "127.0.0.1:$((MINER_PORT + i - 1))" >"$logs/miner$i.log" 2>&1 &
-      pids+=($!)
-    done
-    echo "localnet: miners miner1..3-hot (n-gram orders 1, 3, 5) on 127.0.0.1:$MINER_PORT-$((MINER_PORT + 2)),"
-    echo "          validator worker validator-hot (metrics 127.0.0.1:$VALIDATOR_METRICS_PORT); logs in $logs"
-    echo "localnet: live summary every 5 s — incentive should rank miner3 > miner2 > miner1 after two epochs"
-    "$TAOWORKER" watch --grpc "127.0.0.1:$GRPC_PORT" --netuid 1 --interval 5s --keyring-dir "$HOME_DIR" &
-    pids+=($!)
+    # shellcheck source=demo-workers.sh
+    . "$root/scripts/demo-workers.sh"
+    MINER_PORT=$MINER_PORT VALIDATOR_METRICS_PORT=$VALIDATOR_METRICS_PORT start_demo_workers "$HOME_DIR" "$GRPC_PORT"
   fi
 fi
 wait $node

@@ -51,32 +51,17 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: types.Msg_serviceDesc.ServiceName,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{
-					RpcMethod: "SetWeights", Use: "set-weights [netuid] [uids] [weights] [version-key]",
-					Short:   "Set the weight row of the signing hotkey (--from must be the hotkey)",
-					Example: "taod tx intelligence set-weights 1 0,1,2 65535,30000,100 1 --from myhotkey",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
-						{ProtoField: "netuid"}, {ProtoField: "uids"}, {ProtoField: "weights"}, {ProtoField: "version_key"},
-					},
-				},
+				// set-weights, commit-weights and reveal-weights are hand-written in cmd/taod (autocli cannot
+				// parse repeated u32 positional arguments).
+				{RpcMethod: "SetWeights", Skip: true},
 				{
 					RpcMethod: "SubmitEvaluation", Use: "submit-evaluation [evaluation-json] [signature]",
 					Short:          "Submit an evaluation signed by a validator hotkey (any account pays; --from is the submitter)",
 					Example:        `taod tx intelligence submit-evaluation '{"chain_id":"taochain-1","netuid":1,"epoch":42,"validator_hotkey":"tao1...","uids":[0,1],"scores":[65535,100],"task_commitment":"<base64 32 bytes>","nonce":7}' <base64 signature> --from relayer`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "evaluation"}, {ProtoField: "signature"}},
 				},
-				{
-					RpcMethod: "CommitWeights", Use: "commit-weights [netuid] [commit-hash]",
-					Short:          "Commit sha256(payload ‖ salt) of a weight row on a commit-reveal subnet (--from must be the hotkey)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}, {ProtoField: "commit_hash"}},
-				},
-				{
-					RpcMethod: "RevealWeights", Use: "reveal-weights [netuid] [uids] [weights] [version-key] [salt]",
-					Short: "Reveal a committed weight row reveal_period epochs after the commit (--from must be the hotkey)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
-						{ProtoField: "netuid"}, {ProtoField: "uids"}, {ProtoField: "weights"}, {ProtoField: "version_key"}, {ProtoField: "salt"},
-					},
-				},
+				{RpcMethod: "CommitWeights", Skip: true},
+				{RpcMethod: "RevealWeights", Skip: true},
 				{
 					RpcMethod: "UpdateParams", Use: "update-params-proposal [params]",
 					Short:          "Submit a governance proposal to replace all x/intelligence params",

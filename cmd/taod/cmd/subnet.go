@@ -80,5 +80,11 @@ func addHandWrittenCommands(rootCmd *cobra.Command) error {
 		return fmt.Errorf("tx subnet command not found to attach 'register': %v", err)
 	}
 	txCmd.AddCommand(registerCmd())
+
+	intelCmd, _, err := rootCmd.Find([]string{"tx", "intelligence"})
+	if err != nil || intelCmd.Name() != "intelligence" {
+		return fmt.Errorf("tx intelligence command not found to attach the weights commands: %v", err)
+	}
+	intelCmd.AddCommand(intelligenceWeightCmds()...)
 	return nil
 }
