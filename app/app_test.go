@@ -8,6 +8,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	govv1 "github.com/cosmos/cosmos-sdk/x/gov/types/v1"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/taochain/taochain/app"
@@ -87,5 +89,34 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 	if _, err := c.App.ExportAppStateAndValidators(true, nil, nil); err != nil {
 		t.Fatalf("zero-height export: %v", err)
+	}
+}
+
+// `taod init` builds genesis from module basics: GenesisBasics must give it taochain's defaults
+// (TAO deposits, rao metadata) and still validate with the modules' own rules.
+func TestGenesisBasicsCarryTaochainDefaults(t *testing.T) {
+	c := apptest.NewChain(t, 1, app.TAO(1))
+	cdc := c.App.AppCodec()
+	basics := app.GenesisBasics(cdc, c.App.BasicModuleManager)
+	gen := basics.DefaultGenesis(cdc)
+
+	var gov govv1.GenesisState
+	cdc.MustUnmarshalJSON(gen[govtypes.ModuleName], &gov)
+	if want := sdk.NewCoins(sdk.NewCoin(app.BaseDenom, app.TAO(10))); !sdk.Coins(gov.Params.MinDeposit).Equal(want) {
+		t.Fatalf("gov min deposit = %s, want %s", sdk.Coins(gov.Params.MinDeposit), want)
+	}
+	var bank banktypes.GenesisState
+	cdc.MustUnmarshalJSON(gen[banktypes.ModuleName], &bank)
+	if len(bank.DenomMetadata) != 1 || bank.DenomMetadata[0].Base != app.BaseDenom {
+		t.Fatalf("bank metadata = %+v, want the rao/TAO entry", bank.DenomMetadata)
+	}
+	if err := basics.ValidateGenesis(cdc, c.App.TxConfig(), gen); err != nil {
+		t.Fatalf("default genesis does not validate: %v", err)
+	}
+	// Validation is the module's own: a broken gov genesis is still refused.
+	gov.Params.MinDeposit = nil
+	gen[govtypes.ModuleName] = cdc.MustMarshalJSON(&gov)
+	if err := basics.ValidateGenesis(cdc, c.App.TxConfig(), gen); err == nil {
+		t.Fatal("a gov genesis without a min deposit validated")
 	}
 }

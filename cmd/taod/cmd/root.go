@@ -93,7 +93,7 @@ func NewRootCmd() *cobra.Command {
 		},
 	}
 
-	initRootCmd(rootCmd, tempApp.TxConfig(), tempApp.BasicModuleManager)
+	initRootCmd(rootCmd, tempApp.TxConfig(), app.GenesisBasics(tempApp.AppCodec(), tempApp.BasicModuleManager))
 
 	autoCliOpts := tempApp.AutoCliOpts()
 	autoCliOpts.ClientCtx = initClientCtx
