@@ -145,7 +145,9 @@ func (q queryServer) EpochInfo(ctx context.Context, req *types.QueryEpochInfoReq
 	if err != nil {
 		return nil, status.Errorf(codes.NotFound, "subnet %d: %s", netuid, err)
 	}
-	h := blockHeight(ctx)
+	// A query sees the state committed at h, whose EndBlock may already have closed an epoch; a
+	// transaction sent now lands in h+1, so the schedule is answered for h+1.
+	h := blockHeight(ctx) + 1
 	hp := s.Hyperparams
 	return &types.QueryEpochInfoResponse{
 		Height:          sdk.UnwrapSDKContext(ctx).BlockHeight(),

@@ -65,6 +65,11 @@ func TestQueries(t *testing.T) {
 	last, err := f.q.LastEpoch(f.ctx, &types.QueryLastEpochRequest{Netuid: 1})
 	require.NoError(t, err)
 	require.Equal(t, int64(8), last.LastEpoch.Height)
+	// Once height 8 has closed epoch 0, a transaction sent now lands in epoch 1.
+	info, err = f.q.EpochInfo(f.ctx, &types.QueryEpochInfoRequest{Netuid: 1})
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), info.CurrentEpoch)
+	require.Greater(t, info.NextEpochHeight, int64(8))
 	bonds, err := f.q.Bonds(f.ctx, &types.QueryBondsRequest{Netuid: 1, Uid: uint32(w.v1.uid)})
 	require.NoError(t, err)
 	require.NotEmpty(t, bonds.Bonds.Bonds)

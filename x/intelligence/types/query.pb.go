@@ -557,7 +557,8 @@ type QueryEpochInfoResponse struct {
 	Height int64 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
 	// tempo is the subnet's tempo.
 	Tempo uint64 `protobuf:"varint,2,opt,name=tempo,proto3" json:"tempo,omitempty"`
-	// current_epoch is the epoch index at height: evaluations must carry it.
+	// current_epoch is the epoch index at height+1, the block a transaction sent now lands in:
+	// evaluations must carry it.
 	CurrentEpoch uint64 `protobuf:"varint,3,opt,name=current_epoch,json=currentEpoch,proto3" json:"current_epoch,omitempty"`
 	// next_epoch_height is the height at whose EndBlock current_epoch closes (the epoch runs, unless
 	// deferred by max_epochs_per_block).
