@@ -31,7 +31,7 @@ func TestEquivocationSlashE2E(t *testing.T) {
 	n := e2e.NewLocalnet(t)
 	n.Start()
 	n.RunScript("demo.sh")
-	netuid := demoNetuid(t, n)
+	netuid := subnetID(t, n, "demo")
 	setFastTempo(t, n, netuid)
 
 	// The offending hotkey: its private key stays in the test, a copy goes into the keyring so
@@ -253,27 +253,6 @@ func mustInt(t *testing.T, s string) sdkmath.Int {
 		t.Fatalf("%q is not an integer", s)
 	}
 	return v
-}
-
-// demoNetuid returns the netuid of the subnet named "demo".
-func demoNetuid(t *testing.T, n *e2e.Node) string {
-	t.Helper()
-	var subnets struct {
-		Subnets []struct {
-			Subnet struct {
-				Netuid int    `json:"netuid"`
-				Name   string `json:"name"`
-			} `json:"subnet"`
-		} `json:"subnets"`
-	}
-	n.QueryJSON(&subnets, "subnet", "subnets")
-	for _, s := range subnets.Subnets {
-		if s.Subnet.Name == "demo" {
-			return strconv.Itoa(s.Subnet.Netuid)
-		}
-	}
-	t.Fatalf("no demo subnet: %+v", subnets)
-	return ""
 }
 
 // setFastTempo makes the demo subnet run an epoch every 10 blocks unless it already does.

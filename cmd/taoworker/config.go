@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -198,6 +199,30 @@ var validatorFlags = []binding{
 	float("sharpness", "score sharpness β", func(c *Config) *float64 { return &c.Validator.Sharpness }),
 	float("floor", "score floor ε", func(c *Config) *float64 { return &c.Validator.Floor }),
 	dur("poll", "epoch polling period", func(c *Config) *time.Duration { return &c.Validator.Poll }),
+}
+
+// roleCmd is the command of one worker role: config file and flags (common plus the role's), the
+// logger, then run until the command's context ends.
+func roleCmd(use, short string, roleFlags []binding, run func(context.Context, Config, *slog.Logger) error) *cobra.Command {
+	scratch := DefaultConfig()
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd, commonFlags, roleFlags)
+			if err != nil {
+				return err
+			}
+			log, err := newLogger(cfg)
+			if err != nil {
+				return err
+			}
+			return run(cmd.Context(), cfg, log)
+		},
+	}
+	addFlags(cmd, &scratch, commonFlags, roleFlags)
+	return cmd
 }
 
 // addFlags registers bindings on cmd against a scratch config holding the defaults.

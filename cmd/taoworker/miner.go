@@ -26,25 +26,7 @@ import (
 const axonVersion = 2
 
 func minerCmd() *cobra.Command {
-	scratch := DefaultConfig()
-	cmd := &cobra.Command{
-		Use:   "miner",
-		Short: "Serve a language model at an axon and announce it on chain",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd, commonFlags, minerFlags)
-			if err != nil {
-				return err
-			}
-			log, err := newLogger(cfg)
-			if err != nil {
-				return err
-			}
-			return runMiner(cmd.Context(), cfg, log)
-		},
-	}
-	addFlags(cmd, &scratch, commonFlags, minerFlags)
-	return cmd
+	return roleCmd("miner", "Serve a language model at an axon and announce it on chain", minerFlags, runMiner)
 }
 
 func buildModel(cfg MinerConfig) (model.Model, error) {

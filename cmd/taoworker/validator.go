@@ -24,25 +24,7 @@ import (
 )
 
 func validatorCmd() *cobra.Command {
-	scratch := DefaultConfig()
-	cmd := &cobra.Command{
-		Use:   "validator",
-		Short: "Evaluate the subnet's miners every epoch and submit signed evaluations",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd, commonFlags, validatorFlags)
-			if err != nil {
-				return err
-			}
-			log, err := newLogger(cfg)
-			if err != nil {
-				return err
-			}
-			return runValidator(cmd.Context(), cfg, log)
-		},
-	}
-	addFlags(cmd, &scratch, commonFlags, validatorFlags)
-	return cmd
+	return roleCmd("validator", "Evaluate the subnet's miners every epoch and submit signed evaluations", validatorFlags, runValidator)
 }
 
 func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
