@@ -28,6 +28,9 @@ import (
 // offence record, the 5% stake slash (10% of it to the reporter, the rest burned) and the jail
 // are read back with `taod q slashing ...`, next to the SDK's `taod q slashing signing-infos`.
 func TestEquivocationSlashE2E(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs taod")
+	}
 	n := e2e.NewLocalnet(t)
 	n.Start()
 	n.RunScript("demo.sh")
