@@ -31,6 +31,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 
 	"github.com/taochain/taochain/app"
 	"github.com/taochain/taochain/inference/metagraph"
@@ -260,6 +261,25 @@ type TxStatus struct {
 	Code uint32
 	// Log is the result log.
 	Log string
+	// Data is the result data of a successful transaction: a marshaled sdk.TxMsgData holding one
+	// response per message (see MsgResponse).
+	Data []byte
+}
+
+// MsgResponse decodes the response of message i of the transaction into out, checking its type.
+func (s TxStatus) MsgResponse(i int, out gogoproto.Message) error {
+	var data sdk.TxMsgData
+	if err := data.Unmarshal(s.Data); err != nil {
+		return fmt.Errorf("chain: tx result data: %w", err)
+	}
+	if i < 0 || i >= len(data.MsgResponses) {
+		return fmt.Errorf("chain: tx has %d message responses, want index %d", len(data.MsgResponses), i)
+	}
+	a := data.MsgResponses[i]
+	if want := "/" + gogoproto.MessageName(out); a.TypeUrl != want {
+		return fmt.Errorf("chain: message response %d is a %s, want %s", i, a.TypeUrl, want)
+	}
+	return gogoproto.Unmarshal(a.Value, out)
 }
 
 // GetTx looks a transaction up by hash.
@@ -274,7 +294,11 @@ func (c *Client) GetTx(ctx context.Context, hash string) (TxStatus, error) {
 		return TxStatus{}, err
 	}
 	r := res.TxResponse
-	return TxStatus{Found: true, Height: r.Height, Codespace: r.Codespace, Code: r.Code, Log: r.RawLog}, nil
+	data, err := hex.DecodeString(r.Data)
+	if err != nil {
+		return TxStatus{}, fmt.Errorf("chain: tx %s: result data is not hex: %w", hash, err)
+	}
+	return TxStatus{Found: true, Height: r.Height, Codespace: r.Codespace, Code: r.Code, Log: r.RawLog, Data: data}, nil
 }
 
 // KeyAddress returns the bech32 address of a keyring key.

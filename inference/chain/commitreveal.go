@@ -85,42 +85,65 @@ func (c *Committer) save(cs []WeightsCommit) error {
 	return os.Rename(tmp, c.path)
 }
 
-// Commit commits ev's row in epoch current (reveal due in current+revealPeriod), unless this
-// worker already committed for (netuid, current).
-func (c *Committer) Commit(ctx context.Context, ev scoring.Evaluation, current, revealPeriod uint64) error {
+// Commit commits ev's row, seen in epoch current, unless this worker already committed for
+// (netuid, current). It returns the epoch the reveal is due in, as the chain set it: a commit that
+// lands after current closed (the query phase ran into the epoch boundary, or inclusion took a few
+// blocks) belongs to the epoch of its block, and its reveal is due revealPeriod epochs after that.
+func (c *Committer) Commit(ctx context.Context, ev scoring.Evaluation, current, revealPeriod uint64) (uint64, error) {
 	cs, err := c.load()
 	if err != nil {
-		return err
+		return 0, err
 	}
+	period := max(revealPeriod, 1)
 	for _, x := range cs {
 		if x.Netuid == ev.Netuid && x.CommitEpoch == current && x.Sent {
-			return nil
+			return x.RevealEpoch, nil
 		}
 	}
-	wc := WeightsCommit{Netuid: ev.Netuid, CommitEpoch: current, RevealEpoch: current + max(revealPeriod, 1), Salt: make([]byte, 32)}
+	wc := WeightsCommit{Netuid: ev.Netuid, CommitEpoch: current, RevealEpoch: current + period, Salt: make([]byte, 32)}
 	if _, err := rand.Read(wc.Salt); err != nil {
-		return err
+		return 0, err
 	}
 	for i, uid := range ev.UIDs {
 		wc.UIDs = append(wc.UIDs, uint32(uid))
 		wc.Weights = append(wc.Weights, uint32(ev.Scores[i]))
 	}
 	hash := inteltypes.WeightsCommitHash(c.address, uint32(ev.Netuid), wc.UIDs, wc.Weights, 0, wc.Salt)
-	_, err = c.client.Send(ctx, c.hotkey, &inteltypes.MsgCommitWeights{Hotkey: c.address, Netuid: uint32(ev.Netuid), CommitHash: hash})
+	st, err := c.client.Send(ctx, c.hotkey, &inteltypes.MsgCommitWeights{Hotkey: c.address, Netuid: uint32(ev.Netuid), CommitHash: hash})
 	if err != nil && !errors.Is(err, inteltypes.ErrAlreadyCommitted) {
-		return err
+		return 0, err
 	}
 	if err != nil {
-		return nil // committed by an earlier run whose salt we no longer have: nothing to reveal
+		return 0, nil // committed by an earlier run whose salt we no longer have: nothing to reveal
+	}
+	if reveal, err := CommitRevealEpoch(st); err != nil {
+		c.log.Warn("commit response unreadable; assuming it landed in the epoch it was made for", "netuid", ev.Netuid, "epoch", current, "error", err)
+	} else if reveal != wc.RevealEpoch {
+		c.log.Info("commit landed in a later epoch", "netuid", ev.Netuid, "made_in", current, "height", st.Height, "reveal_epoch", reveal)
+		wc.RevealEpoch = reveal
+		wc.CommitEpoch = reveal - min(period, reveal)
 	}
 	wc.Sent = true
 	kept := cs[:0]
 	for _, x := range cs {
-		if x.Netuid != ev.Netuid || x.CommitEpoch != current {
+		if x.Netuid != ev.Netuid || x.CommitEpoch != wc.CommitEpoch {
 			kept = append(kept, x)
 		}
 	}
-	return c.save(append(kept, wc))
+	return wc.RevealEpoch, c.save(append(kept, wc))
+}
+
+// CommitRevealEpoch returns the reveal epoch the chain assigned to the MsgCommitWeights of st, a
+// successful transaction whose only message is that commit.
+func CommitRevealEpoch(st TxStatus) (uint64, error) {
+	var res inteltypes.MsgCommitWeightsResponse
+	if err := st.MsgResponse(0, &res); err != nil {
+		return 0, err
+	}
+	if res.RevealEpoch == 0 {
+		return 0, errors.New("chain: commit response without a reveal epoch")
+	}
+	return res.RevealEpoch, nil
 }
 
 // RevealDue reveals every stored commit of netuid whose reveal epoch is current and drops commits

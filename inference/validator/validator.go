@@ -18,16 +18,30 @@ import (
 
 // Epoch is the chain's view of a subnet's schedule.
 type Epoch struct {
-	// Current is the epoch index evaluations must carry now.
+	// Current is the epoch index evaluations must carry now: that of the block a transaction sent
+	// now lands in (Height+1).
 	Current uint64
-	// Height is the height the answer was computed at.
+	// Height is the height of the state the answer was computed on.
 	Height int64
 	// NextEpochHeight is the height whose EndBlock closes Current.
 	NextEpochHeight int64
+	// Tempo is the subnet's tempo (an epoch spans Tempo+1 blocks); 0 when unknown.
+	Tempo uint64
 	// CommitReveal reports whether the subnet uses commit-reveal.
 	CommitReveal bool
 	// RevealPeriod is the number of epochs between commit and reveal.
 	RevealPeriod uint64
+}
+
+// StateInEpoch reports whether the state at Height already belongs to Current. It does not on the
+// first block of an epoch: Height+1, where a transaction lands, opens Current, but gas simulation
+// (and so every message check the chain runs before inclusion) sees the state at Height, still in
+// the previous epoch, where a reveal due in Current is "too early". Unknown schedules count as in.
+func (e Epoch) StateInEpoch() bool {
+	if e.Tempo == 0 || e.NextEpochHeight == 0 {
+		return true
+	}
+	return e.Height >= e.NextEpochHeight-int64(e.Tempo)
 }
 
 // Chain is what the loop reads from the chain.
@@ -40,8 +54,9 @@ type Chain interface {
 
 // Committer runs commit-reveal (chain.Committer implements it).
 type Committer interface {
-	// Commit commits ev's row in epoch current.
-	Commit(ctx context.Context, ev scoring.Evaluation, current, revealPeriod uint64) error
+	// Commit commits ev's row in epoch current and returns the epoch the chain expects the
+	// reveal in (later than current+revealPeriod when the commit landed in a later epoch).
+	Commit(ctx context.Context, ev scoring.Evaluation, current, revealPeriod uint64) (revealEpoch uint64, err error)
 	// RevealDue reveals the commits due in epoch current.
 	RevealDue(ctx context.Context, netuid uint16, current uint64) (int, error)
 }
@@ -78,6 +93,9 @@ type Validator struct {
 	log       *slog.Logger
 	m         metrics
 	done      uint64 // last epoch handled + 1 (0: none)
+	// revealRetry is set when revealing in the epoch being handled failed; later ticks of the same
+	// epoch try again (a reveal is only accepted in its one epoch).
+	revealRetry bool
 }
 
 type metrics struct {
@@ -149,6 +167,13 @@ func (v *Validator) Tick(ctx context.Context) error {
 		return fmt.Errorf("validator: epoch info: %w", err)
 	}
 	if v.done != 0 && ep.Current+1 <= v.done {
+		if v.revealRetry && ep.Current+1 == v.done && ep.CommitReveal && v.committer != nil {
+			v.reveal(ctx, ep)
+		}
+		return nil
+	}
+	if !ep.StateInEpoch() {
+		v.log.Debug("epoch opens with the next block; waiting one block", "netuid", v.cfg.Netuid, "epoch", ep.Current, "height", ep.Height)
 		return nil
 	}
 	v.done = ep.Current + 1
@@ -172,11 +197,7 @@ func (v *Validator) RunEpoch(ctx context.Context, ep Epoch) (Result, error) {
 	defer func() { v.m.epochs.WithLabelValues(res.Outcome).Inc() }()
 	log := v.log.With("netuid", v.cfg.Netuid, "epoch", ep.Current)
 	if ep.CommitReveal && v.committer != nil {
-		if n, err := v.committer.RevealDue(ctx, v.cfg.Netuid, ep.Current); err != nil {
-			log.Warn("reveal failed", "error", err)
-		} else if n > 0 {
-			log.Info("revealed weights", "commits", n)
-		}
+		v.reveal(ctx, ep)
 	}
 	miners, permitted, err := v.chain.Metagraph(ctx, v.cfg.Netuid)
 	if err != nil {
@@ -241,14 +262,15 @@ func (v *Validator) RunEpoch(ctx context.Context, ep Epoch) (Result, error) {
 			res.Outcome = "failed"
 			return res, errors.New("validator: subnet uses commit-reveal but no committer is configured")
 		}
-		if err := v.committer.Commit(ctx, ev, ep.Current, ep.RevealPeriod); err != nil {
+		revealEpoch, err := v.committer.Commit(ctx, ev, ep.Current, ep.RevealPeriod)
+		if err != nil {
 			res.Outcome = "failed"
 			v.m.submissions.WithLabelValues("error").Inc()
 			return res, fmt.Errorf("validator: commit: %w", err)
 		}
 		res.Outcome = "committed"
 		v.m.submissions.WithLabelValues("ok").Inc()
-		log.Info("weights committed", "reveal_epoch", ep.Current+max(ep.RevealPeriod, 1))
+		log.Info("weights committed", "reveal_epoch", revealEpoch)
 		return res, nil
 	}
 	if err := v.sink.Submit(ctx, ev); err != nil {
@@ -260,6 +282,20 @@ func (v *Validator) RunEpoch(ctx context.Context, ep Epoch) (Result, error) {
 	v.m.submissions.WithLabelValues("ok").Inc()
 	log.Info("evaluation submitted", "uids", ev.UIDs, "scores", ev.Scores)
 	return res, nil
+}
+
+// reveal reveals the commits due in ep.Current, remembering a failure so that Tick tries again
+// while the epoch lasts.
+func (v *Validator) reveal(ctx context.Context, ep Epoch) {
+	log := v.log.With("netuid", v.cfg.Netuid, "epoch", ep.Current)
+	n, err := v.committer.RevealDue(ctx, v.cfg.Netuid, ep.Current)
+	v.revealRetry = err != nil
+	switch {
+	case err != nil:
+		log.Warn("reveal failed; retrying while the epoch lasts", "error", err)
+	case n > 0:
+		log.Info("revealed weights", "commits", n)
+	}
 }
 
 func failureClass(err error) string {
@@ -299,7 +335,7 @@ func (c ChainClient) Epoch(ctx context.Context, netuid uint16) (Epoch, error) {
 		return Epoch{}, err
 	}
 	return Epoch{Current: info.CurrentEpoch, Height: info.Height, NextEpochHeight: info.NextEpochHeight,
-		CommitReveal: info.CommitReveal, RevealPeriod: info.RevealPeriod}, nil
+		Tempo: info.Tempo, CommitReveal: info.CommitReveal, RevealPeriod: info.RevealPeriod}, nil
 }
 
 // Metagraph implements Chain.

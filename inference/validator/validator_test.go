@@ -242,21 +242,27 @@ func counter(t *testing.T, reg *prometheus.Registry, name, label string) float64
 }
 
 type committer struct {
-	commits []uint64 // commit epochs
-	reveals []uint64 // epochs RevealDue was asked for
+	period      uint64   // expected reveal period
+	commits     []uint64 // commit epochs
+	reveals     []uint64 // epochs RevealDue was asked for
+	revealFails int      // RevealDue calls that fail before one succeeds
 }
 
-func (c *committer) Commit(_ context.Context, ev scoring.Evaluation, current, revealPeriod uint64) error {
-	if ev.Epoch != current || revealPeriod != 2 || !ev.HasWeight() {
-		return errors.New("unexpected commit")
+func (c *committer) Commit(_ context.Context, ev scoring.Evaluation, current, revealPeriod uint64) (uint64, error) {
+	if ev.Epoch != current || revealPeriod != c.period || !ev.HasWeight() {
+		return 0, errors.New("unexpected commit")
 	}
 	c.commits = append(c.commits, current)
-	return nil
+	return current + revealPeriod, nil
 }
 
 func (c *committer) RevealDue(_ context.Context, _ uint16, current uint64) (int, error) {
 	c.reveals = append(c.reveals, current)
-	return 0, nil
+	if c.revealFails > 0 {
+		c.revealFails--
+		return 0, errors.New("chain unavailable")
+	}
+	return 1, nil
 }
 
 // TestCommitRevealSubnetCommitsInsteadOfSubmitting: on a commit-reveal subnet the loop reveals
@@ -272,7 +278,7 @@ func TestCommitRevealSubnetCommitsInsteadOfSubmitting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sk, cm := &sink{}, &committer{}
+	sk, cm := &sink{}, &committer{period: 2}
 	v, err := validator.New(validator.Config{Netuid: 1, Hotkey: val.Address(), Text: corpus.HeldOut(),
 		Tasks: scoring.TaskConfig{Count: 16, PromptChars: 64, ContinuationChars: 2, Candidates: 8}}, fc, d, sk, cm)
 	if err != nil {
@@ -287,4 +293,80 @@ func TestCommitRevealSubnetCommitsInsteadOfSubmitting(t *testing.T) {
 	if len(cm.commits) != 2 || cm.commits[1] != 4 || len(cm.reveals) != 2 || cm.reveals[0] != 3 || sk.calls != 0 {
 		t.Fatalf("commits %v reveals %v submissions %d", cm.commits, cm.reveals, sk.calls)
 	}
+}
+
+// epochChain answers a fixed schedule (set between ticks) and one miner.
+type epochChain struct {
+	ep     validator.Epoch
+	miners []metagraph.Miner
+	permit []string
+}
+
+func (c *epochChain) Epoch(context.Context, uint16) (validator.Epoch, error) { return c.ep, nil }
+func (c *epochChain) Metagraph(context.Context, uint16) ([]metagraph.Miner, []string, error) {
+	return c.miners, c.permit, nil
+}
+
+// TestTickWaitsForTheStateToEnterTheEpoch: epoch-info answers for the block a transaction lands in
+// (height+1), but gas simulation runs on the state at height, so on the first block of an epoch a
+// reveal due in it would be simulated in the previous epoch and rejected as too early (seen on a
+// real node). The loop waits one block, then reveals and commits; a failed reveal is retried by
+// later ticks of the same epoch only.
+func TestTickWaitsForTheStateToEnterTheEpoch(t *testing.T) {
+	val := signer(t, "validator")
+	permit := func(hk string) bool { return hk == val.Address() }
+	key := signer(t, "miner o3")
+	// netuid 1, tempo 10: epoch 2 spans heights 21..31 (closed at 31), epoch 3 spans 32..42.
+	fc := &epochChain{permit: []string{val.Address()}, miners: []metagraph.Miner{
+		{UID: 1, Hotkey: key.Address(), Endpoint: startAxon(t, key, model.Train(corpus.Train(), 3), permit)},
+	}}
+	d, err := dendrite.New(dendrite.Config{Signer: val, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm := &committer{period: 1, revealFails: 1}
+	v, err := validator.New(validator.Config{Netuid: 1, Hotkey: val.Address(), Text: corpus.HeldOut(),
+		Tasks: scoring.TaskConfig{Count: 16, PromptChars: 64, ContinuationChars: 2, Candidates: 8}}, fc, d, &sink{}, cm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	at := func(height int64, current uint64, next int64) {
+		t.Helper()
+		fc.ep = validator.Epoch{Current: current, Height: height, NextEpochHeight: next, Tempo: 10, CommitReveal: true, RevealPeriod: 1}
+		if err := v.Tick(ctx); err != nil {
+			t.Fatalf("tick at height %d: %v", height, err)
+		}
+	}
+	// State at 31 (epoch 2's last block), answer for 32: epoch 3 opens with the next block.
+	if (validator.Epoch{Current: 3, Height: 31, NextEpochHeight: 42, Tempo: 10}).StateInEpoch() {
+		t.Fatal("state at the closing block of epoch 2 counted as in epoch 3")
+	}
+	at(31, 3, 42)
+	if len(cm.reveals) != 0 || len(cm.commits) != 0 {
+		t.Fatalf("acted on epoch 3 while the state was in epoch 2: reveals %v commits %v", cm.reveals, cm.commits)
+	}
+	at(32, 3, 42) // reveal fails (transport), commit goes through
+	at(33, 3, 42) // same epoch: only the reveal is retried
+	at(34, 3, 42) // reveal succeeded: nothing more in epoch 3
+	at(42, 4, 53) // state at epoch 3's closing block: wait
+	at(43, 4, 53)
+	if want := []uint64{3, 3, 4}; !equal(cm.reveals, want) {
+		t.Fatalf("reveals asked for epochs %v, want %v", cm.reveals, want)
+	}
+	if want := []uint64{3, 4}; !equal(cm.commits, want) {
+		t.Fatalf("commits in epochs %v, want %v", cm.commits, want)
+	}
+}
+
+func equal(a, b []uint64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
