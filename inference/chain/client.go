@@ -27,6 +27,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	"github.com/cosmos/cosmos-sdk/types/tx/signing"
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
@@ -379,7 +380,7 @@ func (c *Client) buildTx(ctx context.Context, key string, msgs []sdk.Msg, number
 	sim, err := c.tx.Simulate(sctx, &txtypes.SimulateRequest{TxBytes: simBytes})
 	cancel()
 	if err != nil {
-		return SignedTx{}, fmt.Errorf("chain: simulating tx: %w", err)
+		return SignedTx{}, fmt.Errorf("chain: simulating tx: %w", simulationError(err))
 	}
 	gas := uint64(math.Ceil(float64(sim.GasInfo.GasUsed) * adjustment))
 	fee := c.gasPrice.Amount.MulInt64(int64(gas)).Ceil().TruncateInt()
@@ -465,7 +466,9 @@ func (c *Client) WaitTx(ctx context.Context, hash string) (TxStatus, error) {
 
 // Send signs msgs with key (which pays the fees), broadcasts them and waits for inclusion,
 // retrying up to MaxRetries times on typed errors (wrong sequence: refetch; out of gas: more gas;
-// mempool full: wait) and on transport errors.
+// mempool full: wait) and on transport errors. A tx the chain refuses while simulating it comes back
+// at once as a *SimulationError (errors.Is matches its registered error), unless only its sequence
+// was stale.
 func (c *Client) Send(ctx context.Context, key string, msgs ...sdk.Msg) (TxStatus, error) {
 	return c.send(ctx, key, msgs, nil)
 }
@@ -494,7 +497,14 @@ func (c *Client) send(ctx context.Context, key string, msgs []sdk.Msg, beforeBro
 		}
 		lastErr = err
 		var txErr *TxError
+		var simErr *SimulationError
 		switch {
+		case errors.As(err, &simErr):
+			// Refused in simulation: only a stale sequence is worth another try.
+			if !errors.Is(err, sdkerrors.ErrWrongSequence) {
+				return TxStatus{}, err
+			}
+			refetch = true
 		case errors.As(err, &txErr) && txErr.Stage == "check":
 			retry, again := retryable(err)
 			if !retry {
@@ -507,7 +517,7 @@ func (c *Client) send(ctx context.Context, key string, msgs []sdk.Msg, beforeBro
 		case errors.Is(err, ErrInclusionTimeout), ctx.Err() != nil:
 			return TxStatus{}, err
 		default:
-			refetch = true // transport or simulation error: start again from the chain's view
+			refetch = true // transport error: start again from the chain's view
 		}
 	}
 	return TxStatus{}, fmt.Errorf("chain: giving up after %d retries: %w", c.cfg.MaxRetries, lastErr)

@@ -3,6 +3,12 @@ package chain
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strings"
+
+	errorsmod "cosmossdk.io/errors"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 )
@@ -38,6 +44,42 @@ func (e *TxError) Is(target error) bool {
 		return c.Codespace() == e.Codespace && c.ABCICode() == e.Code
 	}
 	return false
+}
+
+// SimulationError is a transaction the chain refused while simulating it for gas: CheckTx would
+// refuse it too. The simulate endpoint answers with the error text only (gRPC code Unknown), so a
+// registered error is recognised by its description, which the SDK's wrapping always puts last.
+type SimulationError struct {
+	// Log is the chain's error message.
+	Log string
+}
+
+// Error implements error.
+func (e *SimulationError) Error() string { return "chain: tx rejected in simulation: " + e.Log }
+
+// Is reports whether the chain's message ends with the description of target (a registered
+// *errorsmod.Error).
+func (e *SimulationError) Is(target error) bool {
+	var reg *errorsmod.Error
+	if !errors.As(target, &reg) {
+		return false
+	}
+	desc := reg.Error()
+	return e.Log == desc || strings.HasSuffix(e.Log, ": "+desc)
+}
+
+// simulateSuffix is what the SDK appends to the error of a tx refused in simulation: the gas used
+// and, for errors from the ante handler, the source location in brackets.
+var simulateSuffix = regexp.MustCompile(`( \[[^\]]*\])?( with gas used: '\d+')?$`)
+
+// simulationError turns a Simulate failure into a *SimulationError when the chain refused the tx
+// (gRPC code Unknown), and returns other failures (transport, deadline) unchanged.
+func simulationError(err error) error {
+	st, ok := status.FromError(err)
+	if !ok || st.Code() != codes.Unknown {
+		return err
+	}
+	return &SimulationError{Log: simulateSuffix.ReplaceAllString(st.Message(), "")}
 }
 
 // retryable reports whether a CheckTx rejection is worth another try, and whether the account

@@ -142,6 +142,7 @@ func (s *EvaluationSubmitter) Submit(ctx context.Context, ev scoring.Evaluation)
 				Sequence: tx.Sequence, TxHash: tx.Hash, TxBytes: tx.Bytes})
 		})
 		var txErr *TxError
+		var simErr *SimulationError
 		switch {
 		case err == nil:
 			s.nonce = nonce
@@ -149,7 +150,7 @@ func (s *EvaluationSubmitter) Submit(ctx context.Context, ev scoring.Evaluation)
 		case errors.Is(err, ErrInclusionTimeout):
 			lastErr = err // keep the pending file; the next attempt resolves it
 			continue
-		case errors.As(err, &txErr):
+		case errors.As(err, &txErr), errors.As(err, &simErr):
 			if cerr := s.store.Clear(); cerr != nil {
 				return cerr
 			}
