@@ -3,85 +3,21 @@ package validator_test
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
-	"net/http"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/taochain/taochain/inference/auth"
-	"github.com/taochain/taochain/inference/axon"
 	"github.com/taochain/taochain/inference/corpus"
 	"github.com/taochain/taochain/inference/dendrite"
+	"github.com/taochain/taochain/inference/internal/minertest"
 	"github.com/taochain/taochain/inference/metagraph"
 	"github.com/taochain/taochain/inference/model"
 	"github.com/taochain/taochain/inference/scoring"
 	"github.com/taochain/taochain/inference/validator"
 )
-
-func signer(t *testing.T, secret string) *auth.Signer {
-	t.Helper()
-	s, err := auth.NewSigner(secp256k1.GenPrivKeyFromSecret([]byte(secret)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// stallModel never answers before its context ends (a miner that times out).
-type stallModel struct{}
-
-func (stallModel) Name() string { return "stall" }
-func (stallModel) Score(ctx context.Context, _, _ string) (float64, error) {
-	<-ctx.Done()
-	return 0, ctx.Err()
-}
-func (stallModel) Generate(ctx context.Context, _ string, _ int) (string, error) {
-	<-ctx.Done()
-	return "", ctx.Err()
-}
-
-func startAxon(t *testing.T, key *auth.Signer, m model.Model, permit func(string) bool) string {
-	t.Helper()
-	v, err := auth.NewVerifier(auth.VerifierConfig{Self: key.Address(), Authorize: permit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := axon.New(axon.Config{Addr: "127.0.0.1:0", Model: m, Signer: key, Verifier: v, RequestTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve() }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-		<-done
-	})
-	return srv.URL()
-}
-
-// startRogue answers every request with body, signed by key.
-func startRogue(t *testing.T, key *auth.Signer, body string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		_ = key.SignResponse(w.Header(), r.Header.Get(auth.HeaderNonce), []byte(body))
-		_, _ = io.WriteString(w, body)
-	}), ReadHeaderTimeout: time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String()
-}
 
 type fakeChain struct {
 	mu        sync.Mutex
@@ -129,20 +65,20 @@ func (s *sink) evaluations() []scoring.Evaluation {
 // by a key other than its hotkey. Bad miners get 0, the good ones rank by order, a failed
 // submission does not stop the loop, and every epoch is evaluated once.
 func TestLoopScoresBadMinersZeroAndKeepsGoing(t *testing.T) {
-	val := signer(t, "validator")
+	val := minertest.Signer(t, "validator")
 	permit := func(hk string) bool { return hk == val.Address() }
 	train := corpus.Train()
 	keys := map[string]*auth.Signer{}
 	for _, n := range []string{"o1", "o3", "o5", "stall", "garbage", "wrongsig", "impostor"} {
-		keys[n] = signer(t, "miner "+n)
+		keys[n] = minertest.Signer(t, "miner "+n)
 	}
 	fc := &fakeChain{epoch: 7, permitted: []string{val.Address()}, miners: []metagraph.Miner{
-		{UID: 1, Hotkey: keys["o1"].Address(), Endpoint: startAxon(t, keys["o1"], model.Train(train, 1), permit)},
-		{UID: 2, Hotkey: keys["o3"].Address(), Endpoint: startAxon(t, keys["o3"], model.Train(train, 3), permit)},
-		{UID: 3, Hotkey: keys["o5"].Address(), Endpoint: startAxon(t, keys["o5"], model.Train(train, 5), permit)},
-		{UID: 4, Hotkey: keys["stall"].Address(), Endpoint: startAxon(t, keys["stall"], stallModel{}, permit)},
-		{UID: 5, Hotkey: keys["garbage"].Address(), Endpoint: startRogue(t, keys["garbage"], `{"kind":"score","logprobs":[`)},
-		{UID: 6, Hotkey: keys["wrongsig"].Address(), Endpoint: startRogue(t, keys["impostor"],
+		{UID: 1, Hotkey: keys["o1"].Address(), Endpoint: minertest.StartAxon(t, keys["o1"], model.Train(train, 1), permit)},
+		{UID: 2, Hotkey: keys["o3"].Address(), Endpoint: minertest.StartAxon(t, keys["o3"], model.Train(train, 3), permit)},
+		{UID: 3, Hotkey: keys["o5"].Address(), Endpoint: minertest.StartAxon(t, keys["o5"], model.Train(train, 5), permit)},
+		{UID: 4, Hotkey: keys["stall"].Address(), Endpoint: minertest.StartAxon(t, keys["stall"], minertest.StallModel{}, permit)},
+		{UID: 5, Hotkey: keys["garbage"].Address(), Endpoint: minertest.StartRogue(t, keys["garbage"], `{"kind":"score","logprobs":[`)},
+		{UID: 6, Hotkey: keys["wrongsig"].Address(), Endpoint: minertest.StartRogue(t, keys["impostor"],
 			`{"kind":"score","model":"x","logprobs":[0,-9,-9,-9,-9,-9,-9,-9],"chars":16}`)},
 		{UID: 9, Hotkey: val.Address(), Endpoint: "http://127.0.0.1:1"}, // itself: never queried
 	}}
@@ -268,11 +204,11 @@ func (c *committer) RevealDue(_ context.Context, _ uint16, current uint64) (int,
 // TestCommitRevealSubnetCommitsInsteadOfSubmitting: on a commit-reveal subnet the loop reveals
 // what is due, then commits the new row and never sends an evaluation (which the chain rejects there).
 func TestCommitRevealSubnetCommitsInsteadOfSubmitting(t *testing.T) {
-	val := signer(t, "validator")
+	val := minertest.Signer(t, "validator")
 	permit := func(hk string) bool { return hk == val.Address() }
-	key := signer(t, "miner o3")
+	key := minertest.Signer(t, "miner o3")
 	fc := &fakeChain{permitted: []string{val.Address()}, miners: []metagraph.Miner{
-		{UID: 1, Hotkey: key.Address(), Endpoint: startAxon(t, key, model.Train(corpus.Train(), 3), permit)},
+		{UID: 1, Hotkey: key.Address(), Endpoint: minertest.StartAxon(t, key, model.Train(corpus.Train(), 3), permit)},
 	}}
 	d, err := dendrite.New(dendrite.Config{Signer: val, Timeout: 2 * time.Second})
 	if err != nil {
@@ -313,12 +249,12 @@ func (c *epochChain) Metagraph(context.Context, uint16) ([]metagraph.Miner, []st
 // real node). The loop waits one block, then reveals and commits; a failed reveal is retried by
 // later ticks of the same epoch only.
 func TestTickWaitsForTheStateToEnterTheEpoch(t *testing.T) {
-	val := signer(t, "validator")
+	val := minertest.Signer(t, "validator")
 	permit := func(hk string) bool { return hk == val.Address() }
-	key := signer(t, "miner o3")
+	key := minertest.Signer(t, "miner o3")
 	// netuid 1, tempo 10: epoch 2 spans heights 21..31 (closed at 31), epoch 3 spans 32..42.
 	fc := &epochChain{permit: []string{val.Address()}, miners: []metagraph.Miner{
-		{UID: 1, Hotkey: key.Address(), Endpoint: startAxon(t, key, model.Train(corpus.Train(), 3), permit)},
+		{UID: 1, Hotkey: key.Address(), Endpoint: minertest.StartAxon(t, key, model.Train(corpus.Train(), 3), permit)},
 	}}
 	d, err := dendrite.New(dendrite.Config{Signer: val, Timeout: 2 * time.Second})
 	if err != nil {
