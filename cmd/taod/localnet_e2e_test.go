@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -9,31 +8,12 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/taochain/taochain/testutil/e2e"
 )
-
-// localnetOutput collects a process's output while the test reads it.
-type localnetOutput struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *localnetOutput) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *localnetOutput) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestLocalnetRunsTheWholeSystem runs scripts/localnet.sh exactly as `make localnet` does (on free
 // ports): chain, demo subnet, three miners of orders 1/3/5, a validator worker and the live summary.
@@ -53,7 +33,7 @@ func TestLocalnetRunsTheWholeSystem(t *testing.T) {
 		"MINER_PORT="+strconv.Itoa(minerBase), "VALIDATOR_METRICS_PORT="+port())
 	// Its own process group, so the test can check that nothing the script started outlives it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out localnetOutput
+	var out e2e.Output
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -79,7 +59,7 @@ func TestLocalnetRunsTheWholeSystem(t *testing.T) {
 	}
 	if ranked == nil {
 		t.Fatalf("the live summary never ranked miner3 > miner2 > miner1 within 4 minutes:\n%s\nnode log tail:\n%s",
-			localnetTail(out.String(), 3000), localnetTail(localnetReadFile(filepath.Join(home, "node.log")), 2000))
+			e2e.Tail(out.String(), 3000), e2e.Tail(localnetReadFile(filepath.Join(home, "node.log")), 2000))
 	}
 	t.Logf("live summary incentives: miner1 %.4f, miner2 %.4f, miner3 %.4f", ranked[0], ranked[1], ranked[2])
 
@@ -90,7 +70,7 @@ func TestLocalnetRunsTheWholeSystem(t *testing.T) {
 	select {
 	case <-done:
 	case <-time.After(60 * time.Second):
-		t.Fatalf("localnet.sh did not exit within 60 s of SIGINT:\n%s", localnetTail(out.String(), 2000))
+		t.Fatalf("localnet.sh did not exit within 60 s of SIGINT:\n%s", e2e.Tail(out.String(), 2000))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -144,11 +124,4 @@ func localnetReadFile(path string) string {
 		return err.Error()
 	}
 	return string(bz)
-}
-
-func localnetTail(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[len(s)-n:]
 }

@@ -12,6 +12,12 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v2"
+
+	"github.com/cosmos/cosmos-sdk/crypto/keyring"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+
+	"github.com/taochain/taochain/inference/auth"
+	"github.com/taochain/taochain/inference/chain"
 )
 
 // Config is the worker configuration: the YAML file given by --config, then flags on top.
@@ -267,6 +273,24 @@ func loadConfig(cmd *cobra.Command, bs ...[]binding) (Config, error) {
 		return cfg, errors.New("config: a hotkey (--hotkey or keys.hotkey) is required")
 	}
 	return cfg, nil
+}
+
+// openHotkey opens the configured keyring and returns it with the hotkey's private key and the
+// signer that authenticates axon traffic with it.
+func openHotkey(keys KeysConfig) (keyring.Keyring, *secp256k1.PrivKey, *auth.Signer, error) {
+	kr, err := chain.OpenKeyring(keys.KeyringDir, keys.KeyringBackend, os.Stdin)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	priv, err := chain.HotkeyPrivKey(kr, keys.Hotkey)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	signer, err := auth.NewSigner(priv)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return kr, priv, signer, nil
 }
 
 // newLogger builds the slog logger the config asks for.

@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -136,24 +135,6 @@ func TestWorkersRankMinersOnChain(t *testing.T) {
 	t.Logf("total %s", time.Since(start).Round(time.Second))
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func mustContain(t *testing.T, url, want string) {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -178,7 +159,7 @@ func testChainClient(t *testing.T, n *e2e.Node) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &e2e.Output{}
 	dial := func() *chain.Client {
 		c, err := chain.Dial(ctx, chain.Config{GRPCAddr: fmt.Sprintf("127.0.0.1:%d", n.GRPC), Keyring: kr, MaxRetries: 8,
 			Logger: slog.New(slog.NewTextHandler(logs, nil))})

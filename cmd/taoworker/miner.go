@@ -54,15 +54,7 @@ func buildModel(cfg MinerConfig) (model.Model, error) {
 }
 
 func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
-	kr, err := chain.OpenKeyring(cfg.Keys.KeyringDir, cfg.Keys.KeyringBackend, os.Stdin)
-	if err != nil {
-		return err
-	}
-	priv, err := chain.HotkeyPrivKey(kr, cfg.Keys.Hotkey)
-	if err != nil {
-		return err
-	}
-	signer, err := auth.NewSigner(priv)
+	kr, _, signer, err := openHotkey(cfg.Keys)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/spf13/cobra"
 
-	"github.com/taochain/taochain/inference/auth"
 	"github.com/taochain/taochain/inference/chain"
 	"github.com/taochain/taochain/inference/corpus"
 	"github.com/taochain/taochain/inference/dendrite"
@@ -28,15 +27,7 @@ func validatorCmd() *cobra.Command {
 }
 
 func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
-	kr, err := chain.OpenKeyring(cfg.Keys.KeyringDir, cfg.Keys.KeyringBackend, os.Stdin)
-	if err != nil {
-		return err
-	}
-	priv, err := chain.HotkeyPrivKey(kr, cfg.Keys.Hotkey)
-	if err != nil {
-		return err
-	}
-	signer, err := auth.NewSigner(priv)
+	kr, priv, signer, err := openHotkey(cfg.Keys)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func StartWorker(t testing.TB, bin, name string, args ...string) *Worker {
 			t.Errorf("%s: %v", name, err)
 		}
 		if t.Failed() {
-			t.Logf("%s log tail:\n%s", name, tail(w.Log(), 3000))
+			t.Logf("%s log tail:\n%s", name, Tail(w.Log(), 3000))
 		}
 	})
 	return w
@@ -106,11 +106,4 @@ func (w *Worker) CountLines(substr string) int {
 		}
 	}
 	return n
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return s[len(s)-n:]
-	}
-	return s
 }
