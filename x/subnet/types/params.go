@@ -14,8 +14,31 @@ const PPM = 1_000_000
 // MaxTakeLimit is 18% of 65535: the DESIGN cap on delegation take that governance cannot exceed.
 const MaxTakeLimit = 11796
 
-// MaxUIDsLimit is the largest number of uids a subnet may have (uids are u16).
-const MaxUIDsLimit = 65535
+// Hard limits. These are constants, not parameters: neither governance nor a subnet owner can
+// exceed them, because they bound the work of one block (issue 12). An epoch costs
+// max_uids × max_validators work units (its weight and bond matrices have that many entries), and
+// x/intelligence runs at most MaxEpochWork units of epochs per block.
+const (
+	// MaxUIDsLimit is the largest number of uids a subnet may have (uids stay u16).
+	MaxUIDsLimit = 4096
+	// MaxValidatorsLimit is the largest number of validator permits a subnet may have.
+	MaxValidatorsLimit = 256
+	// MaxEpochWork is the largest max_uids × max_validators a subnet may have, and the epoch work
+	// x/intelligence may run in one block. BenchmarkWorstSubnetEpoch (testutil/worstsubnet) measures
+	// the block that runs an epoch of this size against its 100 ms target.
+	MaxEpochWork uint64 = 64 * 4096
+	// MinTempoLimit is the lowest tempo governance may allow subnets (min_hyperparams.tempo): the
+	// worst subnet's epoch then runs at most once every MinTempoLimit+1 blocks.
+	MinTempoLimit = 10
+	// MaxBlockWorkLimit bounds params.max_block_work, the unbonding and dissolving entries x/subnet
+	// pays out per block.
+	MaxBlockWorkLimit = 10_000
+	// MaxSubnetsLimit bounds params.max_subnets: every block walks all subnets to find due epochs.
+	MaxSubnetsLimit = 1024
+	// MinBurnFloor is the lowest min_burn governance may allow (min_hyperparams.min_burn), so that
+	// registering a uid is never free.
+	MinBurnFloor int64 = 500_000
+)
 
 // DefaultHyperparameters returns the hyperparameters of a new subnet as in the DESIGN.
 func DefaultHyperparameters() Hyperparameters {
@@ -41,7 +64,7 @@ func DefaultHyperparameters() Hyperparameters {
 // DefaultMinHyperparameters returns the default lower bounds for owner-set hyperparameters.
 func DefaultMinHyperparameters() Hyperparameters {
 	return Hyperparameters{
-		Tempo:              10,
+		Tempo:              MinTempoLimit,
 		MaxUids:            1,
 		MaxValidators:      1,
 		ImmunityPeriod:     0,
@@ -52,8 +75,8 @@ func DefaultMinHyperparameters() Hyperparameters {
 		Kappa:              0,
 		BondsMovingAverage: 0,
 		RevealPeriod:       1,
-		MinBurn:            math.ZeroInt(),
-		MaxBurn:            math.ZeroInt(),
+		MinBurn:            math.NewInt(MinBurnFloor),
+		MaxBurn:            math.NewInt(MinBurnFloor),
 		BurnHalfLife:       1,
 	}
 }
@@ -62,12 +85,12 @@ func DefaultMinHyperparameters() Hyperparameters {
 func DefaultMaxHyperparameters() Hyperparameters {
 	return Hyperparameters{
 		Tempo:              100_000,
-		MaxUids:            4096,
-		MaxValidators:      4096,
+		MaxUids:            MaxUIDsLimit,
+		MaxValidators:      MaxValidatorsLimit,
 		ImmunityPeriod:     1_000_000,
 		ActivityCutoff:     1_000_000,
 		WeightsRateLimit:   1_000_000,
-		MinAllowedWeights:  4096,
+		MinAllowedWeights:  MaxUIDsLimit,
 		MaxWeightLimit:     U16Max,
 		Kappa:              U16Max,
 		BondsMovingAverage: PPM,
@@ -108,8 +131,8 @@ func (p Params) Validate() error {
 	if p.LockReductionInterval == 0 {
 		return ErrInvalidParams.Wrap("lock_reduction_interval must be at least 1 block")
 	}
-	if p.MaxSubnets == 0 || p.MaxSubnets > uint32(MaxNetuid) {
-		return ErrInvalidParams.Wrapf("max_subnets %d must be in [1, %d]", p.MaxSubnets, MaxNetuid)
+	if p.MaxSubnets == 0 || p.MaxSubnets > MaxSubnetsLimit {
+		return ErrInvalidParams.Wrapf("max_subnets %d must be in [1, %d]", p.MaxSubnets, MaxSubnetsLimit)
 	}
 	if p.MinStake.IsNil() || !p.MinStake.IsPositive() {
 		return ErrInvalidParams.Wrap("min_stake must be a positive rao amount")
@@ -123,14 +146,23 @@ func (p Params) Validate() error {
 	if p.DefaultTake > p.MaxTake {
 		return ErrInvalidParams.Wrapf("default_take %d above max_take %d", p.DefaultTake, p.MaxTake)
 	}
-	if p.MaxBlockWork == 0 {
-		return ErrInvalidParams.Wrap("max_block_work must be at least 1")
+	if p.MaxBlockWork == 0 || p.MaxBlockWork > MaxBlockWorkLimit {
+		return ErrInvalidParams.Wrapf("max_block_work %d must be in [1, %d]", p.MaxBlockWork, MaxBlockWorkLimit)
 	}
-	if err := p.MinHyperparams.Validate(); err != nil {
+	// The bounds are checked field by field only: max_hyperparams may allow max_uids = 4096 and
+	// max_validators = 256 separately while each subnet's own set must keep their product within
+	// MaxEpochWork (Hyperparameters.Validate).
+	if err := p.MinHyperparams.validateFields(); err != nil {
 		return ErrInvalidParams.Wrapf("min_hyperparams: %s", err)
 	}
-	if err := p.MaxHyperparams.Validate(); err != nil {
+	if err := p.MaxHyperparams.validateFields(); err != nil {
 		return ErrInvalidParams.Wrapf("max_hyperparams: %s", err)
+	}
+	if p.MinHyperparams.Tempo < MinTempoLimit {
+		return ErrInvalidParams.Wrapf("min_hyperparams.tempo %d below the floor %d", p.MinHyperparams.Tempo, MinTempoLimit)
+	}
+	if p.MinHyperparams.MinBurn.LT(math.NewInt(MinBurnFloor)) {
+		return ErrInvalidParams.Wrapf("min_hyperparams.min_burn %s below the floor %d rao", p.MinHyperparams.MinBurn, MinBurnFloor)
 	}
 	if err := p.DefaultHyperparams.Validate(); err != nil {
 		return ErrInvalidParams.Wrapf("default_hyperparams: %s", err)
@@ -164,15 +196,34 @@ func (h Hyperparameters) numericFields() []hyperparamField {
 	}
 }
 
-// Validate checks the intrinsic constraints of a hyperparameter set.
+// EpochWork is the cost of one epoch of a subnet with these hyperparameters: the size of its
+// weight and bond matrices, max_uids × max_validators.
+func (h Hyperparameters) EpochWork() uint64 {
+	return uint64(h.MaxUids) * uint64(h.MaxValidators)
+}
+
+// Validate checks the intrinsic constraints of a hyperparameter set, including that its epoch
+// fits the per-block budget MaxEpochWork.
 func (h Hyperparameters) Validate() error {
+	if err := h.validateFields(); err != nil {
+		return err
+	}
+	if h.EpochWork() > MaxEpochWork {
+		return ErrInvalidHyperparams.Wrapf("max_uids %d × max_validators %d = %d above the epoch work limit %d",
+			h.MaxUids, h.MaxValidators, h.EpochWork(), MaxEpochWork)
+	}
+	return nil
+}
+
+// validateFields checks each field against its hard limit, and the fields against each other.
+func (h Hyperparameters) validateFields() error {
 	switch {
 	case h.Tempo == 0:
 		return ErrInvalidHyperparams.Wrap("tempo must be at least 1 block")
 	case h.MaxUids == 0 || h.MaxUids > MaxUIDsLimit:
 		return ErrInvalidHyperparams.Wrapf("max_uids %d must be in [1, %d]", h.MaxUids, MaxUIDsLimit)
-	case h.MaxValidators == 0 || h.MaxValidators > h.MaxUids:
-		return ErrInvalidHyperparams.Wrapf("max_validators %d must be in [1, max_uids=%d]", h.MaxValidators, h.MaxUids)
+	case h.MaxValidators == 0 || h.MaxValidators > h.MaxUids || h.MaxValidators > MaxValidatorsLimit:
+		return ErrInvalidHyperparams.Wrapf("max_validators %d must be in [1, min(max_uids=%d, %d)]", h.MaxValidators, h.MaxUids, MaxValidatorsLimit)
 	case h.ActivityCutoff == 0:
 		return ErrInvalidHyperparams.Wrap("activity_cutoff must be at least 1 block")
 	case h.MinAllowedWeights > h.MaxUids:

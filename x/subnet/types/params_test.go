@@ -31,6 +31,15 @@ func TestParamsValidateRejects(t *testing.T) {
 		"take above 18%":         func(p *types.Params) { p.MaxTake = types.MaxTakeLimit + 1 },
 		"default take above max": func(p *types.Params) { p.MaxTake = 10; p.DefaultTake = 11 },
 		"zero block work":        func(p *types.Params) { p.MaxBlockWork = 0 },
+		"block work 2^32-1":      func(p *types.Params) { p.MaxBlockWork = 1<<32 - 1 },
+		"max_subnets above cap":  func(p *types.Params) { p.MaxSubnets = types.MaxSubnetsLimit + 1 },
+		"max_uids 65535 bound":   func(p *types.Params) { p.MaxHyperparams.MaxUids = 65535 },
+		"validators above cap":   func(p *types.Params) { p.MaxHyperparams.MaxValidators = types.MaxValidatorsLimit + 1 },
+		"min tempo below floor":  func(p *types.Params) { p.MinHyperparams.Tempo = types.MinTempoLimit - 1 },
+		"free registration":      func(p *types.Params) { p.MinHyperparams.MinBurn = math.ZeroInt() },
+		"default epoch too big": func(p *types.Params) {
+			p.DefaultHyperparams.MaxUids, p.DefaultHyperparams.MaxValidators = types.MaxUIDsLimit, types.MaxValidatorsLimit
+		},
 		"default outside bounds": func(p *types.Params) { p.MinHyperparams.Tempo = 400 },
 		"invalid default":        func(p *types.Params) { p.DefaultHyperparams.Kappa = 70000 },
 	}
@@ -41,6 +50,18 @@ func TestParamsValidateRejects(t *testing.T) {
 			require.ErrorIs(t, p.Validate(), types.ErrInvalidParams)
 		})
 	}
+}
+
+func TestHyperparamsEpochWorkLimit(t *testing.T) {
+	h := types.DefaultHyperparameters()
+	h.MaxUids, h.MaxValidators = types.MaxUIDsLimit, uint32(types.MaxEpochWork/types.MaxUIDsLimit)
+	require.NoError(t, h.Validate(), "the worst subnet the limits allow is valid")
+	require.Equal(t, types.MaxEpochWork, h.EpochWork())
+	h.MaxValidators++
+	require.ErrorIs(t, h.Validate(), types.ErrInvalidHyperparams)
+	h.MaxUids, h.MaxValidators = types.MaxUIDsLimit+1, 1
+	require.ErrorIs(t, h.Validate(), types.ErrInvalidHyperparams)
+	require.NoError(t, types.DefaultParams().Validate(), "default bounds allow each limit on its own")
 }
 
 func TestValidateAxonHosts(t *testing.T) {
