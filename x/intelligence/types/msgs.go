@@ -8,11 +8,22 @@ var (
 	_ sdk.Msg = &MsgCommitWeights{}
 	_ sdk.Msg = &MsgRevealWeights{}
 	_ sdk.Msg = &MsgUpdateParams{}
+
+	_ sdk.HasValidateBasic = &MsgUpdateParams{}
 )
 
 // NewMsgUpdateParams returns a MsgUpdateParams.
 func NewMsgUpdateParams(authority string, params Params) *MsgUpdateParams {
 	return &MsgUpdateParams{Authority: authority, Params: params}
+}
+
+// ValidateBasic checks the authority address and the params without chain state. x/gov runs it
+// when a proposal is submitted, so bad params are refused then rather than failing at execution.
+func (m *MsgUpdateParams) ValidateBasic() error {
+	if _, err := sdk.AccAddressFromBech32(m.Authority); err != nil {
+		return ErrInvalidAuthority.Wrapf("authority %q is not a valid address: %s", m.Authority, err)
+	}
+	return m.Params.Validate()
 }
 
 // NewMsgRevealWeights returns the reveal of a row committed with WeightsCommitHash.
