@@ -74,7 +74,9 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 			setNum(hp, "tempo", tempo)
 			setNum(hp, "max_uids", evalValidators)
 			setNum(hp, "max_validators", evalValidators)
-			hp["min_burn"], hp["max_burn"] = "1000", "1000" // cheap, flat registration price
+			setNum(hp, "max_registrations_per_block", subnettypes.MaxRegistrationsPerBlockLimit)
+			floor := fmt.Sprint(subnettypes.MinBurnFloor)
+			hp["min_burn"], hp["max_burn"] = floor, floor // cheapest allowed, flat registration price
 			return nil
 		}),
 		throughput.EditModule(intelligencetypes.ModuleName, func(st map[string]any) error {
@@ -103,21 +105,21 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 				b.Fatal(err)
 			}
 			reg = append(reg, &subnettypes.MsgRegisterNeuron{Coldkey: owner.Address.String(), Netuid: netuid,
-				HotkeyPubkey: hk.Priv.PubKey().Bytes(), Proof: proof, MaxBurn: sdkmath.NewInt(1000)})
+				HotkeyPubkey: hk.Priv.PubKey().Bytes(), Proof: proof, MaxBurn: sdkmath.NewInt(subnettypes.MinBurnFloor)})
 			stake = append(stake, &subnettypes.MsgAddStake{Coldkey: owner.Address.String(),
 				Hotkey: hk.Address.String(), Netuid: netuid, Amount: app.TAO(1)})
 		}
 		regMsgs, stakeMsgs = append(regMsgs, reg), append(stakeMsgs, stake)
 	}
-	// One lane of consecutive sequences: all registrations, then all stakes.
-	var registrations, stakes throughput.Lane
+	// Registrations one tx (32, below max_registrations_per_block) per Run, so no block holds more
+	// than the subnet allows; then one lane of all stakes.
 	for _, msgs := range regMsgs {
-		registrations = append(registrations, c.Sign(owner, 20_000_000, msgs...))
+		c.Run([]throughput.Lane{{c.Sign(owner, 20_000_000, msgs...)}}, 1, runTimeout)
 	}
+	var stakes throughput.Lane
 	for _, msgs := range stakeMsgs {
 		stakes = append(stakes, c.Sign(owner, 20_000_000, msgs...))
 	}
-	c.Run([]throughput.Lane{registrations}, 1, runTimeout)
 	c.Run([]throughput.Lane{stakes}, 1, runTimeout)
 	waitPermits(b, c, netuid, evalValidators, 90*time.Second)
 

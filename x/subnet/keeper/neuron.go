@@ -151,6 +151,18 @@ func (k Keeper) chooseUID(ctx context.Context, s types.Subnet) (uid uint16, vict
 	return uint16(best.Uid), best, nil
 }
 
+// checkRegistrationRate refuses a registration on s at height now once
+// hyperparams.max_registrations_per_block neurons registered on it in that block: registrations
+// create epoch and hook work, so their number per block is bounded beyond the price.
+func checkRegistrationRate(s types.Subnet, now int64) error {
+	limit := s.Hyperparams.MaxRegistrationsPerBlock
+	if s.BlockRegistrationsHeight == now && s.BlockRegistrations >= limit {
+		return types.ErrTooManyRegistrations.Wrapf("subnet %d allows %d registrations per block and has had %d at height %d; retry at height %d",
+			s.Netuid, limit, s.BlockRegistrations, now, now+1)
+	}
+	return nil
+}
+
 // RegisterNeuron verifies the hotkey's proof of possession over "chain_id|netuid|coldkey", burns
 // the current registration price from coldkey (at most maxBurn) and gives the hotkey a uid,
 // replacing a neuron when the subnet is full.
@@ -158,6 +170,10 @@ func (k Keeper) RegisterNeuron(ctx context.Context, coldkey sdk.AccAddress, netu
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	s, err := k.GetSubnet(ctx, netuid)
 	if err != nil {
+		return types.Neuron{}, math.Int{}, "", err
+	}
+	now := sdkCtx.BlockHeight()
+	if err := checkRegistrationRate(s, now); err != nil {
 		return types.Neuron{}, math.Int{}, "", err
 	}
 	pk, err := types.HotkeyPubKey(pubkey)
@@ -182,7 +198,6 @@ func (k Keeper) RegisterNeuron(ctx context.Context, coldkey sdk.AccAddress, netu
 	} else if has {
 		return types.Neuron{}, math.Int{}, "", types.ErrHotkeyRegistered.Wrapf("hotkey %s on subnet %d", hotkey, netuid)
 	}
-	now := sdkCtx.BlockHeight()
 	price := types.RegistrationPrice(s, now)
 	if maxBurn.IsNil() || price.GT(maxBurn) {
 		return types.Neuron{}, math.Int{}, "", types.ErrPriceAboveLimit.Wrapf("registration price on subnet %d is %s%s, max_burn is %s", netuid, price, k.denom, maxBurn)
@@ -238,6 +253,10 @@ func (k Keeper) RegisterNeuron(ctx context.Context, coldkey sdk.AccAddress, netu
 	s.Burn = types.GrownPrice(price, s.Hyperparams)
 	s.BurnUpdatedAt = now
 	s.Registrations++
+	if s.BlockRegistrationsHeight != now {
+		s.BlockRegistrations, s.BlockRegistrationsHeight = 0, now
+	}
+	s.BlockRegistrations++
 	if err := k.Subnets.Set(ctx, netuid, s); err != nil {
 		return types.Neuron{}, math.Int{}, "", err
 	}

@@ -230,11 +230,56 @@ func TestNeuronReplacementRule(t *testing.T) {
 	require.Equal(t, newHotkey("new4").addr().String(), nr.Hotkey)
 }
 
+// TestRegistrationsPerBlockLimit: max_registrations_per_block registrations succeed in one block,
+// the next is refused with a retry height and changes nothing, and the count restarts next block.
+func TestRegistrationsPerBlockLimit(t *testing.T) {
+	f := newFixture(t)
+	n := f.registerSubnet(t, addr("owner"))
+	setHyper(t, f, n, func(h *types.Hyperparameters) { h.MaxRegistrationsPerBlock = 2 })
+	f.setHeight(50)
+	f.registerNeuron(t, addr("c"), n, newHotkey("a"))
+	f.registerNeuron(t, addr("c"), n, newHotkey("b"))
+
+	price, err := f.k.RegistrationPrice(f.ctx, n)
+	require.NoError(t, err)
+	f.fund(t, addr("c"), price.Int64())
+	third := func() error {
+		h := newHotkey("c")
+		_, err := f.msg.RegisterNeuron(f.ctx, &types.MsgRegisterNeuron{
+			Coldkey: addr("c").String(), Netuid: uint32(n), HotkeyPubkey: h.pub(), Proof: h.proof(t, n, addr("c")), MaxBurn: price,
+		})
+		return err
+	}
+	err = third()
+	require.ErrorIs(t, err, types.ErrTooManyRegistrations)
+	require.ErrorContains(t, err, "allows 2 registrations per block")
+	require.ErrorContains(t, err, "retry at height 51")
+	_, err = f.k.GetNeuronByHotkey(f.ctx, n, newHotkey("c").addr())
+	require.ErrorIs(t, err, types.ErrNeuronNotFound)
+	require.Equal(t, price, f.balance(addr("c")), "nothing burned")
+	s, err := f.k.GetSubnet(f.ctx, n)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), s.BlockRegistrations)
+	require.Equal(t, int64(50), s.BlockRegistrationsHeight)
+	require.Equal(t, uint64(2), s.Registrations)
+
+	f.advance(1)
+	require.NoError(t, third(), "the next block has room again")
+	s, err = f.k.GetSubnet(f.ctx, n)
+	require.NoError(t, err)
+	require.Equal(t, uint64(1), s.BlockRegistrations)
+	require.Equal(t, int64(51), s.BlockRegistrationsHeight)
+	require.Equal(t, uint64(3), s.Registrations)
+}
+
 func TestRegistrationPriceDecaysAndGrows(t *testing.T) {
 	f := newFixture(t)
 	n := f.registerSubnet(t, addr("owner"))
 	base := math.NewInt(64 * tao)
-	setHyper(t, f, n, func(h *types.Hyperparameters) { h.MinBurn = math.NewInt(tao); h.MaxBurn = math.NewInt(100 * tao) })
+	setHyper(t, f, n, func(h *types.Hyperparameters) {
+		h.MinBurn, h.MaxBurn = math.NewInt(tao), math.NewInt(100*tao)
+		h.MaxRegistrationsPerBlock = types.MaxRegistrationsPerBlockLimit // 21 registrations in one block below
+	})
 	s, err := f.k.GetSubnet(f.ctx, n)
 	require.NoError(t, err)
 	s.Burn, s.BurnUpdatedAt = base, f.ctx.BlockHeight()
@@ -320,7 +365,7 @@ func TestMsgServeAxon(t *testing.T) {
 func TestRecomputePermits(t *testing.T) {
 	f := newFixture(t)
 	n := f.registerSubnet(t, addr("owner"))
-	setHyper(t, f, n, func(h *types.Hyperparameters) { h.MaxValidators = 2 })
+	setHyper(t, f, n, func(h *types.Hyperparameters) { h.MaxValidators, h.MaxRegistrationsPerBlock = 2, 4 })
 	hk := []hotkey{newHotkey("0"), newHotkey("1"), newHotkey("2"), newHotkey("3")}
 	for _, h := range hk {
 		f.registerNeuron(t, addr("c"), n, h)

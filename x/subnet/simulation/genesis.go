@@ -39,17 +39,18 @@ func RandomHyperparams(r *rand.Rand, lo, hi types.Hyperparameters) types.Hyperpa
 	clampU64 := func(v, l, h uint64) uint64 { return min(max(v, l), h) }
 	clampU32 := func(v, l, h uint32) uint32 { return min(max(v, l), h) }
 	hp := types.Hyperparameters{
-		Tempo:              clampU64(randU64(r, 10, 20), lo.Tempo, hi.Tempo),
-		MaxUids:            clampU32(uint32(randU64(r, 4, 32)), lo.MaxUids, hi.MaxUids),
-		ImmunityPeriod:     clampU64(randU64(r, 0, 40), lo.ImmunityPeriod, hi.ImmunityPeriod),
-		ActivityCutoff:     clampU64(randU64(r, 20, 400), lo.ActivityCutoff, hi.ActivityCutoff),
-		WeightsRateLimit:   clampU64(randU64(r, 0, 15), lo.WeightsRateLimit, hi.WeightsRateLimit),
-		MaxWeightLimit:     clampU32(uint32(randU64(r, types.U16Max/4, types.U16Max)), lo.MaxWeightLimit, hi.MaxWeightLimit),
-		Kappa:              clampU32(uint32(randU64(r, 0, types.U16Max)), lo.Kappa, hi.Kappa),
-		BondsMovingAverage: clampU64(randU64(r, 0, types.PPM), lo.BondsMovingAverage, hi.BondsMovingAverage),
-		CommitReveal:       hi.CommitReveal && r.Intn(3) == 0,
-		RevealPeriod:       clampU64(1+uint64(r.Intn(5)/4), lo.RevealPeriod, hi.RevealPeriod), // mostly 1
-		BurnHalfLife:       clampU64(randU64(r, 1, 400), lo.BurnHalfLife, hi.BurnHalfLife),
+		Tempo:                    clampU64(randU64(r, 10, 20), lo.Tempo, hi.Tempo),
+		MaxUids:                  clampU32(uint32(randU64(r, 4, 32)), lo.MaxUids, hi.MaxUids),
+		ImmunityPeriod:           clampU64(randU64(r, 0, 40), lo.ImmunityPeriod, hi.ImmunityPeriod),
+		ActivityCutoff:           clampU64(randU64(r, 20, 400), lo.ActivityCutoff, hi.ActivityCutoff),
+		WeightsRateLimit:         clampU64(randU64(r, 0, 15), lo.WeightsRateLimit, hi.WeightsRateLimit),
+		MaxWeightLimit:           clampU32(uint32(randU64(r, types.U16Max/4, types.U16Max)), lo.MaxWeightLimit, hi.MaxWeightLimit),
+		Kappa:                    clampU32(uint32(randU64(r, 0, types.U16Max)), lo.Kappa, hi.Kappa),
+		BondsMovingAverage:       clampU64(randU64(r, 0, types.PPM), lo.BondsMovingAverage, hi.BondsMovingAverage),
+		CommitReveal:             hi.CommitReveal && r.Intn(3) == 0,
+		RevealPeriod:             clampU64(1+uint64(r.Intn(5)/4), lo.RevealPeriod, hi.RevealPeriod), // mostly 1
+		BurnHalfLife:             clampU64(randU64(r, 1, 400), lo.BurnHalfLife, hi.BurnHalfLife),
+		MaxRegistrationsPerBlock: clampU64(randU64(r, 1, 4), lo.MaxRegistrationsPerBlock, hi.MaxRegistrationsPerBlock),
 	}
 	hp.MaxValidators = clampU32(uint32(randU64(r, 1, uint64(hp.MaxUids))), lo.MaxValidators, min(hi.MaxValidators, hp.MaxUids))
 	hp.MinAllowedWeights = clampU32(uint32(randU64(r, 0, 3)), lo.MinAllowedWeights, min(hi.MinAllowedWeights, hp.MaxUids))

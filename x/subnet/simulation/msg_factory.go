@@ -234,7 +234,11 @@ func MsgRegisterNeuronFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactor
 			return nil, nil, nil
 		}
 		free, replace := uidSlot(s, neurons, now)
-		// The msg server checks in this order: proof, hotkey owner, already registered, price, room.
+		// The msg server checks in this order: registrations this block, proof, hotkey owner,
+		// already registered, price, room.
+		if s.BlockRegistrationsHeight == now && s.BlockRegistrations >= s.Hyperparams.MaxRegistrationsPerBlock {
+			return signers, msg, expectError(types.ErrTooManyRegistrations)
+		}
 		if r.Intn(100) < failPercent {
 			other := testData.AnyAccount(reporter, simsx.ExcludeAccounts(cold))
 			if reporter.IsSkipped() {

@@ -37,4 +37,5 @@ var (
 	ErrSubnetDissolving     = errorsmod.Register(ModuleName, 32, "subnet is dissolving")
 	ErrNoFreeNetuid         = errorsmod.Register(ModuleName, 33, "no free netuid")
 	ErrMaxUIDsBelowNeurons  = errorsmod.Register(ModuleName, 34, "max_uids below the number of registered neurons")
+	ErrTooManyRegistrations = errorsmod.Register(ModuleName, 35, "too many registrations on the subnet in this block")
 )

@@ -35,6 +35,8 @@ const (
 	MaxBlockWorkLimit = 10_000
 	// MaxSubnetsLimit bounds params.max_subnets: every block walks all subnets to find due epochs.
 	MaxSubnetsLimit = 1024
+	// MaxRegistrationsPerBlockLimit bounds hyperparams.max_registrations_per_block.
+	MaxRegistrationsPerBlockLimit = 64
 	// MinBurnFloor is the lowest min_burn governance may allow (min_hyperparams.min_burn), so that
 	// registering a uid is never free.
 	MinBurnFloor int64 = 500_000
@@ -43,62 +45,65 @@ const (
 // DefaultHyperparameters returns the hyperparameters of a new subnet as in the DESIGN.
 func DefaultHyperparameters() Hyperparameters {
 	return Hyperparameters{
-		Tempo:              360,
-		MaxUids:            256,
-		MaxValidators:      64,
-		ImmunityPeriod:     5000,
-		ActivityCutoff:     5000,
-		WeightsRateLimit:   100,
-		MinAllowedWeights:  1,
-		MaxWeightLimit:     65535,
-		Kappa:              32767,
-		BondsMovingAverage: 900_000,
-		CommitReveal:       false,
-		RevealPeriod:       1,
-		MinBurn:            math.NewInt(500_000),
-		MaxBurn:            math.NewInt(100 * RaoPerTAO),
-		BurnHalfLife:       360,
+		Tempo:                    360,
+		MaxUids:                  256,
+		MaxValidators:            64,
+		ImmunityPeriod:           5000,
+		ActivityCutoff:           5000,
+		WeightsRateLimit:         100,
+		MinAllowedWeights:        1,
+		MaxWeightLimit:           65535,
+		Kappa:                    32767,
+		BondsMovingAverage:       900_000,
+		CommitReveal:             false,
+		RevealPeriod:             1,
+		MinBurn:                  math.NewInt(500_000),
+		MaxBurn:                  math.NewInt(100 * RaoPerTAO),
+		BurnHalfLife:             360,
+		MaxRegistrationsPerBlock: 3,
 	}
 }
 
 // DefaultMinHyperparameters returns the default lower bounds for owner-set hyperparameters.
 func DefaultMinHyperparameters() Hyperparameters {
 	return Hyperparameters{
-		Tempo:              MinTempoLimit,
-		MaxUids:            1,
-		MaxValidators:      1,
-		ImmunityPeriod:     0,
-		ActivityCutoff:     1,
-		WeightsRateLimit:   0,
-		MinAllowedWeights:  0,
-		MaxWeightLimit:     1,
-		Kappa:              0,
-		BondsMovingAverage: 0,
-		RevealPeriod:       1,
-		MinBurn:            math.NewInt(MinBurnFloor),
-		MaxBurn:            math.NewInt(MinBurnFloor),
-		BurnHalfLife:       1,
+		Tempo:                    MinTempoLimit,
+		MaxUids:                  1,
+		MaxValidators:            1,
+		ImmunityPeriod:           0,
+		ActivityCutoff:           1,
+		WeightsRateLimit:         0,
+		MinAllowedWeights:        0,
+		MaxWeightLimit:           1,
+		Kappa:                    0,
+		BondsMovingAverage:       0,
+		RevealPeriod:             1,
+		MinBurn:                  math.NewInt(MinBurnFloor),
+		MaxBurn:                  math.NewInt(MinBurnFloor),
+		BurnHalfLife:             1,
+		MaxRegistrationsPerBlock: 1,
 	}
 }
 
 // DefaultMaxHyperparameters returns the default upper bounds for owner-set hyperparameters.
 func DefaultMaxHyperparameters() Hyperparameters {
 	return Hyperparameters{
-		Tempo:              100_000,
-		MaxUids:            MaxUIDsLimit,
-		MaxValidators:      MaxValidatorsLimit,
-		ImmunityPeriod:     1_000_000,
-		ActivityCutoff:     1_000_000,
-		WeightsRateLimit:   1_000_000,
-		MinAllowedWeights:  MaxUIDsLimit,
-		MaxWeightLimit:     U16Max,
-		Kappa:              U16Max,
-		BondsMovingAverage: PPM,
-		CommitReveal:       true,
-		RevealPeriod:       100,
-		MinBurn:            math.NewInt(1000 * RaoPerTAO),
-		MaxBurn:            math.NewInt(1_000_000 * RaoPerTAO),
-		BurnHalfLife:       10_000_000,
+		Tempo:                    100_000,
+		MaxUids:                  MaxUIDsLimit,
+		MaxValidators:            MaxValidatorsLimit,
+		ImmunityPeriod:           1_000_000,
+		ActivityCutoff:           1_000_000,
+		WeightsRateLimit:         1_000_000,
+		MinAllowedWeights:        MaxUIDsLimit,
+		MaxWeightLimit:           U16Max,
+		Kappa:                    U16Max,
+		BondsMovingAverage:       PPM,
+		CommitReveal:             true,
+		RevealPeriod:             100,
+		MinBurn:                  math.NewInt(1000 * RaoPerTAO),
+		MaxBurn:                  math.NewInt(1_000_000 * RaoPerTAO),
+		BurnHalfLife:             10_000_000,
+		MaxRegistrationsPerBlock: MaxRegistrationsPerBlockLimit,
 	}
 }
 
@@ -193,6 +198,7 @@ func (h Hyperparameters) numericFields() []hyperparamField {
 		{"bonds_moving_average", h.BondsMovingAverage},
 		{"reveal_period", h.RevealPeriod},
 		{"burn_half_life", h.BurnHalfLife},
+		{"max_registrations_per_block", h.MaxRegistrationsPerBlock},
 	}
 }
 
@@ -238,6 +244,9 @@ func (h Hyperparameters) validateFields() error {
 		return ErrInvalidHyperparams.Wrap("reveal_period must be at least 1 epoch")
 	case h.BurnHalfLife == 0:
 		return ErrInvalidHyperparams.Wrap("burn_half_life must be at least 1 block")
+	case h.MaxRegistrationsPerBlock == 0 || h.MaxRegistrationsPerBlock > MaxRegistrationsPerBlockLimit:
+		return ErrInvalidHyperparams.Wrapf("max_registrations_per_block %d must be in [1, %d]",
+			h.MaxRegistrationsPerBlock, MaxRegistrationsPerBlockLimit)
 	case h.MinBurn.IsNil() || h.MinBurn.IsNegative():
 		return ErrInvalidHyperparams.Wrap("min_burn must be a non-negative rao amount")
 	case h.MaxBurn.IsNil() || h.MaxBurn.LT(h.MinBurn):

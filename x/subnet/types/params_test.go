@@ -37,6 +37,10 @@ func TestParamsValidateRejects(t *testing.T) {
 		"validators above cap":   func(p *types.Params) { p.MaxHyperparams.MaxValidators = types.MaxValidatorsLimit + 1 },
 		"min tempo below floor":  func(p *types.Params) { p.MinHyperparams.Tempo = types.MinTempoLimit - 1 },
 		"free registration":      func(p *types.Params) { p.MinHyperparams.MinBurn = math.ZeroInt() },
+		"no registrations":       func(p *types.Params) { p.DefaultHyperparams.MaxRegistrationsPerBlock = 0 },
+		"registrations above cap": func(p *types.Params) {
+			p.MaxHyperparams.MaxRegistrationsPerBlock = types.MaxRegistrationsPerBlockLimit + 1
+		},
 		"default epoch too big": func(p *types.Params) {
 			p.DefaultHyperparams.MaxUids, p.DefaultHyperparams.MaxValidators = types.MaxUIDsLimit, types.MaxValidatorsLimit
 		},
