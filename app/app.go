@@ -266,7 +266,8 @@ func New(
 	// x/slashing: the SDK consensus slashing keeper decorated with the intelligence offences
 	// (equivocation reports, validator liveness, useless miners), checked at each subnet epoch.
 	app.SlashingKeeper = poislashingkeeper.NewKeeper(sdkSlashingKeeper, appCodec,
-		runtime.NewKVStoreService(keys[poislashingtypes.StoreKey]), app.SubnetKeeper, app.BankKeeper, app.AccountKeeper, authority)
+		runtime.NewKVStoreService(keys[poislashingtypes.StoreKey]), app.SubnetKeeper, app.IntelligenceKeeper,
+		app.BankKeeper, app.AccountKeeper, authority)
 	app.IntelligenceKeeper.SetEpochHooks(app.SlashingKeeper.EpochHooks())
 	app.SubnetKeeper.SetHooks(subnettypes.MultiSubnetHooks{app.IntelligenceKeeper.Hooks(), app.SlashingKeeper.SubnetHooks()})
 

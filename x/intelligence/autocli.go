@@ -39,8 +39,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}, {ProtoField: "epoch"}, {ProtoField: "hotkey"}},
 				},
 				{
-					RpcMethod: "Nonce", Use: "nonce [hotkey]", Short: "Show a hotkey's last accepted evaluation nonce",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "hotkey"}},
+					RpcMethod: "Nonce", Use: "nonce [netuid] [hotkey]", Short: "Show a hotkey's last accepted evaluation nonce on a subnet",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}, {ProtoField: "hotkey"}},
 				},
 				{
 					RpcMethod: "Commits", Use: "commits [netuid]", Short: "List pending weight commits of a subnet (--hotkey to filter)",

@@ -16,48 +16,21 @@ import (
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
-// EndBlocker queues the epochs of every subnet whose tempo elapsed at this height (see
-// types.IsEpochBlock) and runs at most max_epochs_per_block queued epochs, oldest first (ties:
-// lower netuid); the rest wait for the next blocks. A subnet already waiting in the queue is not
-// queued twice: its pending emission simply keeps accruing until its queued epoch runs. Each epoch
-// runs in a cache context: if it fails, nothing it wrote is kept (its pending emission stays in
-// x/tao), the failure is logged and reported with EventEpochFailed, and the chain goes on.
+// EndBlocker advances every subnet's epoch clock, queues the epochs that close at this height
+// (see schedule.go) and runs queued epochs, oldest first (ties: lower netuid), within the block's
+// work budget: at most max_epochs_per_block epochs whose work (max_uids × max_validators each)
+// adds up to at most subnettypes.MaxEpochWork, a constant no parameter can raise. The rest wait
+// for the next blocks. A subnet already waiting in the queue is not queued twice: its pending
+// emission keeps accruing until its queued epoch runs. Each epoch runs in a cache context: if it
+// fails, nothing it wrote is kept (its pending emission stays in x/tao), the failure is logged and
+// reported with EventEpochFailed, and the chain goes on.
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	defer telemetry.ModuleMeasureSince(types.ModuleName, telemetry.Now(), telemetry.MetricKeyEndBlocker)
-	if err := k.enqueueDueEpochs(ctx); err != nil {
-		k.Logger(ctx).Error("queueing due subnet epochs failed", "err", err)
+	if _, err := k.advanceSchedules(ctx); err != nil {
+		k.Logger(ctx).Error("advancing subnet epoch schedules failed", "err", err)
 	}
 	if _, err := k.ProcessEpochQueue(ctx); err != nil {
 		k.Logger(ctx).Error("processing the subnet epoch queue failed", "err", err)
-	}
-	return nil
-}
-
-// enqueueDueEpochs queues every subnet whose epoch is due at the current height.
-func (k Keeper) enqueueDueEpochs(ctx context.Context) error {
-	h := blockHeight(ctx)
-	var due []types.QueuedEpoch
-	err := k.subnetKeeper.IterateSubnets(ctx, func(s subnettypes.Subnet) bool {
-		if s.Netuid > types.U16Max {
-			return false
-		}
-		netuid := uint16(s.Netuid)
-		if types.IsEpochBlock(h, netuid, s.Hyperparams.Tempo) {
-			due = append(due, types.QueuedEpoch{
-				Netuid:    s.Netuid,
-				Epoch:     types.EpochIndex(h, netuid, s.Hyperparams.Tempo),
-				DueHeight: int64(h),
-			})
-		}
-		return false
-	})
-	if err != nil {
-		return err
-	}
-	for _, q := range due {
-		if err := k.enqueue(ctx, q); err != nil {
-			return err
-		}
 	}
 	return nil
 }
@@ -89,16 +62,35 @@ func (k Keeper) dequeue(ctx context.Context, netuid uint16) error {
 	return k.QueuedNetuids.Remove(ctx, netuid)
 }
 
-// ProcessEpochQueue runs up to max_epochs_per_block queued epochs, each in its own cache context,
-// and returns how many ran successfully. Failed epochs are removed from the queue, logged and
-// reported with EventEpochFailed.
+// epochWork is the work budget an epoch of s takes: max_uids × max_validators, the size of the
+// weight matrix Yuma may have to process. It is capped at the per-block budget so that a subnet
+// stored before the hard bounds existed still runs, alone in its block.
+func epochWork(s subnettypes.Subnet) uint64 {
+	return min(s.Hyperparams.EpochWork(), subnettypes.MaxEpochWork)
+}
+
+// ProcessEpochQueue runs queued epochs in queue order, each in its own cache context, while the
+// block's budget lasts (at most max_epochs_per_block epochs and subnettypes.MaxEpochWork work;
+// the first epoch always fits) and returns how many ran successfully. Failed epochs are removed
+// from the queue, logged and reported with EventEpochFailed.
 func (k Keeper) ProcessEpochQueue(ctx context.Context) (int, error) {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return 0, err
 	}
-	var batch []types.QueuedEpoch
+	var (
+		batch []types.QueuedEpoch
+		work  uint64
+	)
 	err = k.EpochQueue.Walk(ctx, nil, func(key collections.Pair[int64, uint16], epoch uint64) (bool, error) {
+		cost := uint64(0)
+		if s, err := k.subnetKeeper.GetSubnet(ctx, key.K2()); err == nil {
+			cost = epochWork(s)
+		}
+		if work+cost > subnettypes.MaxEpochWork {
+			return true, nil
+		}
+		work += cost
 		batch = append(batch, types.QueuedEpoch{Netuid: uint32(key.K2()), Epoch: epoch, DueHeight: key.K1()})
 		return uint32(len(batch)) >= params.MaxEpochsPerBlock, nil
 	})

@@ -296,13 +296,15 @@ func (k Keeper) setBonds(ctx context.Context, netuid, uid uint16, row []yuma.Wei
 	return k.Bonds.Set(ctx, key, types.BondsRow{Netuid: uint32(netuid), Uid: uint32(uid), Bonds: entries})
 }
 
-// pruneCommits drops the commits of netuid whose reveal epoch is ≤ epoch (the one closing now):
-// they can no longer be revealed. It returns how many were dropped.
+// pruneCommits drops the commits of netuid whose reveal epoch is before epoch (the one closing
+// now). A commit whose reveal epoch just closed can no longer be revealed, but it is kept through
+// one more epoch so that a late reveal is told ErrRevealTooLate rather than ErrNoCommit. It
+// returns how many were dropped.
 func (k Keeper) pruneCommits(ctx context.Context, netuid uint16, epoch uint64) (uint32, error) {
 	var stale []collections.Triple[uint16, sdk.AccAddress, uint64]
 	err := k.Commits.Walk(ctx, collections.NewPrefixedTripleRange[uint16, sdk.AccAddress, uint64](netuid),
 		func(key collections.Triple[uint16, sdk.AccAddress, uint64], _ types.WeightsCommit) (bool, error) {
-			if key.K3() <= epoch {
+			if key.K3() < epoch {
 				stale = append(stale, key)
 			}
 			return false, nil

@@ -36,7 +36,17 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		}
 	}
 	for _, n := range gs.Nonces {
-		if err := k.Nonces.Set(ctx, sdk.MustAccAddressFromBech32(n.Hotkey), n.Nonce); err != nil {
+		if err := k.Nonces.Set(ctx, collections.Join(uint16(n.Netuid), sdk.MustAccAddressFromBech32(n.Hotkey)), n.Nonce); err != nil {
+			return err
+		}
+	}
+	for _, sc := range gs.Schedules {
+		if err := k.Schedules.Set(ctx, uint16(sc.Netuid), sc); err != nil {
+			return err
+		}
+	}
+	for _, w := range gs.WorkMarks {
+		if err := k.WorkMarks.Set(ctx, collections.Join(uint16(w.Netuid), uint16(w.Uid)), w.Height); err != nil {
 			return err
 		}
 	}
@@ -81,8 +91,18 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if gs.LastEpochs, err = values(ctx, k.LastEpochs); err != nil {
 		return nil, err
 	}
-	err = k.Nonces.Walk(ctx, nil, func(hotkey sdk.AccAddress, n uint64) (bool, error) {
-		gs.Nonces = append(gs.Nonces, types.HotkeyNonce{Hotkey: hotkey.String(), Nonce: n})
+	err = k.Nonces.Walk(ctx, nil, func(key collections.Pair[uint16, sdk.AccAddress], n uint64) (bool, error) {
+		gs.Nonces = append(gs.Nonces, types.HotkeyNonce{Netuid: uint32(key.K1()), Hotkey: key.K2().String(), Nonce: n})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if gs.Schedules, err = values(ctx, k.Schedules); err != nil {
+		return nil, err
+	}
+	err = k.WorkMarks.Walk(ctx, nil, func(key collections.Pair[uint16, uint16], h int64) (bool, error) {
+		gs.WorkMarks = append(gs.WorkMarks, types.WorkMark{Netuid: uint32(key.K1()), Uid: uint32(key.K2()), Height: h})
 		return false, nil
 	})
 	if err != nil {

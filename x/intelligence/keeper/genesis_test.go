@@ -34,6 +34,10 @@ func TestGenesisRoundTrip(t *testing.T) {
 	require.Len(t, gs.Nonces, 1)
 	require.Len(t, gs.Commits, 1)
 	require.Len(t, gs.LastEpochs, 1)
+	require.Len(t, gs.Schedules, 1)
+	require.Equal(t, uint64(1), gs.Schedules[0].Epoch, "the epoch run at 8 closed epoch 0")
+	require.NotEmpty(t, gs.WorkMarks, "the evaluation and the commit are liveness work")
+	require.Equal(t, uint32(netuid), gs.Nonces[0].Netuid)
 
 	// Through JSON, as a chain export/import does.
 	bz, err := f.cdc.MarshalJSON(gs)
@@ -69,5 +73,17 @@ func TestGenesisValidateRejects(t *testing.T) {
 
 	bad = *gs
 	bad.EpochQueue = []types.QueuedEpoch{{Netuid: 1}, {Netuid: 1, DueHeight: 3}}
+	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
+
+	bad = *gs
+	bad.Schedules = []types.EpochSchedule{{Netuid: 1, Tempo: 0, NextEpochHeight: 5}}
+	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
+
+	bad = *gs
+	bad.Schedules = []types.EpochSchedule{{Netuid: 1, Tempo: 9, StartHeight: 10, NextEpochHeight: 5}}
+	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
+
+	bad = *gs
+	bad.WorkMarks = []types.WorkMark{{Netuid: 1, Uid: 2}, {Netuid: 1, Uid: 2, Height: 4}}
 	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
 }

@@ -25,12 +25,16 @@ func (h Hooks) AfterNeuronRegistered(ctx context.Context, netuid, uid uint16, _ 
 	if err := h.k.Weights.Remove(ctx, key); err != nil {
 		return err
 	}
+	if err := h.k.WorkMarks.Remove(ctx, key); err != nil {
+		return err
+	}
 	return h.k.Bonds.Remove(ctx, key)
 }
 
 // AfterSubnetDissolved deletes all x/intelligence state of netuid (weights, bonds, evaluations,
-// commits, last epoch, queued epoch), so a new subnet reusing the netuid starts clean. Evaluation
-// nonces are per hotkey and kept, so old evaluations cannot be replayed.
+// commits, work marks, last epoch, queued epoch, epoch clock), so a new subnet reusing the netuid
+// starts clean. Evaluation nonces of (netuid, hotkey) are kept, so evaluations signed for the old
+// subnet cannot be replayed on the new one.
 func (h Hooks) AfterSubnetDissolved(ctx context.Context, netuid uint16) error {
 	return h.k.clearSubnet(ctx, netuid)
 }
@@ -48,7 +52,13 @@ func (k Keeper) clearSubnet(ctx context.Context, netuid uint16) error {
 	if err := removeAll(ctx, k.Commits, collections.NewPrefixedTripleRange[uint16, sdk.AccAddress, uint64](netuid)); err != nil {
 		return err
 	}
+	if err := removeAll(ctx, k.WorkMarks, collections.NewPrefixedPairRange[uint16, uint16](netuid)); err != nil {
+		return err
+	}
 	if err := k.LastEpochs.Remove(ctx, netuid); err != nil {
+		return err
+	}
+	if err := k.Schedules.Remove(ctx, netuid); err != nil {
 		return err
 	}
 	return k.dequeue(ctx, netuid)

@@ -34,8 +34,8 @@ type Keeper struct {
 	Bonds collections.Map[collections.Pair[uint16, uint16], types.BondsRow]
 	// Evaluations holds the first accepted evaluation of each (netuid, epoch, hotkey).
 	Evaluations collections.Map[collections.Triple[uint16, uint64, sdk.AccAddress], types.StoredEvaluation]
-	// Nonces holds the last accepted evaluation nonce of each hotkey.
-	Nonces collections.Map[sdk.AccAddress, uint64]
+	// Nonces holds the last accepted evaluation nonce of each (netuid, hotkey).
+	Nonces collections.Map[collections.Pair[uint16, sdk.AccAddress], uint64]
 	// Commits holds pending weight commits by (netuid, hotkey, reveal epoch).
 	Commits collections.Map[collections.Triple[uint16, sdk.AccAddress, uint64], types.WeightsCommit]
 	// LastEpochs holds the last epoch run of each subnet.
@@ -44,6 +44,10 @@ type Keeper struct {
 	EpochQueue collections.Map[collections.Pair[int64, uint16], uint64]
 	// QueuedNetuids maps a queued netuid to its due height (reverse index of EpochQueue).
 	QueuedNetuids collections.Map[uint16, int64]
+	// Schedules holds the epoch clock of each subnet (see schedule.go).
+	Schedules collections.Map[uint16, types.EpochSchedule]
+	// WorkMarks holds the height of each validator uid's last liveness-counting action.
+	WorkMarks collections.Map[collections.Pair[uint16, uint16], int64]
 }
 
 // NewKeeper returns the x/intelligence keeper. subnetKeeper is the x/subnet keeper and taoKeeper
@@ -76,7 +80,8 @@ func NewKeeper(
 		Evaluations: collections.NewMap(sb, types.EvaluationsKey, "evaluations",
 			collections.TripleKeyCodec(collections.Uint16Key, collections.Uint64Key, sdk.AccAddressKey),
 			codec.CollValue[types.StoredEvaluation](cdc)),
-		Nonces: collections.NewMap(sb, types.NoncesKey, "nonces", sdk.AccAddressKey, collections.Uint64Value),
+		Nonces: collections.NewMap(sb, types.NoncesKey, "nonces",
+			collections.PairKeyCodec(collections.Uint16Key, sdk.AccAddressKey), collections.Uint64Value),
 		Commits: collections.NewMap(sb, types.CommitsKey, "commits",
 			collections.TripleKeyCodec(collections.Uint16Key, sdk.AccAddressKey, collections.Uint64Key),
 			codec.CollValue[types.WeightsCommit](cdc)),
@@ -84,6 +89,8 @@ func NewKeeper(
 		EpochQueue: collections.NewMap(sb, types.EpochQueueKey, "epoch_queue",
 			collections.PairKeyCodec(collections.Int64Key, collections.Uint16Key), collections.Uint64Value),
 		QueuedNetuids: collections.NewMap(sb, types.QueuedNetuidsKey, "queued_netuids", collections.Uint16Key, collections.Int64Value),
+		Schedules:     collections.NewMap(sb, types.SchedulesKey, "schedules", collections.Uint16Key, codec.CollValue[types.EpochSchedule](cdc)),
+		WorkMarks:     collections.NewMap(sb, types.WorkMarksKey, "work_marks", uidKey, collections.Int64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -143,32 +150,13 @@ func (k Keeper) GetEvaluation(ctx context.Context, netuid uint16, epoch uint64, 
 	return ev, err == nil, err
 }
 
-// LastNonce returns the last accepted evaluation nonce of hotkey (0 if none).
-func (k Keeper) LastNonce(ctx context.Context, hotkey sdk.AccAddress) (uint64, error) {
-	n, err := k.Nonces.Get(ctx, hotkey)
+// LastNonce returns the last accepted evaluation nonce of hotkey on netuid (0 if none).
+func (k Keeper) LastNonce(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (uint64, error) {
+	n, err := k.Nonces.Get(ctx, collections.Join(netuid, hotkey))
 	if errors.Is(err, collections.ErrNotFound) {
 		return 0, nil
 	}
 	return n, err
-}
-
-// CurrentEpoch returns the epoch index of netuid at the context's height: the epoch that
-// evaluations and commits submitted now belong to.
-func (k Keeper) CurrentEpoch(ctx context.Context, netuid uint16) (uint64, error) {
-	s, err := k.subnetKeeper.GetSubnet(ctx, netuid)
-	if err != nil {
-		return 0, types.ErrInvalidNetuid.Wrapf("subnet %d: %s", netuid, err)
-	}
-	return types.EpochIndex(blockHeight(ctx), netuid, s.Hyperparams.Tempo), nil
-}
-
-// NextEpochHeight returns the height at whose EndBlock netuid's current epoch closes.
-func (k Keeper) NextEpochHeight(ctx context.Context, netuid uint16) (int64, error) {
-	s, err := k.subnetKeeper.GetSubnet(ctx, netuid)
-	if err != nil {
-		return 0, types.ErrInvalidNetuid.Wrapf("subnet %d: %s", netuid, err)
-	}
-	return int64(types.NextEpochHeight(blockHeight(ctx), netuid, s.Hyperparams.Tempo)), nil
 }
 
 // blockHeight returns the context's height as a uint64 (0 for a negative height).

@@ -12,7 +12,6 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/taochain/taochain/x/intelligence/types"
-	"github.com/taochain/taochain/x/intelligence/yuma"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -51,11 +50,33 @@ func (k Keeper) loadValidator(ctx context.Context, hotkeyStr string, netuid32 ui
 	if err != nil {
 		return validator{}, err
 	}
-	if !v.neuron.ValidatorPermit {
-		return validator{}, types.ErrNoValidatorPermit.Wrapf("hotkey %s (uid %d) on subnet %d: only the top max_validators (%d) hotkeys by stake hold a permit, assigned at each epoch",
-			hotkey, v.neuron.Uid, v.netuid, v.subnet.Hyperparams.MaxValidators)
+	if err := k.checkPermit(ctx, v); err != nil {
+		return validator{}, err
 	}
 	return v, nil
+}
+
+// checkPermit returns nil if v holds a validator permit, and otherwise an error that says why
+// not: jailed (until which epoch, by which offence) or not among the top hotkeys by stake.
+func (k Keeper) checkPermit(ctx context.Context, v validator) error {
+	if v.neuron.ValidatorPermit {
+		return nil
+	}
+	jail, jailed, err := k.jailOf(ctx, v.netuid, v.hotkey)
+	if err != nil {
+		return err
+	}
+	if jailed {
+		current, err := k.CurrentEpoch(ctx, v.netuid)
+		if err != nil {
+			return err
+		}
+		end := current + max(jail.RemainingEpochs, 1) - 1
+		return types.ErrJailed.Wrapf("hotkey %s (uid %d) on subnet %d is jailed by offence %d (see `taod q slashing offence %d`): the jail ends when epoch %d closes and a validator permit can be assigned again when epoch %d closes; the subnet is in epoch %d",
+			v.hotkey, v.neuron.Uid, v.netuid, jail.OffenceID, jail.OffenceID, end, end+1, current)
+	}
+	return types.ErrNoValidatorPermit.Wrapf("hotkey %s (uid %d) on subnet %d: only the top max_validators (%d) hotkeys by stake hold a permit, assigned at each epoch",
+		v.hotkey, v.neuron.Uid, v.netuid, v.subnet.Hyperparams.MaxValidators)
 }
 
 // loadNeuron resolves the subnet and the hotkey's neuron on it.
@@ -85,6 +106,7 @@ func (k Keeper) checkRow(ctx context.Context, v validator, uids, weights []uint3
 	if err := types.ValidateWeightsForm(uids, weights); err != nil {
 		return nil, err
 	}
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(types.WeightEntryGas*uint64(len(uids)), "weight entries")
 	hp := v.subnet.Hyperparams
 	registeredAt := make([]int64, len(uids))
 	for i, uid := range uids {
@@ -119,18 +141,7 @@ func (k Keeper) checkRow(ctx context.Context, v validator, uids, weights []uint3
 // writeRow stores a validated row (max-upscaled to 65535, sorted, zeros dropped) as the weights of
 // v, records last_update in x/subnet and emits EventWeightsSet.
 func (k Keeper) writeRow(ctx context.Context, v validator, uids, weights []uint32, versionKey uint64, source types.WeightsSource) error {
-	raw := make([]uint16, len(weights))
-	for i, w := range weights {
-		raw[i] = uint16(w)
-	}
-	scaled := yuma.MaxUpscaleU16(raw)
-	entries := make([]types.WeightEntry, 0, len(uids))
-	for i, uid := range uids {
-		if scaled[i] > 0 {
-			entries = append(entries, types.WeightEntry{Uid: uid, Value: uint32(scaled[i])})
-		}
-	}
-	sortEntries(entries)
+	entries := types.CanonicalRow(uids, weights)
 	h := sdk.UnwrapSDKContext(ctx).BlockHeight()
 	uid := uint16(v.neuron.Uid)
 	row := types.WeightsRow{
@@ -142,6 +153,11 @@ func (k Keeper) writeRow(ctx context.Context, v validator, uids, weights []uint3
 	}
 	if err := k.subnetKeeper.SetNeuronLastUpdate(ctx, v.netuid, uid, h); err != nil {
 		return err
+	}
+	if weightsOthers(entries, uid) {
+		if err := k.markWork(ctx, v.netuid, uid); err != nil {
+			return err
+		}
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWeightsSet{
 		Netuid: uint32(v.netuid), Uid: uint32(uid), Hotkey: v.neuron.Hotkey, Source: source,
@@ -201,8 +217,8 @@ func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEva
 	if err := ev.VerifySignature(v.neuron.Pubkey, msg.Signature); err != nil {
 		return nil, err
 	}
-	if !v.neuron.ValidatorPermit {
-		return nil, types.ErrNoValidatorPermit.Wrapf("hotkey %s (uid %d) on subnet %d", hotkey, v.neuron.Uid, v.netuid)
+	if err := m.k.checkPermit(ctx, v); err != nil {
+		return nil, err
 	}
 	hp := v.subnet.Hyperparams
 	if hp.CommitReveal {
@@ -212,24 +228,31 @@ func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEva
 	if err != nil {
 		return nil, err
 	}
-	current := types.EpochIndex(blockHeight(ctx), v.netuid, hp.Tempo)
+	current, err := m.k.CurrentEpoch(ctx, v.netuid)
+	if err != nil {
+		return nil, err
+	}
 	if ev.Epoch > current || current-ev.Epoch > params.EvaluationWindow {
 		oldest := current - min(current, params.EvaluationWindow)
 		return nil, types.ErrWrongEpoch.Wrapf("evaluation is for epoch %d; subnet %d is in epoch %d and accepts epochs %d..%d",
 			ev.Epoch, v.netuid, current, oldest, current)
 	}
-	last, err := m.k.LastNonce(ctx, hotkey)
+	last, err := m.k.LastNonce(ctx, v.netuid, hotkey)
 	if err != nil {
 		return nil, err
 	}
 	if ev.Nonce <= last {
-		return nil, types.ErrStaleNonce.Wrapf("nonce %d: hotkey %s's last accepted nonce is %d; use a larger one", ev.Nonce, hotkey, last)
+		return nil, types.ErrStaleNonce.Wrapf("nonce %d: hotkey %s's last accepted nonce on subnet %d is %d; use a larger one", ev.Nonce, hotkey, v.netuid, last)
 	}
 	key := collections.Join3(v.netuid, ev.Epoch, hotkey)
 	if prev, err := m.k.Evaluations.Get(ctx, key); err == nil {
+		pe := prev.Signed.Evaluation
 		what := "an identical"
-		if !bytes.Equal(prev.Signed.Evaluation.SignBytes(), ev.SignBytes()) {
-			what = "a different (conflicting: equivocation evidence, see types.VerifyEquivocation)"
+		switch {
+		case !types.SameRow(types.CanonicalRow(pe.Uids, pe.Scores), types.CanonicalRow(ev.Uids, ev.Scores)):
+			what = "a conflicting (different scores: equivocation evidence, see types.VerifyEquivocation)"
+		case !bytes.Equal(pe.SignBytes(), ev.SignBytes()):
+			what = "a re-signed (same scores, not an offence)"
 		}
 		return nil, types.ErrDuplicateEvaluation.Wrapf("hotkey %s already has an evaluation for subnet %d epoch %d accepted at height %d; this is %s one",
 			hotkey, v.netuid, ev.Epoch, prev.Height, what)
@@ -247,7 +270,7 @@ func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEva
 	if err := m.k.Evaluations.Set(ctx, key, stored); err != nil {
 		return nil, err
 	}
-	if err := m.k.Nonces.Set(ctx, hotkey, ev.Nonce); err != nil {
+	if err := m.k.Nonces.Set(ctx, collections.Join(v.netuid, hotkey), ev.Nonce); err != nil {
 		return nil, err
 	}
 	if err := m.k.writeRow(ctx, v, ev.Uids, ev.Scores, 0, types.WEIGHTS_SOURCE_EVALUATION); err != nil {
@@ -276,7 +299,10 @@ func (m msgServer) CommitWeights(ctx context.Context, msg *types.MsgCommitWeight
 	if len(msg.CommitHash) != types.CommitHashSize {
 		return nil, types.ErrInvalidWeights.Wrapf("commit_hash has %d bytes, want %d (sha256, see types.WeightsCommitHash)", len(msg.CommitHash), types.CommitHashSize)
 	}
-	current := types.EpochIndex(blockHeight(ctx), v.netuid, hp.Tempo)
+	current, err := m.k.CurrentEpoch(ctx, v.netuid)
+	if err != nil {
+		return nil, err
+	}
 	reveal := current + max(hp.RevealPeriod, 1)
 	key := collections.Join3(v.netuid, v.hotkey, reveal)
 	if has, err := m.k.Commits.Has(ctx, key); err != nil {
@@ -290,6 +316,10 @@ func (m msgServer) CommitWeights(ctx context.Context, msg *types.MsgCommitWeight
 		CommitEpoch: current, RevealEpoch: reveal, CommitBlock: sdk.UnwrapSDKContext(ctx).BlockHeight(),
 	}
 	if err := m.k.Commits.Set(ctx, key, c); err != nil {
+		return nil, err
+	}
+	// A commit is work done this epoch: it counts for liveness although its row arrives later.
+	if err := m.k.markWork(ctx, v.netuid, uint16(v.neuron.Uid)); err != nil {
 		return nil, err
 	}
 	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWeightsCommitted{
@@ -313,7 +343,10 @@ func (m msgServer) RevealWeights(ctx context.Context, msg *types.MsgRevealWeight
 	if l := len(msg.Salt); l < types.MinSaltLength || l > types.MaxSaltLength {
 		return nil, types.ErrInvalidWeights.Wrapf("salt has %d bytes, want %d..%d", l, types.MinSaltLength, types.MaxSaltLength)
 	}
-	current := types.EpochIndex(blockHeight(ctx), v.netuid, hp.Tempo)
+	current, err := m.k.CurrentEpoch(ctx, v.netuid)
+	if err != nil {
+		return nil, err
+	}
 	var (
 		commit              types.WeightsCommit
 		found               bool
@@ -345,7 +378,7 @@ func (m msgServer) RevealWeights(ctx context.Context, msg *types.MsgRevealWeight
 		case haveLate:
 			return nil, types.ErrRevealTooLate.Wrapf("subnet %d is in epoch %d; hotkey %s's commit had to be revealed in epoch %d", v.netuid, current, v.hotkey, latest)
 		default:
-			return nil, types.ErrNoCommit.Wrapf("hotkey %s has no pending commit on subnet %d (unrevealed commits are dropped when their reveal epoch ends)", v.hotkey, v.netuid)
+			return nil, types.ErrNoCommit.Wrapf("hotkey %s has no pending commit on subnet %d (an unrevealed commit is dropped one epoch after its reveal epoch ends)", v.hotkey, v.netuid)
 		}
 	}
 	want := types.WeightsCommitHash(msg.Hotkey, msg.Netuid, msg.Uids, msg.Weights, msg.VersionKey, msg.Salt)

@@ -322,7 +322,7 @@ func TestSubmitEvaluation(t *testing.T) {
 		{
 			name: "replayed nonce",
 			setup: func(t *testing.T, w *world) {
-				require.NoError(t, w.f.k.Nonces.Set(w.f.ctx, w.val.hotkey, 5))
+				require.NoError(t, w.f.k.Nonces.Set(w.f.ctx, collections.Join(netuid, w.val.hotkey), 5))
 			},
 			input:   good,
 			wantErr: types.ErrStaleNonce,
@@ -382,7 +382,7 @@ func TestSubmitEvaluation(t *testing.T) {
 				tc.setup(t, w)
 			}
 			in := tc.input(t, w)
-			nonceBefore, err := w.f.k.LastNonce(w.f.ctx, w.val.hotkey)
+			nonceBefore, err := w.f.k.LastNonce(w.f.ctx, netuid, w.val.hotkey)
 			require.NoError(t, err)
 			res, err := w.f.msg.SubmitEvaluation(w.f.ctx, &types.MsgSubmitEvaluation{Submitter: w.submitter.String(), Evaluation: in.ev, Signature: in.sig})
 			if tc.wantErr != nil {
@@ -390,7 +390,7 @@ func TestSubmitEvaluation(t *testing.T) {
 				_, found, err := w.f.k.GetWeights(w.f.ctx, netuid, w.val.uid)
 				require.NoError(t, err)
 				require.False(t, found)
-				nonceAfter, err := w.f.k.LastNonce(w.f.ctx, w.val.hotkey)
+				nonceAfter, err := w.f.k.LastNonce(w.f.ctx, netuid, w.val.hotkey)
 				require.NoError(t, err)
 				require.Equal(t, nonceBefore, nonceAfter)
 				return
@@ -408,7 +408,7 @@ func TestSubmitEvaluation(t *testing.T) {
 			require.Equal(t, in.ev, stored.Signed.Evaluation)
 			require.Equal(t, in.sig, stored.Signed.Signature)
 			require.Equal(t, w.submitter.String(), stored.Submitter)
-			nonce, err := w.f.k.LastNonce(w.f.ctx, w.val.hotkey)
+			nonce, err := w.f.k.LastNonce(w.f.ctx, netuid, w.val.hotkey)
 			require.NoError(t, err)
 			require.Equal(t, in.ev.Nonce, nonce)
 		})

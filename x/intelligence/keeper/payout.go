@@ -97,16 +97,3 @@ func sum(v []uint64) uint64 {
 	}
 	return s
 }
-
-// sortEntries sorts a row by uid.
-func sortEntries(entries []types.WeightEntry) {
-	slices.SortFunc(entries, func(a, b types.WeightEntry) int {
-		switch {
-		case a.Uid < b.Uid:
-			return -1
-		case a.Uid > b.Uid:
-			return 1
-		}
-		return 0
-	})
-}

@@ -145,15 +145,18 @@ func (q queryServer) EpochInfo(ctx context.Context, req *types.QueryEpochInfoReq
 	if err != nil {
 		return nil, status.Errorf(codes.NotFound, "subnet %d: %s", netuid, err)
 	}
-	// A query sees the state committed at h, whose EndBlock may already have closed an epoch; a
-	// transaction sent now lands in h+1, so the schedule is answered for h+1.
-	h := blockHeight(ctx) + 1
+	// A query sees the state committed at h, whose EndBlock already advanced the clock: the stored
+	// schedule is the one a transaction sent now (landing in h+1) sees.
+	sc, err := q.k.scheduleAt(ctx, s, blockHeight(ctx)+1)
+	if err != nil {
+		return nil, err
+	}
 	hp := s.Hyperparams
 	return &types.QueryEpochInfoResponse{
 		Height:          sdk.UnwrapSDKContext(ctx).BlockHeight(),
 		Tempo:           hp.Tempo,
-		CurrentEpoch:    types.EpochIndex(h, netuid, hp.Tempo),
-		NextEpochHeight: int64(types.NextEpochHeight(h, netuid, hp.Tempo)),
+		CurrentEpoch:    sc.Epoch,
+		NextEpochHeight: sc.NextEpochHeight,
 		CommitReveal:    hp.CommitReveal,
 		RevealPeriod:    hp.RevealPeriod,
 	}, nil
@@ -187,11 +190,15 @@ func (q queryServer) Nonce(ctx context.Context, req *types.QueryNonceRequest) (*
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
+	netuid, err := queryNetuid(req.Netuid)
+	if err != nil {
+		return nil, err
+	}
 	hotkey, err := queryAddr("hotkey", req.Hotkey)
 	if err != nil {
 		return nil, err
 	}
-	n, err := q.k.LastNonce(ctx, hotkey)
+	n, err := q.k.LastNonce(ctx, netuid, hotkey)
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
 	}

@@ -85,9 +85,12 @@ func TestQueries(t *testing.T) {
 	requireCode(t, err, codes.NotFound)
 	_, err = f.q.Evaluation(f.ctx, &types.QueryEvaluationRequest{Netuid: 1, Hotkey: "bad"})
 	requireCode(t, err, codes.InvalidArgument)
-	nonce, err := f.q.Nonce(f.ctx, &types.QueryNonceRequest{Hotkey: w.v1.hotkey.String()})
+	nonce, err := f.q.Nonce(f.ctx, &types.QueryNonceRequest{Netuid: 1, Hotkey: w.v1.hotkey.String()})
 	require.NoError(t, err)
 	require.Equal(t, uint64(4), nonce.Nonce)
+	nonce, err = f.q.Nonce(f.ctx, &types.QueryNonceRequest{Netuid: 2, Hotkey: w.v1.hotkey.String()})
+	require.NoError(t, err)
+	require.Equal(t, uint64(0), nonce.Nonce, "nonces are per subnet")
 
 	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal = true })
 	for _, m := range []member{w.v1, w.v2} {

@@ -1,6 +1,12 @@
 package keeper
 
-import "context"
+import (
+	"context"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/taochain/taochain/x/intelligence/types"
+)
 
 // EpochHooks lets x/slashing act on each subnet epoch once its results are written: keep jailed
 // hotkeys without a validator permit, count silent validators and useless miners. It runs inside
@@ -10,6 +16,9 @@ type EpochHooks interface {
 	// AfterSubnetEpoch is called at the end of RunEpoch for netuid, closing epoch index epoch,
 	// after the neurons' consensus results, emission and next validator permits are stored.
 	AfterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64) error
+	// JailOf reports whether hotkey is jailed on netuid and for how long, so a refused weight
+	// message can name the jail instead of a bare missing permit.
+	JailOf(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (types.JailInfo, bool, error)
 }
 
 // epochHooksHolder is shared by every copy of the keeper, so SetEpochHooks after copies were

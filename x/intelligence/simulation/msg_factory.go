@@ -198,7 +198,12 @@ func MsgSubmitEvaluationFactory(k keeper.Keeper, sk types.SubnetKeeper) *simsx.R
 			return nil, nil, nil
 		}
 		netuid := uint16(c.subnet.Netuid)
-		last, err := k.LastNonce(ctx, c.hotkey.Address)
+		epoch, err := k.CurrentEpoch(ctx, netuid)
+		if err != nil {
+			reporter.Skipf("epoch: %s", err)
+			return nil, nil, nil
+		}
+		last, err := k.LastNonce(ctx, netuid, c.hotkey.Address)
 		if err != nil {
 			reporter.Skipf("nonce: %s", err)
 			return nil, nil, nil
@@ -208,7 +213,7 @@ func MsgSubmitEvaluationFactory(k keeper.Keeper, sk types.SubnetKeeper) *simsx.R
 		ev := types.Evaluation{
 			ChainId:         sdk.UnwrapSDKContext(ctx).ChainID(),
 			Netuid:          c.subnet.Netuid,
-			Epoch:           types.EpochIndex(height(ctx), netuid, c.subnet.Hyperparams.Tempo),
+			Epoch:           epoch,
 			ValidatorHotkey: c.hotkey.AddressBech32,
 			Uids:            uids,
 			Scores:          scores,
@@ -298,7 +303,12 @@ func MsgCommitWeightsFactory(k keeper.Keeper, sk types.SubnetKeeper, book *Commi
 			return signers, msg, expectError(types.ErrCommitRevealDisabled)
 		}
 		netuid := uint16(c.subnet.Netuid)
-		revealEpoch := types.EpochIndex(height(ctx), netuid, c.subnet.Hyperparams.Tempo) + max(c.subnet.Hyperparams.RevealPeriod, 1)
+		current, err := k.CurrentEpoch(ctx, netuid)
+		if err != nil {
+			reporter.Skipf("epoch: %s", err)
+			return nil, nil, nil
+		}
+		revealEpoch := current + max(c.subnet.Hyperparams.RevealPeriod, 1)
 		has, err := k.Commits.Has(ctx, collections.Join3(netuid, c.hotkey.Address, revealEpoch))
 		if err != nil {
 			reporter.Skipf("commits: %s", err)
@@ -331,7 +341,10 @@ func MsgRevealWeightsFactory(k keeper.Keeper, sk types.SubnetKeeper, book *Commi
 				return false, nil
 			}
 			s, err := sk.GetSubnet(ctx, key.K1())
-			if err != nil || !s.Hyperparams.CommitReveal || types.EpochIndex(height(ctx), key.K1(), s.Hyperparams.Tempo) != key.K3() {
+			if err != nil || !s.Hyperparams.CommitReveal {
+				return false, nil
+			}
+			if current, err := k.CurrentEpoch(ctx, key.K1()); err != nil || current != key.K3() {
 				return false, nil
 			}
 			n, err := sk.GetNeuronByHotkey(ctx, key.K1(), key.K2())

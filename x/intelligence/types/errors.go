@@ -53,4 +53,6 @@ var (
 	// ErrNotEquivocation is returned by VerifyEquivocation when two evaluations do not prove an
 	// equivocation.
 	ErrNotEquivocation = errorsmod.Register(ModuleName, 24, "not an equivocation")
+	// ErrJailed is returned when a jailed hotkey sets, submits, commits or reveals weights.
+	ErrJailed = errorsmod.Register(ModuleName, 25, "hotkey is jailed on this subnet")
 )

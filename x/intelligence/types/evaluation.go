@@ -91,9 +91,13 @@ func (e Evaluation) VerifySignature(pubkey, sig []byte) error {
 }
 
 // VerifyEquivocation checks that a and b prove an equivocation by the hotkey with public key
-// pubkey: both are well formed and validly signed by that hotkey, are for the same chain,
-// subnet and epoch, and differ in their signed content. It returns nil if they do and an error
-// saying why not otherwise. x/slashing calls it for MsgReportEquivocation.
+// pubkey: both are well formed and validly signed by that hotkey, are for the same chain, subnet
+// and epoch, and carry conflicting scores — their canonical rows (CanonicalRow: max-upscaled,
+// zeros dropped, sorted by uid) differ. Evaluations that differ only in nonce or task commitment,
+// or in the order or scale of the same scores, are the same judgement re-signed (a worker retrying
+// a submission) and never an offence. It returns nil if they conflict and an error saying why not
+// otherwise. x/slashing calls it for MsgReportEquivocation and adds the state checks (the hotkey
+// held a permit in that epoch, the evidence is recent enough).
 func VerifyEquivocation(pubkey []byte, a, b SignedEvaluation) error {
 	for i, s := range []SignedEvaluation{a, b} {
 		if err := s.Evaluation.ValidateBasic(); err != nil {
@@ -108,8 +112,8 @@ func VerifyEquivocation(pubkey []byte, a, b SignedEvaluation) error {
 		return ErrNotEquivocation.Wrapf("evaluations are for (%s, subnet %d, epoch %d, %s) and (%s, subnet %d, epoch %d, %s); they must share chain, subnet, epoch and hotkey",
 			ea.ChainId, ea.Netuid, ea.Epoch, ea.ValidatorHotkey, eb.ChainId, eb.Netuid, eb.Epoch, eb.ValidatorHotkey)
 	}
-	if bytes.Equal(ea.SignBytes(), eb.SignBytes()) {
-		return ErrNotEquivocation.Wrap("the two evaluations sign the same content")
+	if SameRow(CanonicalRow(ea.Uids, ea.Scores), CanonicalRow(eb.Uids, eb.Scores)) {
+		return ErrNotEquivocation.Wrap("the two evaluations carry the same scores (they differ at most in nonce, task commitment, order or scale): re-signing one judgement is not an equivocation")
 	}
 	return nil
 }

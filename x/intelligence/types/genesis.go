@@ -78,10 +78,13 @@ func (gs GenesisState) Validate() error {
 		}
 	}
 	for _, n := range gs.Nonces {
+		if n.Netuid > U16Max {
+			return ErrInvalidGenesis.Wrapf("nonce netuid %d: must be at most %d", n.Netuid, U16Max)
+		}
 		if err := validateAddr("nonce hotkey", n.Hotkey); err != nil {
 			return err
 		}
-		if err := dup("nonce/" + n.Hotkey); err != nil {
+		if err := dup(fmt.Sprintf("nonce/%d/%s", n.Netuid, n.Hotkey)); err != nil {
 			return err
 		}
 	}
@@ -126,6 +129,26 @@ func (gs GenesisState) Validate() error {
 			return ErrInvalidGenesis.Wrapf("queued epoch netuid %d: must be at most %d", q.Netuid, U16Max)
 		}
 		if err := dup(fmt.Sprintf("queue/%d", q.Netuid)); err != nil {
+			return err
+		}
+	}
+	for _, sc := range gs.Schedules {
+		if sc.Netuid > U16Max {
+			return ErrInvalidGenesis.Wrapf("schedule netuid %d: must be at most %d", sc.Netuid, U16Max)
+		}
+		if sc.Tempo == 0 || sc.NextEpochHeight < sc.StartHeight {
+			return ErrInvalidGenesis.Wrapf("schedule of subnet %d: tempo must be positive and next_epoch_height %d not before start_height %d",
+				sc.Netuid, sc.NextEpochHeight, sc.StartHeight)
+		}
+		if err := dup(fmt.Sprintf("schedule/%d", sc.Netuid)); err != nil {
+			return err
+		}
+	}
+	for _, w := range gs.WorkMarks {
+		if w.Netuid > U16Max || w.Uid > U16Max {
+			return ErrInvalidGenesis.Wrapf("work mark (%d, %d): netuid and uid must be at most %d", w.Netuid, w.Uid, U16Max)
+		}
+		if err := dup(fmt.Sprintf("work/%d/%d", w.Netuid, w.Uid)); err != nil {
 			return err
 		}
 	}

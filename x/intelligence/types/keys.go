@@ -24,8 +24,10 @@ var (
 	BondsKey = collections.NewPrefix(2)
 	// EvaluationsKey stores (netuid, epoch, hotkey) -> StoredEvaluation.
 	EvaluationsKey = collections.NewPrefix(3)
-	// NoncesKey stores hotkey -> last accepted evaluation nonce.
-	NoncesKey = collections.NewPrefix(4)
+	// Prefix 4 held hotkey -> nonce before nonces became per subnet; it is retired, not reused.
+
+	// NoncesKey stores (netuid, hotkey) -> last accepted evaluation nonce.
+	NoncesKey = collections.NewPrefix(9)
 	// CommitsKey stores (netuid, hotkey, reveal epoch) -> WeightsCommit.
 	CommitsKey = collections.NewPrefix(5)
 	// LastEpochsKey stores netuid -> EpochRecord.
@@ -34,4 +36,8 @@ var (
 	EpochQueueKey = collections.NewPrefix(7)
 	// QueuedNetuidsKey stores netuid -> due height, the reverse index of EpochQueueKey.
 	QueuedNetuidsKey = collections.NewPrefix(8)
+	// SchedulesKey stores netuid -> EpochSchedule.
+	SchedulesKey = collections.NewPrefix(10)
+	// WorkMarksKey stores (netuid, uid) -> height of the last liveness-counting action.
+	WorkMarksKey = collections.NewPrefix(11)
 )

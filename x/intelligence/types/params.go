@@ -28,6 +28,19 @@ const (
 	MaxEpochsPerBlockLimit uint32 = 1_024
 )
 
+// WeightEntryGas is the gas charged per uid of a weight row (set, evaluation or reveal) on top of
+// the store reads and writes, so the price of a row grows with the epoch work it creates.
+const WeightEntryGas uint64 = 100
+
+// JailInfo is what x/intelligence needs to know of a jail to explain a refused weight message.
+type JailInfo struct {
+	// RemainingEpochs is how many more epochs of the subnet must close before the jail ends
+	// (the current one included).
+	RemainingEpochs uint64
+	// OffenceID is the offence that jailed the hotkey.
+	OffenceID uint64
+}
+
 // DefaultParams returns the default x/intelligence parameters.
 func DefaultParams() Params {
 	return Params{

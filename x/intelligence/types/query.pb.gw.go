@@ -492,6 +492,17 @@ func request_Query_Nonce_0(ctx context.Context, marshaler runtime.Marshaler, cli
 		_   = err
 	)
 
+	val, ok = pathParams["netuid"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "netuid")
+	}
+
+	protoReq.Netuid, err = runtime.Uint32(val)
+
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "netuid", err)
+	}
+
 	val, ok = pathParams["hotkey"]
 	if !ok {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "hotkey")
@@ -518,6 +529,17 @@ func local_request_Query_Nonce_0(ctx context.Context, marshaler runtime.Marshale
 		err error
 		_   = err
 	)
+
+	val, ok = pathParams["netuid"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "netuid")
+	}
+
+	protoReq.Netuid, err = runtime.Uint32(val)
+
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "netuid", err)
+	}
 
 	val, ok = pathParams["hotkey"]
 	if !ok {
@@ -1059,7 +1081,7 @@ var (
 
 	pattern_Query_Evaluation_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 2, 3, 1, 0, 4, 1, 5, 4, 1, 0, 4, 1, 5, 5, 1, 0, 4, 1, 5, 6}, []string{"taochain", "intelligence", "v1", "evaluations", "netuid", "epoch", "hotkey"}, "", runtime.AssumeColonVerbOpt(false)))
 
-	pattern_Query_Nonce_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"taochain", "intelligence", "v1", "nonces", "hotkey"}, "", runtime.AssumeColonVerbOpt(false)))
+	pattern_Query_Nonce_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 2, 3, 1, 0, 4, 1, 5, 4, 1, 0, 4, 1, 5, 5}, []string{"taochain", "intelligence", "v1", "nonces", "netuid", "hotkey"}, "", runtime.AssumeColonVerbOpt(false)))
 
 	pattern_Query_Commits_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 2, 3, 1, 0, 4, 1, 5, 4}, []string{"taochain", "intelligence", "v1", "commits", "netuid"}, "", runtime.AssumeColonVerbOpt(false)))
 )

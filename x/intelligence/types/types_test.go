@@ -113,6 +113,31 @@ func TestVerifySignatureAndEquivocation(t *testing.T) {
 	require.ErrorIs(t, types.VerifyEquivocation(pub, sa, forged), types.ErrNotEquivocation)
 	// Evaluations of another hotkey cannot be pinned on this one.
 	require.ErrorIs(t, types.VerifyEquivocation(other.PubKey().Bytes(), sa, sb), types.ErrNotEquivocation)
+
+	// The same judgement re-signed is never an offence: another nonce (a worker retrying after a
+	// stale nonce), another task commitment, the same scores in another order or scale.
+	resigned := []func(*types.Evaluation){
+		func(e *types.Evaluation) { e.Nonce += 7 },
+		func(e *types.Evaluation) { e.TaskCommitment = append(make([]byte, 31), 9) },
+		func(e *types.Evaluation) { e.Nonce++; e.TaskCommitment = append(make([]byte, 31), 9) },
+		func(e *types.Evaluation) {
+			e.Uids = []uint32{e.Uids[1], e.Uids[0]}
+			e.Scores = []uint32{e.Scores[1], e.Scores[0]}
+		},
+		func(e *types.Evaluation) { // half the scale: max-upscaled to the same row
+			e.Scores = []uint32{e.Scores[0] / 2, e.Scores[1] / 2}
+		},
+		func(e *types.Evaluation) { e.Uids = append(e.Uids, 77); e.Scores = append(e.Scores, 0) }, // a zero adds nothing
+	}
+	for i, edit := range resigned {
+		c := a
+		c.Uids = append([]uint32(nil), a.Uids...)
+		c.Scores = append([]uint32(nil), a.Scores...)
+		c.TaskCommitment = append([]byte(nil), a.TaskCommitment...)
+		edit(&c)
+		require.NotEqual(t, a.SignBytes(), c.SignBytes(), "edit %d signs new bytes", i)
+		require.ErrorIs(t, types.VerifyEquivocation(pub, sa, sign(c)), types.ErrNotEquivocation, "edit %d", i)
+	}
 }
 
 func TestWeightsCommitHash(t *testing.T) {

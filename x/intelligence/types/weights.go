@@ -2,7 +2,41 @@ package types
 
 import (
 	"slices"
+
+	"github.com/taochain/taochain/x/intelligence/yuma"
 )
+
+// CanonicalRow returns the row as the chain stores and uses it: weights max-upscaled so the
+// largest is 65535, zero entries dropped, sorted by uid. Two rows with the same canonical form
+// have the same effect on consensus. uids and weights must have passed ValidateWeightsForm.
+func CanonicalRow(uids, weights []uint32) []WeightEntry {
+	raw := make([]uint16, len(weights))
+	for i, w := range weights {
+		raw[i] = uint16(w)
+	}
+	scaled := yuma.MaxUpscaleU16(raw)
+	entries := make([]WeightEntry, 0, len(uids))
+	for i, uid := range uids {
+		if scaled[i] > 0 {
+			entries = append(entries, WeightEntry{Uid: uid, Value: uint32(scaled[i])})
+		}
+	}
+	slices.SortFunc(entries, func(a, b WeightEntry) int {
+		switch {
+		case a.Uid < b.Uid:
+			return -1
+		case a.Uid > b.Uid:
+			return 1
+		}
+		return 0
+	})
+	return entries
+}
+
+// SameRow reports whether two canonical rows are equal.
+func SameRow(a, b []WeightEntry) bool {
+	return slices.Equal(a, b)
+}
 
 // ValidateWeightsForm checks a weight (or score) row without chain state: uids and weights of
 // equal length, uids and weights within u16, uids unique.

@@ -11,6 +11,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	intelligencekeeper "github.com/taochain/taochain/x/intelligence/keeper"
+	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
 	"github.com/taochain/taochain/x/slashing/types"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
@@ -41,14 +42,28 @@ func (h EpochHooks) AfterSubnetEpoch(ctx context.Context, netuid uint16, epoch u
 	return nil
 }
 
+// JailOf implements intelligencekeeper.EpochHooks: the jail of hotkey on netuid, if any.
+func (h EpochHooks) JailOf(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (intelligencetypes.JailInfo, bool, error) {
+	j, err := h.k.Jails.Get(ctx, collections.Join(netuid, hotkey))
+	if errors.Is(err, collections.ErrNotFound) {
+		return intelligencetypes.JailInfo{}, false, nil
+	}
+	if err != nil {
+		return intelligencetypes.JailInfo{}, false, err
+	}
+	return intelligencetypes.JailInfo{RemainingEpochs: j.RemainingEpochs, OffenceID: j.OffenceId}, true, nil
+}
+
 // CheckSubnetEpoch applies the epoch-time rules to every neuron of netuid after epoch closed,
 // in ascending uid order:
 //   - a jailed hotkey loses the permit the epoch just gave it; each jail of the subnet counts
 //     one epoch down and ends at zero;
-//   - a validator that held a permit through the epoch but did not update its weights (no
-//     MsgSetWeights, evaluation or reveal since the last check) misses an epoch; after
-//     max_missed_epochs in a row it loses its permit, is jailed for jail_epochs and slashed
-//     liveness_slash (burned);
+//   - a validator that held a permit through the epoch, has validated on this subnet before
+//     (x/intelligence holds a work mark for its uid) but did no liveness-counting work since the
+//     last check (a weight row that weights another uid — set, evaluation or reveal — or a
+//     commit) misses an epoch; after max_missed_epochs in a row it loses its permit, is jailed
+//     for jail_epochs and slashed liveness_slash (burned). A permit holder that never validated
+//     (a staked miner) is not a silent validator, and a self-weight-only row is no work;
 //   - a neuron past its immunity period, not holding a permit, with zero incentive counts a
 //     useless epoch; after min_useful_epochs in a row it is deregistered.
 func (k Keeper) CheckSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64) error {
@@ -102,8 +117,12 @@ func (k Keeper) CheckSubnetEpoch(ctx context.Context, netuid uint16, epoch uint6
 		if !ok {
 			t = types.NeuronTracker{Netuid: uint32(netuid), Hotkey: n.Hotkey}
 		}
+		lastWork, worked, err := k.intelKeeper.LastWork(ctx, netuid, uint16(n.Uid))
+		if err != nil {
+			return err
+		}
 		// A hotkey jailed during the epoch (equivocation) had its permit taken: not a silent one.
-		if t.Permitted && !jailed[n.Hotkey] && n.LastUpdate <= t.CheckedHeight {
+		if t.Permitted && !jailed[n.Hotkey] && worked && lastWork <= t.CheckedHeight {
 			t.MissedEpochs++
 		} else {
 			t.MissedEpochs = 0

@@ -21,6 +21,7 @@ type Keeper struct {
 
 	authority     string
 	subnetKeeper  types.SubnetKeeper
+	intelKeeper   types.IntelligenceKeeper
 	bankKeeper    types.BankKeeper
 	accountKeeper types.AccountKeeper
 
@@ -46,7 +47,8 @@ type Keeper struct {
 }
 
 // NewKeeper decorates the SDK slashing keeper sdkKeeper with the intelligence offences, whose
-// state lives in storeService (the "poislashing" store). authority may change the params (the
+// state lives in storeService (the "poislashing" store). intelKeeper is the x/intelligence keeper
+// (epoch clock, stored evaluations, work marks). authority may change the params (the
 // x/gov module account). The "slashing" module account must exist with the Burner permission:
 // slashed subnet stake passes through it to the reporter and the burn.
 func NewKeeper(
@@ -54,6 +56,7 @@ func NewKeeper(
 	cdc codec.BinaryCodec,
 	storeService corestore.KVStoreService,
 	subnetKeeper types.SubnetKeeper,
+	intelKeeper types.IntelligenceKeeper,
 	bankKeeper types.BankKeeper,
 	accountKeeper types.AccountKeeper,
 	authority string,
@@ -70,6 +73,7 @@ func NewKeeper(
 		Keeper:        sdkKeeper,
 		authority:     authority,
 		subnetKeeper:  subnetKeeper,
+		intelKeeper:   intelKeeper,
 		bankKeeper:    bankKeeper,
 		accountKeeper: accountKeeper,
 		PoIParams:     collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),

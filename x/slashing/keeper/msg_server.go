@@ -23,8 +23,9 @@ func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{k: k} }
 
 // ReportEquivocation implements types.MsgServer. The evidence is checked in this order, each
 // failure with its own error and no state change: reporter address, accused hotkey (must have a
-// stored public key), signatures and conflict (types.VerifyEquivocation), chain id, subnet,
-// epoch not in the future, not punished before.
+// stored public key), signatures and conflicting scores (types.VerifyEquivocation), chain id,
+// subnet, epoch not in the future and within evidence_retention_epochs, an evaluation of the
+// hotkey accepted in that epoch (it validated with a permit), not punished before.
 func (m msgServer) ReportEquivocation(ctx context.Context, msg *types.MsgReportEquivocation) (*types.MsgReportEquivocationResponse, error) {
 	reporter, err := sdk.AccAddressFromBech32(msg.Reporter)
 	if err != nil {
@@ -50,13 +51,32 @@ func (m msgServer) ReportEquivocation(ctx context.Context, msg *types.MsgReportE
 		return nil, types.ErrWrongChain.Wrapf("evaluations are signed for chain %q, this is %q", first.ChainId, sdkCtx.ChainID())
 	}
 	netuid := uint16(first.Netuid) // ValidateBasic in VerifyEquivocation bounds it to u16
-	s, err := m.k.subnetKeeper.GetSubnet(ctx, netuid)
-	if err != nil {
+	if _, err := m.k.subnetKeeper.GetSubnet(ctx, netuid); err != nil {
 		return nil, types.ErrUnknownSubnet.Wrapf("subnet %d of the evaluations: %s", netuid, err)
 	}
-	current := intelligencetypes.EpochIndex(uint64(max(sdkCtx.BlockHeight(), 0)), netuid, s.Hyperparams.Tempo)
+	current, err := m.k.intelKeeper.CurrentEpoch(ctx, netuid)
+	if err != nil {
+		return nil, err
+	}
 	if first.Epoch > current {
 		return nil, types.ErrFutureEpoch.Wrapf("evaluations are for epoch %d; subnet %d is in epoch %d", first.Epoch, netuid, current)
+	}
+	iparams, err := m.k.intelKeeper.GetParams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if age := current - first.Epoch; age >= iparams.EvidenceRetentionEpochs {
+		return nil, types.ErrEvidenceTooOld.Wrapf("evaluations are for epoch %d, %d epochs before subnet %d's current epoch %d; evidence is accepted for the last %d epochs (evidence_retention_epochs)",
+			first.Epoch, age, netuid, current, iparams.EvidenceRetentionEpochs)
+	}
+	// Only an epoch in which the chain accepted an evaluation of the hotkey — so it held a
+	// validator permit and acted on it — can be punished: a key that signs while it has no
+	// permit harms no consensus.
+	if _, found, err := m.k.intelKeeper.GetEvaluation(ctx, netuid, first.Epoch, hotkey); err != nil {
+		return nil, err
+	} else if !found {
+		return nil, types.ErrNoPermitInEpoch.Wrapf("the chain accepted no evaluation of %s for subnet %d epoch %d: only epochs in which the hotkey validated with a permit can be reported",
+			hotkey, netuid, first.Epoch)
 	}
 	key := collections.Join3(netuid, first.Epoch, hotkey)
 	if id, err := m.k.Equivocations.Get(ctx, key); err == nil {

@@ -23,4 +23,9 @@ var (
 	ErrUnknownSubnet = errorsmod.Register(ModuleName, 107, "unknown subnet")
 	// ErrFutureEpoch is returned for evidence about an epoch that has not started.
 	ErrFutureEpoch = errorsmod.Register(ModuleName, 108, "evidence epoch has not started")
+	// ErrEvidenceTooOld is returned for evidence about an epoch older than the evidence retention.
+	ErrEvidenceTooOld = errorsmod.Register(ModuleName, 109, "evidence too old")
+	// ErrNoPermitInEpoch is returned for evidence about an epoch in which the hotkey had no
+	// accepted evaluation, i.e. did not act as a permitted validator.
+	ErrNoPermitInEpoch = errorsmod.Register(ModuleName, 110, "hotkey did not validate in that epoch")
 )

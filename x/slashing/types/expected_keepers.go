@@ -7,8 +7,25 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
+
+// IntelligenceKeeper is the part of the x/intelligence keeper that intelligence slashing uses:
+// the subnet epoch clock, the stored evaluations (the proof that a hotkey held a permit in an
+// epoch), the evidence retention and the liveness work marks.
+type IntelligenceKeeper interface {
+	// CurrentEpoch returns the epoch index of netuid in the current block.
+	CurrentEpoch(ctx context.Context, netuid uint16) (uint64, error)
+	// GetEvaluation returns the stored evaluation of hotkey for (netuid, epoch); found is false
+	// if there is none.
+	GetEvaluation(ctx context.Context, netuid uint16, epoch uint64, hotkey sdk.AccAddress) (intelligencetypes.StoredEvaluation, bool, error)
+	// GetParams returns the x/intelligence params (evidence_retention_epochs).
+	GetParams(ctx context.Context) (intelligencetypes.Params, error)
+	// LastWork returns the height of uid's last liveness-counting action on netuid; found is
+	// false if its current occupant never did any.
+	LastWork(ctx context.Context, netuid, uid uint16) (int64, bool, error)
+}
 
 // SubnetKeeper is the part of the x/subnet keeper that intelligence slashing uses: subnets,
 // neurons and hotkeys to check evidence, the stake slash, and the permit and registration
