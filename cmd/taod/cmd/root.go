@@ -4,6 +4,7 @@ package cmd
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
@@ -32,7 +33,9 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/auth/tx"
 	txmodule "github.com/cosmos/cosmos-sdk/x/auth/tx/config"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/cosmos-sdk/x/genutil"
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/taochain/taochain/app"
 )
@@ -120,9 +123,34 @@ func initAppConfig() (string, interface{}) {
 	return serverconfig.DefaultConfigTemplate, cfg
 }
 
+// DefaultBlockMaxGas is the block gas limit `taod init` writes into the genesis consensus params.
+// CometBFT's default (-1) leaves blocks unbounded in gas, so one block could carry any amount of
+// weight rows and registrations (issue 12); 100M gas holds hundreds of ordinary txs.
+const DefaultBlockMaxGas int64 = 100_000_000
+
+// initCmd is the SDK's init command, writing DefaultBlockMaxGas as the block max_gas of the
+// genesis it creates.
+func initCmd(basics module.BasicManager) *cobra.Command {
+	cmd := genutilcli.InitCmd(basics, app.DefaultNodeHome)
+	sdkInit := cmd.RunE
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := sdkInit(cmd, args); err != nil {
+			return err
+		}
+		genFile := server.GetServerContextFromCmd(cmd).Config.GenesisFile()
+		appGenesis, err := genutiltypes.AppGenesisFromFile(genFile)
+		if err != nil {
+			return fmt.Errorf("reading the genesis init wrote: %w", err)
+		}
+		appGenesis.Consensus.Params.Block.MaxGas = DefaultBlockMaxGas
+		return genutil.ExportGenesisFile(appGenesis, genFile)
+	}
+	return cmd
+}
+
 func initRootCmd(rootCmd *cobra.Command, txConfig client.TxConfig, basics module.BasicManager) {
 	rootCmd.AddCommand(
-		genutilcli.InitCmd(basics, app.DefaultNodeHome),
+		initCmd(basics),
 		debug.Cmd(),
 		confixcmd.ConfigCommand(),
 		pruning.Cmd(newApp, app.DefaultNodeHome),
