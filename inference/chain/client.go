@@ -213,11 +213,12 @@ func (c *Client) LastEpoch(ctx context.Context, netuid uint16) (rec inteltypes.E
 	return res.LastEpoch, true, nil
 }
 
-// Nonce returns a hotkey's last accepted evaluation nonce (0 if none).
-func (c *Client) Nonce(ctx context.Context, hotkey string) (uint64, error) {
+// Nonce returns the last accepted evaluation nonce of hotkey on subnet netuid (0 if none). A node
+// from before per-subnet nonces ignores netuid and answers the hotkey's nonce across subnets.
+func (c *Client) Nonce(ctx context.Context, netuid uint16, hotkey string) (uint64, error) {
 	ctx, cancel := c.rctx(ctx)
 	defer cancel()
-	res, err := c.intel.Nonce(ctx, &inteltypes.QueryNonceRequest{Hotkey: hotkey})
+	res, err := c.intel.Nonce(ctx, &inteltypes.QueryNonceRequest{Hotkey: hotkey, Netuid: uint32(netuid)})
 	if err != nil {
 		return 0, err
 	}
@@ -226,13 +227,23 @@ func (c *Client) Nonce(ctx context.Context, hotkey string) (uint64, error) {
 
 // HasEvaluation reports whether the chain stores an evaluation of hotkey for (netuid, epoch).
 func (c *Client) HasEvaluation(ctx context.Context, netuid uint16, epoch uint64, hotkey string) (bool, error) {
+	_, found, err := c.Evaluation(ctx, netuid, epoch, hotkey)
+	return found, err
+}
+
+// Evaluation returns the evaluation of hotkey the chain stores for (netuid, epoch); found is false
+// when there is none.
+func (c *Client) Evaluation(ctx context.Context, netuid uint16, epoch uint64, hotkey string) (ev inteltypes.StoredEvaluation, found bool, err error) {
 	ctx, cancel := c.rctx(ctx)
 	defer cancel()
-	_, err := c.intel.Evaluation(ctx, &inteltypes.QueryEvaluationRequest{Netuid: uint32(netuid), Epoch: epoch, Hotkey: hotkey})
+	res, err := c.intel.Evaluation(ctx, &inteltypes.QueryEvaluationRequest{Netuid: uint32(netuid), Epoch: epoch, Hotkey: hotkey})
 	if status.Code(err) == codes.NotFound {
-		return false, nil
+		return inteltypes.StoredEvaluation{}, false, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return inteltypes.StoredEvaluation{}, false, err
+	}
+	return res.Evaluation, true, nil
 }
 
 // Account returns the account number and current sequence of addr.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 )
 
 // Pending is a signed submission that was (or was about to be) broadcast but is not known to be
@@ -70,7 +69,7 @@ func Resume(p Pending, tx TxStatus, accountSequence uint64) Action {
 
 // PendingStore persists at most one Pending as a JSON file, replaced atomically.
 type PendingStore struct {
-	// Path is the file, e.g. <home>/pending-evaluation.json.
+	// Path is the file, e.g. Journal.Pending: <home>/evaluations/<hotkey>/<netuid>/pending.json.
 	Path string
 }
 
@@ -92,32 +91,13 @@ func (s PendingStore) Load() (p Pending, ok bool, err error) {
 	return p, true, nil
 }
 
-// Save writes p (write to a temporary file, fsync, rename).
+// Save writes p (temporary file, fsync, rename, fsync of the directory).
 func (s PendingStore) Save(p Pending) error {
 	bz, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
-		return err
-	}
-	tmp := s.Path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(bz); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, s.Path)
+	return writeFileAtomic(s.Path, bz)
 }
 
 // Clear removes the stored submission (no error when there is none).
