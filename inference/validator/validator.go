@@ -61,6 +61,15 @@ type Committer interface {
 	RevealDue(ctx context.Context, netuid uint16, current uint64) (int, error)
 }
 
+// Resubmitter is a sink that keeps what it signed per epoch (chain.EvaluationSubmitter). The loop
+// asks it first, so that a worker restarted within an epoch sends the evaluation it signed before
+// instead of scoring the miners again.
+type Resubmitter interface {
+	// Resubmit sends the evaluation signed earlier for (netuid, epoch) again; signed is false when
+	// there is none, and true with an error when the sink must not sign for the epoch.
+	Resubmit(ctx context.Context, netuid uint16, epoch uint64) (signed bool, err error)
+}
+
 // Config configures a Validator.
 type Config struct {
 	// Netuid is the evaluated subnet.
@@ -198,6 +207,23 @@ func (v *Validator) RunEpoch(ctx context.Context, ep Epoch) (Result, error) {
 	log := v.log.With("netuid", v.cfg.Netuid, "epoch", ep.Current)
 	if ep.CommitReveal && v.committer != nil {
 		v.reveal(ctx, ep)
+	}
+	if r, ok := v.sink.(Resubmitter); ok && !ep.CommitReveal {
+		signed, err := r.Resubmit(ctx, v.cfg.Netuid, ep.Current)
+		switch {
+		case signed && err != nil:
+			res.Outcome = "failed"
+			v.m.submissions.WithLabelValues("error").Inc()
+			return res, fmt.Errorf("validator: resubmit: %w", err)
+		case signed:
+			res.Outcome = "submitted"
+			v.m.submissions.WithLabelValues("ok").Inc()
+			log.Info("evaluation signed earlier in this epoch sent again")
+			return res, nil
+		case err != nil:
+			res.Outcome = "failed"
+			return res, fmt.Errorf("validator: resubmit: %w", err)
+		}
 	}
 	miners, permitted, err := v.chain.Metagraph(ctx, v.cfg.Netuid)
 	if err != nil {

@@ -306,3 +306,67 @@ func equal(a, b []uint64) bool {
 	}
 	return true
 }
+
+// journalSink is a sink that keeps what it signed per epoch, as chain.EvaluationSubmitter does.
+type journalSink struct {
+	signed    map[uint64]scoring.Evaluation
+	resent    []uint64
+	submitted []uint64
+}
+
+func (s *journalSink) Submit(_ context.Context, ev scoring.Evaluation) error {
+	if _, ok := s.signed[ev.Epoch]; !ok {
+		s.signed[ev.Epoch] = ev
+	}
+	s.submitted = append(s.submitted, ev.Epoch)
+	return nil
+}
+
+func (s *journalSink) Resubmit(_ context.Context, _ uint16, epoch uint64) (bool, error) {
+	if _, ok := s.signed[epoch]; !ok {
+		return false, nil
+	}
+	s.resent = append(s.resent, epoch)
+	return true, nil
+}
+
+// metagraphCounter counts metagraph reads: the loop reads it before querying the miners.
+type metagraphCounter struct {
+	epochChain
+	reads int
+}
+
+func (c *metagraphCounter) Metagraph(ctx context.Context, netuid uint16) ([]metagraph.Miner, []string, error) {
+	c.reads++
+	return c.epochChain.Metagraph(ctx, netuid)
+}
+
+// TestRestartedLoopResendsWhatItSigned: a worker restarted within an epoch it already signed for
+// sends that evaluation again instead of querying the miners and scoring anew; epochs it did not
+// sign for are scored as usual.
+func TestRestartedLoopResendsWhatItSigned(t *testing.T) {
+	val := minertest.Signer(t, "validator")
+	permit := func(hk string) bool { return hk == val.Address() }
+	key := minertest.Signer(t, "miner o3")
+	fc := &metagraphCounter{epochChain: epochChain{permit: []string{val.Address()}, miners: []metagraph.Miner{
+		{UID: 1, Hotkey: key.Address(), Endpoint: minertest.StartAxon(t, key, model.Train(corpus.Train(), 3), permit)},
+	}}}
+	d, err := dendrite.New(dendrite.Config{Signer: val, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sk := &journalSink{signed: map[uint64]scoring.Evaluation{5: {Netuid: 1, Epoch: 5, UIDs: []uint16{1}, Scores: []uint16{1}}}}
+	v, err := validator.New(validator.Config{Netuid: 1, Hotkey: val.Address(), Text: corpus.HeldOut(),
+		Tasks: scoring.TaskConfig{Count: 16, PromptChars: 64, ContinuationChars: 2, Candidates: 8}}, fc, d, sk, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := v.RunEpoch(context.Background(), validator.Epoch{Current: 5})
+	if err != nil || res.Outcome != "submitted" || fc.reads != 0 || len(sk.submitted) != 0 || !equal(sk.resent, []uint64{5}) {
+		t.Fatalf("journaled epoch: outcome %q err %v, metagraph reads %d, submitted %v, resent %v", res.Outcome, err, fc.reads, sk.submitted, sk.resent)
+	}
+	res, err = v.RunEpoch(context.Background(), validator.Epoch{Current: 6})
+	if err != nil || res.Outcome != "submitted" || fc.reads != 1 || !equal(sk.submitted, []uint64{6}) {
+		t.Fatalf("new epoch: outcome %q err %v, metagraph reads %d, submitted %v", res.Outcome, err, fc.reads, sk.submitted)
+	}
+}
