@@ -210,12 +210,13 @@ func testChainClient(t *testing.T, n *e2e.Node) {
 		t.Fatalf("concurrent senders never hit ErrWrongSequence; logs:\n%s", logs.String())
 	}
 
-	store := chain.PendingStore{Path: filepath.Join(t.TempDir(), "pending-evaluation.json")}
 	hot, err := chain.HotkeyPrivKey(kr, "validator-hot")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, err := chain.NewEvaluationSubmitter(c1, hot, "bob", store, nil)
+	journal := chain.NewJournal(t.TempDir(), n.Address("validator-hot"), 1)
+	store := journal.Pending()
+	sub, err := chain.NewEvaluationSubmitter(c1, hot, "bob", journal, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,6 +42,16 @@ func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err := os.MkdirAll(cfg.Home, 0o700); err != nil {
 		return err
 	}
+	// One signer per hotkey and subnet: a second worker would sign its own, different evaluations.
+	journal := chain.NewJournal(cfg.Home, signer.Address(), cfg.Netuid)
+	lock, err := chain.LockSigner(journal, "")
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	if err := adoptLegacyPending(cfg.Home, journal); err != nil {
+		return err
+	}
 	client, err := chain.Dial(ctx, chain.Config{
 		GRPCAddr: cfg.Chain.GRPC, ChainID: cfg.Chain.ChainID, Keyring: kr, GasPrice: cfg.Chain.GasPrices,
 		GasAdjustment: cfg.Chain.GasAdjustment, Logger: log,
@@ -54,8 +64,7 @@ func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if from == "" {
 		from = cfg.Keys.Hotkey
 	}
-	submitter, err := chain.NewEvaluationSubmitter(client, priv, from,
-		chain.PendingStore{Path: filepath.Join(cfg.Home, "pending-evaluation.json")}, log)
+	submitter, err := chain.NewEvaluationSubmitter(client, priv, from, journal, log)
 	if err != nil {
 		return err
 	}
@@ -99,8 +108,27 @@ func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
 			_ = srv.Shutdown(sctx)
 		}()
 	}
-	log.Info("validator running", "hotkey", signer.Address(), "netuid", cfg.Netuid, "chain_id", client.ChainID(), "fee_payer", from)
+	log.Info("validator running", "hotkey", signer.Address(), "netuid", cfg.Netuid, "chain_id", client.ChainID(), "fee_payer", from,
+		"journal", journal.Dir)
 	err = v.Run(ctx)
 	log.Info("shutting down")
 	return err
+}
+
+// adoptLegacyPending moves the pending submission of a worker from before the signing journal
+// (<home>/pending-evaluation.json) into the journal when it is for this subnet, so that it is
+// still resolved (the same bytes sent again or found on chain) rather than forgotten.
+func adoptLegacyPending(home string, j chain.Journal) error {
+	legacy := chain.PendingStore{Path: filepath.Join(home, "pending-evaluation.json")}
+	p, found, err := legacy.Load()
+	if err != nil || !found || p.Netuid != j.Netuid {
+		return err
+	}
+	if _, pending, err := j.Pending().Load(); err != nil || pending {
+		return err
+	}
+	if err := j.Pending().Save(p); err != nil {
+		return err
+	}
+	return legacy.Clear()
 }
