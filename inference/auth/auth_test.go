@@ -161,6 +161,40 @@ func TestRequestRejections(t *testing.T) {
 	}
 }
 
+func TestVerifyHeadersBeforeBody(t *testing.T) {
+	f := newFixture(t, 0)
+	body := []byte(`{"prompt":"a","candidates":["b"]}`)
+
+	// A caller without a permit is refused from its headers alone.
+	outsider, _ := signedRequest(t, f.other, f.miner.Address(), body, t0)
+	if _, err := f.verifier.VerifyHeaders(outsider); !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("outsider: got %v", err)
+	}
+
+	// A body that does not match the signed hash is refused and does not use up the nonce, so the
+	// genuine body (a copy of the headers arriving first must not block it) is still accepted.
+	r, nonce := signedRequest(t, f.validator, f.miner.Address(), body, t0)
+	p, err := f.verifier.VerifyHeaders(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.VerifyBody([]byte(`{"prompt":"x"}`)); !errors.Is(err, ErrBodyHash) {
+		t.Fatalf("wrong body: got %v", err)
+	}
+	caller, err := p.VerifyBody(body)
+	if err != nil || caller.Nonce != nonce || caller.Hotkey != f.validator.Address() {
+		t.Fatalf("genuine body: %+v, %v", caller, err)
+	}
+
+	// Once used, the nonce is refused before the body is read.
+	if _, err := f.verifier.VerifyHeaders(r); !errors.Is(err, ErrReplay) {
+		t.Fatalf("replayed headers: got %v", err)
+	}
+	if _, err := (Pending{}).VerifyBody(body); err == nil {
+		t.Fatal("zero Pending accepted a body")
+	}
+}
+
 func TestReplayRejected(t *testing.T) {
 	f := newFixture(t, 0)
 	body := []byte("{}")

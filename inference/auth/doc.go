@@ -24,9 +24,12 @@
 // to another miner and copy its answer; the domain prefix keeps these signatures from ever being valid
 // as any other taochain message (evaluations, proofs of possession).
 //
-// A Verifier checks, in order: well-formed headers, timestamp within ±MaxSkew of its clock, body hash,
+// A Verifier checks, in order: well-formed headers, timestamp within ±MaxSkew of its clock,
 // target = its own hotkey, signature, the Authorize callback (validator permit per the cached
-// metagraph), and finally that the (hotkey, nonce) pair is fresh. Nonces are remembered until the
+// metagraph) and that the nonce is unused — all from the headers alone (VerifyHeaders), because the
+// signature covers the claimed body hash — then the body against that hash, and finally records the
+// (hotkey, nonce) pair (VerifyBody). A server can thus refuse a caller without a permitted key
+// before reading a byte of its body. Nonces are remembered until the
 // request's timestamp leaves the skew window, in a cache of bounded size; when the cache is full the
 // entry closest to expiry is evicted and requests whose window ends at or before that entry's are
 // rejected from then on, so memory stays bounded without opening a replay gap.

@@ -83,57 +83,93 @@ func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 // Self returns the hotkey address requests must target.
 func (v *Verifier) Self() string { return v.self }
 
-// VerifyRequest authenticates r, whose complete body is body, and records its nonce. Errors wrap
-// the package's Err* values.
+// VerifyRequest authenticates r, whose complete body is body, and records its nonce: VerifyHeaders
+// followed by VerifyBody. Errors wrap the package's Err* values.
 func (v *Verifier) VerifyRequest(r *http.Request, body []byte) (Caller, error) {
+	p, err := v.VerifyHeaders(r)
+	if err != nil {
+		return Caller{}, err
+	}
+	return p.VerifyBody(body)
+}
+
+// Pending is a request whose headers VerifyHeaders accepted. It is authenticated only once
+// VerifyBody accepts its body; obtain it from VerifyHeaders.
+type Pending struct {
+	v        *Verifier
+	caller   Caller
+	bodyHash string
+	expiry   int64 // Unix ms after which the request's timestamp leaves the window
+}
+
+// VerifyHeaders authenticates everything r's headers carry, without reading its body: form,
+// timestamp window, target, the signature (which covers the claimed body hash), Authorize and that
+// the nonce is not already used. A server calls it before spending time on the body, so a caller
+// without a permitted key never gets that far. Errors wrap the package's Err* values.
+func (v *Verifier) VerifyHeaders(r *http.Request) (Pending, error) {
 	h := r.Header
 	pubHex, pub, err := parsePubKey(h.Get(HeaderHotkey))
 	if err != nil {
-		return Caller{}, err
+		return Pending{}, err
 	}
 	target, nonce, ts, bodyHash := h.Get(HeaderTarget), h.Get(HeaderNonce), h.Get(HeaderTimestamp), h.Get(HeaderBodySHA256)
 	for _, f := range [...]struct{ name, val string }{
 		{HeaderTarget, target}, {HeaderNonce, nonce}, {HeaderTimestamp, ts}, {HeaderBodySHA256, bodyHash},
 	} {
 		if f.val == "" {
-			return Caller{}, fmt.Errorf("%w: %s", ErrMissingHeader, f.name)
+			return Pending{}, fmt.Errorf("%w: %s", ErrMissingHeader, f.name)
 		}
 	}
 	if raw, err := hex.DecodeString(nonce); err != nil || len(raw) < nonceBytes || len(raw) > 2*nonceBytes {
-		return Caller{}, fmt.Errorf("%w: %s must be %d to %d bytes in hex", ErrMalformed, HeaderNonce, nonceBytes, 2*nonceBytes)
+		return Pending{}, fmt.Errorf("%w: %s must be %d to %d bytes in hex", ErrMalformed, HeaderNonce, nonceBytes, 2*nonceBytes)
 	}
 	ms, err := strconv.ParseInt(ts, 10, 64)
 	if err != nil || strconv.FormatInt(ms, 10) != ts {
-		return Caller{}, fmt.Errorf("%w: %s must be Unix milliseconds in decimal", ErrMalformed, HeaderTimestamp)
+		return Pending{}, fmt.Errorf("%w: %s must be Unix milliseconds in decimal", ErrMalformed, HeaderTimestamp)
 	}
 	sig, err := parseSignature(h.Get(HeaderSignature))
 	if err != nil {
-		return Caller{}, err
+		return Pending{}, err
 	}
 
 	now := v.now().UnixMilli()
 	skew := v.skew.Milliseconds()
 	if ms < now-skew || ms > now+skew {
-		return Caller{}, fmt.Errorf("%w: timestamp %d is %d ms from now, allowed ±%d ms", ErrStale, ms, ms-now, skew)
-	}
-	if BodyHash(body) != bodyHash {
-		return Caller{}, ErrBodyHash
+		return Pending{}, fmt.Errorf("%w: timestamp %d is %d ms from now, allowed ±%d ms", ErrStale, ms, ms-now, skew)
 	}
 	if target != v.self {
-		return Caller{}, fmt.Errorf("%w: %s, this axon is %s", ErrWrongTarget, target, v.self)
+		return Pending{}, fmt.Errorf("%w: %s, this axon is %s", ErrWrongTarget, target, v.self)
 	}
 	if !pub.VerifySignature(RequestBytes(r.Method, r.URL.RequestURI(), pubHex, target, nonce, ts, bodyHash), sig) {
-		return Caller{}, ErrBadSignature
+		return Pending{}, ErrBadSignature
 	}
 	caller := Caller{Hotkey: Address(pub), PubKeyHex: pubHex, Nonce: nonce, Timestamp: time.UnixMilli(ms)}
 	if !v.authorize(caller.Hotkey) {
-		return Caller{}, fmt.Errorf("%w: %s holds no validator permit", ErrUnauthorized, caller.Hotkey)
+		return Pending{}, fmt.Errorf("%w: %s holds no validator permit", ErrUnauthorized, caller.Hotkey)
 	}
-	if err := v.nonces.use(pubHex+"|"+nonce, ms+skew, now); err != nil {
+	p := Pending{v: v, caller: caller, bodyHash: bodyHash, expiry: ms + skew}
+	if v.nonces.used(p.nonceKey(), p.expiry) {
+		return Pending{}, ErrReplay
+	}
+	return p, nil
+}
+
+// VerifyBody checks that body is the one the signature covers and records the nonce, so the
+// request cannot be accepted again. Errors wrap the package's Err* values.
+func (p Pending) VerifyBody(body []byte) (Caller, error) {
+	if p.v == nil {
+		return Caller{}, errors.New("auth: Pending not obtained from VerifyHeaders")
+	}
+	if BodyHash(body) != p.bodyHash {
+		return Caller{}, ErrBodyHash
+	}
+	if err := p.v.nonces.use(p.nonceKey(), p.expiry, p.v.now().UnixMilli()); err != nil {
 		return Caller{}, err
 	}
-	return caller, nil
+	return p.caller, nil
 }
+
+func (p Pending) nonceKey() string { return p.caller.PubKeyHex + "|" + p.caller.Nonce }
 
 // nonceCache remembers used (hotkey, nonce) pairs until their request can no longer pass the
 // timestamp check, with at most limit entries.
@@ -145,6 +181,14 @@ type nonceCache struct {
 	// floor: every request whose expiry is ≤ floor is rejected, because its nonce may have been
 	// evicted from a full cache.
 	floor int64
+}
+
+// used reports whether use would refuse key now, without recording it.
+func (c *nonceCache) used(key string, expiry int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, dup := c.seen[key]
+	return dup || expiry <= c.floor
 }
 
 func (c *nonceCache) use(key string, expiry, now int64) error {

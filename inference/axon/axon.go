@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"os"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -27,6 +30,15 @@ const (
 	DefaultMaxChars       = 8192
 	DefaultMaxConcurrent  = 16
 	DefaultRequestTimeout = 10 * time.Second
+	DefaultHeaderTimeout  = 2 * time.Second
+	DefaultBodyTimeout    = 2 * time.Second
+	DefaultMaxReadsPerIP  = 4
+)
+
+// Fixed HTTP server limits.
+const (
+	idleTimeout    = 60 * time.Second
+	maxHeaderBytes = 16 << 10
 )
 
 // Config configures a Server.
@@ -48,6 +60,14 @@ type Config struct {
 	MaxConcurrent int
 	// RequestTimeout is each task's deadline for the model; 0 means DefaultRequestTimeout.
 	RequestTimeout time.Duration
+	// HeaderTimeout bounds reading a request's headers; 0 means DefaultHeaderTimeout.
+	HeaderTimeout time.Duration
+	// BodyTimeout bounds reading a /v1/infer body once its headers are authenticated (408
+	// beyond); 0 means DefaultBodyTimeout.
+	BodyTimeout time.Duration
+	// MaxReadsPerIP caps the /v1/infer requests from one client IP (IPv6: one /64) that are being
+	// authenticated or having their body read at once (429 beyond); 0 means DefaultMaxReadsPerIP.
+	MaxReadsPerIP int
 	// Registry receives the axon's metrics and is served at /metrics; nil means a fresh registry.
 	Registry *prometheus.Registry
 	// Logger receives one line per failed request; nil discards logs.
@@ -60,7 +80,11 @@ type Server struct {
 	listener net.Listener
 	http     *http.Server
 	slots    chan struct{}
+	reads    *clientLimiter
 	handler  http.Handler
+	reading  prometheus.Gauge
+	inFlight prometheus.Gauge
+	rejected *prometheus.CounterVec
 }
 
 // New validates cfg, binds cfg.Addr and returns a Server; call Serve to start answering.
@@ -71,7 +95,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Verifier.Self() != cfg.Signer.Address() {
 		return nil, fmt.Errorf("axon: verifier accepts requests for %s but responses are signed by %s", cfg.Verifier.Self(), cfg.Signer.Address())
 	}
-	if cfg.MaxBodyBytes < 0 || cfg.MaxChars < 0 || cfg.MaxConcurrent < 0 || cfg.RequestTimeout < 0 {
+	if cfg.MaxBodyBytes < 0 || cfg.MaxChars < 0 || cfg.MaxConcurrent < 0 || cfg.RequestTimeout < 0 ||
+		cfg.HeaderTimeout < 0 || cfg.BodyTimeout < 0 || cfg.MaxReadsPerIP < 0 {
 		return nil, errors.New("axon: limits must not be negative")
 	}
 	if cfg.MaxBodyBytes == 0 {
@@ -86,13 +111,26 @@ func New(cfg Config) (*Server, error) {
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
+	if cfg.HeaderTimeout == 0 {
+		cfg.HeaderTimeout = DefaultHeaderTimeout
+	}
+	if cfg.BodyTimeout == 0 {
+		cfg.BodyTimeout = DefaultBodyTimeout
+	}
+	if cfg.MaxReadsPerIP == 0 {
+		cfg.MaxReadsPerIP = DefaultMaxReadsPerIP
+	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrent)}
+	s := &Server{
+		cfg:   cfg,
+		slots: make(chan struct{}, cfg.MaxConcurrent),
+		reads: &clientLimiter{limit: cfg.MaxReadsPerIP, busy: map[string]int{}},
+	}
 	handler, err := s.routes()
 	if err != nil {
 		return nil, err
@@ -105,11 +143,13 @@ func New(cfg Config) (*Server, error) {
 	s.listener = ln
 	s.http = &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
-		WriteTimeout:      cfg.RequestTimeout + 15*time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    16 << 10,
+		ReadHeaderTimeout: cfg.HeaderTimeout,
+		// A backstop for bodies no handler reads (other paths, refused requests): /v1/infer sets
+		// its own body deadline and clears it before the task runs.
+		ReadTimeout:    cfg.HeaderTimeout + cfg.BodyTimeout,
+		WriteTimeout:   cfg.BodyTimeout + cfg.RequestTimeout + 15*time.Second,
+		IdleTimeout:    idleTimeout,
+		MaxHeaderBytes: maxHeaderBytes,
 	}
 	return s, nil
 }
@@ -146,11 +186,19 @@ func (s *Server) routes() (http.Handler, error) {
 		Help:    "Axon HTTP request latency by path.",
 		Buckets: []float64{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30},
 	}, []string{"path"})
-	inFlight := prometheus.NewGauge(prometheus.GaugeOpts{
+	s.inFlight = prometheus.NewGauge(prometheus.GaugeOpts{
 		Namespace: "taoworker", Subsystem: "axon", Name: "tasks_in_flight",
 		Help: "Inference tasks currently running.",
 	})
-	for _, c := range []prometheus.Collector{requests, latency, inFlight} {
+	s.reading = prometheus.NewGauge(prometheus.GaugeOpts{
+		Namespace: "taoworker", Subsystem: "axon", Name: "reads_in_flight",
+		Help: "Inference requests being authenticated or having their body read (holding no task slot).",
+	})
+	s.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "taoworker", Subsystem: "axon", Name: "rejected_total",
+		Help: "Inference requests refused before taking a task slot for being slow (slow_body, 408) or over their IP's limit (ip_limit, 429).",
+	}, []string{"reason"})
+	for _, c := range []prometheus.Collector{requests, latency, s.inFlight, s.reading, s.rejected} {
 		if err := s.cfg.Registry.Register(c); err != nil {
 			return nil, fmt.Errorf("axon: registering metrics: %w", err)
 		}
@@ -161,8 +209,7 @@ func (s *Server) routes() (http.Handler, error) {
 			promhttp.InstrumentHandlerCounter(requests.MustCurryWith(labels), h))
 	}
 	mux := http.NewServeMux()
-	mux.Handle(protocol.InferPath, instrument(protocol.InferPath,
-		promhttp.InstrumentHandlerInFlight(inFlight, http.HandlerFunc(s.infer))))
+	mux.Handle(protocol.InferPath, instrument(protocol.InferPath, http.HandlerFunc(s.infer)))
 	mux.Handle(protocol.HealthPath, instrument(protocol.HealthPath, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
@@ -178,36 +225,19 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, "", http.StatusMethodNotAllowed, "method must be POST")
 		return
 	}
+	caller, body, ok := s.admit(w, r)
+	if !ok {
+		return
+	}
 	select {
 	case s.slots <- struct{}{}:
 		defer func() { <-s.slots }()
 	default:
-		s.fail(w, r, "", http.StatusServiceUnavailable, "axon busy, retry later")
+		s.fail(w, r, caller.Nonce, http.StatusServiceUnavailable, "axon busy, retry later")
 		return
 	}
-
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			s.fail(w, r, "", http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", s.cfg.MaxBodyBytes))
-			return
-		}
-		s.fail(w, r, "", http.StatusBadRequest, "reading body: "+err.Error())
-		return
-	}
-	caller, err := s.cfg.Verifier.VerifyRequest(r, body)
-	if err != nil {
-		status := http.StatusUnauthorized
-		switch {
-		case errors.Is(err, auth.ErrUnauthorized):
-			status = http.StatusForbidden
-		case errors.Is(err, auth.ErrReplay):
-			status = http.StatusConflict
-		}
-		s.fail(w, r, "", status, err.Error())
-		return
-	}
+	s.inFlight.Inc()
+	defer s.inFlight.Dec()
 
 	var task protocol.InferRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -226,6 +256,7 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.RequestTimeout)
 	defer cancel()
+	var err error
 	start := time.Now()
 	resp := protocol.InferResponse{Kind: task.Kind, Model: s.cfg.Model.Name()}
 	switch task.Kind {
@@ -251,6 +282,117 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.write(w, caller.Nonce, http.StatusOK, resp)
+}
+
+// admit does the work before a request may take a task slot, cheapest first: the client's IP
+// limit, the headers' authentication, reading the body under BodyTimeout and checking it against
+// the signed hash. A caller without a permitted key never gets its body read, and a slow one is
+// cut off without ever holding a slot. On failure admit has written the response.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request) (auth.Caller, []byte, bool) {
+	client := clientKey(r.RemoteAddr)
+	if !s.reads.acquire(client) {
+		s.rejected.WithLabelValues("ip_limit").Inc()
+		s.refuse(w, r, http.StatusTooManyRequests, fmt.Sprintf("more than %d requests from %s being read at once", s.cfg.MaxReadsPerIP, client))
+		return auth.Caller{}, nil, false
+	}
+	defer s.reads.release(client)
+	s.reading.Inc()
+	defer s.reading.Dec()
+
+	pending, err := s.cfg.Verifier.VerifyHeaders(r)
+	if err != nil {
+		s.refuse(w, r, authStatus(err), err.Error())
+		return auth.Caller{}, nil, false
+	}
+	if r.ContentLength > s.cfg.MaxBodyBytes {
+		s.refuse(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", s.cfg.MaxBodyBytes))
+		return auth.Caller{}, nil, false
+	}
+	rc := http.NewResponseController(w)
+	if err := rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout)); err != nil {
+		s.refuse(w, r, http.StatusInternalServerError, "setting read deadline: "+err.Error())
+		return auth.Caller{}, nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	// Once the body is read, net/http watches the connection in the background and would cancel
+	// the task's context when the deadline passes.
+	_ = rc.SetReadDeadline(time.Time{})
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			s.refuse(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", s.cfg.MaxBodyBytes))
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			s.rejected.WithLabelValues("slow_body").Inc()
+			s.refuse(w, r, http.StatusRequestTimeout, fmt.Sprintf("body not received within %s", s.cfg.BodyTimeout))
+		default:
+			s.refuse(w, r, http.StatusBadRequest, "reading body: "+err.Error())
+		}
+		return auth.Caller{}, nil, false
+	}
+	caller, err := pending.VerifyBody(body)
+	if err != nil {
+		s.refuse(w, r, authStatus(err), err.Error())
+		return auth.Caller{}, nil, false
+	}
+	return caller, body, true
+}
+
+// authStatus maps a verification error to its HTTP status.
+func authStatus(err error) int {
+	switch {
+	case errors.Is(err, auth.ErrUnauthorized):
+		return http.StatusForbidden
+	case errors.Is(err, auth.ErrReplay):
+		return http.StatusConflict
+	}
+	return http.StatusUnauthorized
+}
+
+// refuse writes an unsigned error response to a request that was not authenticated and closes the
+// connection after it, so its unread body is not waited for.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	w.Header().Set("Connection", "close")
+	s.fail(w, r, "", status, msg)
+}
+
+// clientLimiter counts the requests of each client being admitted.
+type clientLimiter struct {
+	mu    sync.Mutex
+	limit int
+	busy  map[string]int // client key → requests being admitted; no zero entries
+}
+
+func (l *clientLimiter) acquire(client string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.busy[client] >= l.limit {
+		return false
+	}
+	l.busy[client]++
+	return true
+}
+
+func (l *clientLimiter) release(client string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.busy[client]--; l.busy[client] <= 0 {
+		delete(l.busy, client)
+	}
+}
+
+// clientKey is the IP of remoteAddr, or its /64 for IPv6, where one host usually holds the whole
+// prefix.
+func clientKey(remoteAddr string) string {
+	ap, err := netip.ParseAddrPort(remoteAddr)
+	if err != nil {
+		return remoteAddr
+	}
+	ip := ap.Addr().Unmap()
+	if ip.Is6() {
+		return netip.PrefixFrom(ip, 64).Masked().String()
+	}
+	return ip.String()
 }
 
 // validate returns what is wrong with task, or "".

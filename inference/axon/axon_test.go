@@ -319,4 +319,8 @@ func TestNewValidates(t *testing.T) {
 	if _, err := axon.New(axon.Config{Addr: "127.0.0.1:0", Signer: miner, Verifier: v}); err == nil {
 		t.Fatal("accepted a nil model")
 	}
+	self, _ := auth.NewVerifier(auth.VerifierConfig{Self: miner.Address(), Authorize: func(string) bool { return true }})
+	if _, err := axon.New(axon.Config{Addr: "127.0.0.1:0", Model: model.Train("ab", 1), Signer: miner, Verifier: self, BodyTimeout: -1}); err == nil {
+		t.Fatal("accepted a negative body timeout")
+	}
 }
