@@ -160,16 +160,16 @@ func TestJailedValidatorIsNotAlsoSilent(t *testing.T) {
 	p.MaxMissedEpochs, p.JailEpochs, p.MinUsefulEpochs = 2, 1, 0
 	f := newFixture(t, p)
 	f.submit(t, 0, 1000)
-	f.submit(t, 1, 1000)
+	v1 := f.validators[1]
+	accepted, conflicting := f.equivocation(v1) // signed now, reported two epochs later
 	f.advanceToNextEpoch()
 	f.submit(t, 0, 1000) // validator 1 silent: one missed epoch
 	f.advanceToNextEpoch()
-	v1 := f.validators[1]
 	if !f.neuron(hotkeyAddr(v1)).ValidatorPermit || len(f.offences(t)) != 0 {
 		t.Fatalf("after one silent epoch: permit %v, offences %+v", f.neuron(hotkeyAddr(v1)).ValidatorPermit, f.offences(t))
 	}
 	// Jailed in the epoch that would be its second silent one.
-	f.deliver(f.reporter, &slashingtypes.MsgReportEquivocation{Reporter: f.reporter.Address.String(), First: f.evaluation(v1, v1, 1), Second: f.evaluation(v1, v1, 2)})
+	f.deliver(f.reporter, &slashingtypes.MsgReportEquivocation{Reporter: f.reporter.Address.String(), First: accepted, Second: conflicting})
 	f.submit(t, 0, 1000)
 	f.advanceToNextEpoch()
 	offences := f.offences(t)

@@ -134,15 +134,15 @@ func (f *fixture) currentEpoch() uint64 {
 	return intelligencetypes.EpochIndex(uint64(f.c.Height+1), netuid, testTempo)
 }
 
-// evaluation builds an evaluation of hot for the current epoch, scoring the miner with score,
-// signed by signer.
+// evaluation builds an evaluation of hot for the current epoch, scoring the miner with score and
+// validator 0 with 1000 (so different scores are different judgements), signed by signer.
 func (f *fixture) evaluation(hot, signer *secp256k1.PrivKey, score uint32) intelligencetypes.SignedEvaluation {
 	f.c.T.Helper()
 	f.nonce++
 	commitment := sha256.Sum256(fmt.Appendf(nil, "tasks-%d", f.nonce))
 	ev := intelligencetypes.Evaluation{
 		ChainId: apptest.ChainID, Netuid: uint32(netuid), Epoch: f.currentEpoch(),
-		ValidatorHotkey: hotkeyAddr(hot).String(), Uids: []uint32{f.minerUID}, Scores: []uint32{score},
+		ValidatorHotkey: hotkeyAddr(hot).String(), Uids: []uint32{f.minerUID, f.neuron(hotkeyAddr(f.validators[0])).Uid}, Scores: []uint32{score, 1000},
 		TaskCommitment: commitment[:], Nonce: f.nonce,
 	}
 	sig, err := signer.Sign(ev.SignBytes())
@@ -206,4 +206,13 @@ func (f *fixture) snapshot(ctx sdk.Context, hot sdk.AccAddress) stakeState {
 
 func srvFor(f *fixture) slashingtypes.MsgServer {
 	return keeper.NewMsgServerImpl(f.c.App.SlashingKeeper)
+}
+
+// equivocation puts an evaluation of hot for the current epoch on chain and returns it with a
+// conflicting one (other scores) for the same epoch: the evidence of an equivocation.
+func (f *fixture) equivocation(hot *secp256k1.PrivKey) (onChain, conflicting intelligencetypes.SignedEvaluation) {
+	f.c.T.Helper()
+	onChain, conflicting = f.evaluation(hot, hot, 1), f.evaluation(hot, hot, 2)
+	f.deliver(f.owner, &intelligencetypes.MsgSubmitEvaluation{Submitter: f.owner.Address.String(), Evaluation: onChain.Evaluation, Signature: onChain.Signature})
+	return onChain, conflicting
 }

@@ -15,7 +15,7 @@ import (
 func TestGenesisRoundTrip(t *testing.T) {
 	f := newFixture(t, isolated())
 	v0 := f.validators[0]
-	a, b := f.evaluation(v0, v0, 1), f.evaluation(v0, v0, 2)
+	a, b := f.equivocation(v0)
 	f.deliver(f.reporter, &slashingtypes.MsgReportEquivocation{Reporter: f.reporter.Address.String(), First: a, Second: b})
 	k := f.c.App.SlashingKeeper
 	exported, err := k.ExportPoIGenesis(f.c.Context())

@@ -40,6 +40,9 @@ func TestReportEquivocation(t *testing.T) {
 		return resign(t, hot, s)
 	}
 	srv := keeper.NewMsgServerImpl(f.c.App.SlashingKeeper)
+	// v0 validated in the current epoch: the chain holds its evaluation (score 50).
+	accepted := f.evaluation(v0, v0, 50)
+	f.deliver(f.owner, &intelligencetypes.MsgSubmitEvaluation{Submitter: f.owner.Address.String(), Evaluation: accepted.Evaluation, Signature: accepted.Signature})
 
 	tests := []struct {
 		name    string
@@ -51,7 +54,48 @@ func TestReportEquivocation(t *testing.T) {
 		{
 			name:    "same evaluation twice",
 			msg:     func() *slashingtypes.MsgReportEquivocation { a := f.evaluation(v0, v0, 100); return msg(a, a) },
-			wantErr: slashingtypes.ErrInvalidEvidence, wantMsg: "sign the same content",
+			wantErr: slashingtypes.ErrInvalidEvidence, wantMsg: "carry the same scores",
+		},
+		{
+			// The stale-nonce retry of an honest worker: the same scores signed again.
+			name: "same scores re-signed with another nonce and task commitment",
+			msg: func() *slashingtypes.MsgReportEquivocation {
+				return msg(accepted, edit(v0, accepted, func(e *intelligencetypes.Evaluation) {
+					e.Nonce += 5
+					e.TaskCommitment = append(make([]byte, 31), 7)
+				}))
+			},
+			wantErr: slashingtypes.ErrInvalidEvidence, wantMsg: "not an equivocation",
+		},
+		{
+			name: "an epoch in which the hotkey had no accepted evaluation",
+			msg: func() *slashingtypes.MsgReportEquivocation {
+				return msg(f.evaluation(v1, v1, 100), f.evaluation(v1, v1, 200))
+			},
+			wantErr: slashingtypes.ErrNoPermitInEpoch, wantMsg: "validated with a permit",
+		},
+		{
+			name: "an earlier epoch without an accepted evaluation",
+			msg: func() *slashingtypes.MsgReportEquivocation {
+				earlier := func(e *intelligencetypes.Evaluation) { e.Epoch-- }
+				return msg(edit(v0, f.evaluation(v0, v0, 100), earlier), edit(v0, f.evaluation(v0, v0, 200), earlier))
+			},
+			wantErr: slashingtypes.ErrNoPermitInEpoch,
+		},
+		{
+			name: "evidence older than evidence_retention_epochs",
+			setup: func(ctx sdk.Context) {
+				p := intelligencetypes.DefaultParams()
+				p.EvidenceRetentionEpochs = 1
+				if err := f.c.App.IntelligenceKeeper.Params.Set(ctx, p); err != nil {
+					t.Fatal(err)
+				}
+			},
+			msg: func() *slashingtypes.MsgReportEquivocation {
+				earlier := func(e *intelligencetypes.Evaluation) { e.Epoch-- }
+				return msg(edit(v0, f.evaluation(v0, v0, 100), earlier), edit(v0, f.evaluation(v0, v0, 200), earlier))
+			},
+			wantErr: slashingtypes.ErrEvidenceTooOld, wantMsg: "evidence_retention_epochs",
 		},
 		{
 			name: "different netuid",
@@ -357,7 +401,8 @@ func sameProto(t *testing.T, a, b interface{ Marshal() ([]byte, error) }) bool {
 func TestDissolvedSubnetDropsJails(t *testing.T) {
 	f := newFixture(t, isolated())
 	v0 := f.validators[0]
-	f.deliver(f.reporter, &slashingtypes.MsgReportEquivocation{Reporter: f.reporter.Address.String(), First: f.evaluation(v0, v0, 1), Second: f.evaluation(v0, v0, 2)})
+	a, b := f.equivocation(v0)
+	f.deliver(f.reporter, &slashingtypes.MsgReportEquivocation{Reporter: f.reporter.Address.String(), First: a, Second: b})
 	if n := countJails(t, f, f.c.Context()); n != 1 {
 		t.Fatalf("%d jails after the report, want 1", n)
 	}
