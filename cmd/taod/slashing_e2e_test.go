@@ -51,6 +51,8 @@ func TestEquivocationSlashE2E(t *testing.T) {
 
 	waitPermit(t, n, netuid, hotAddr)
 	minerUID := uint32(neuronUID(t, n, netuid, n.Address("miner1-hot")))
+	otherUID := uint32(neuronUID(t, n, netuid, n.Address("miner2-hot")))
+	uids := []uint32{minerUID, otherUID}
 
 	// Two conflicting evaluations for the current epoch; the first goes on chain (retried in the
 	// next epoch if the epoch turned while the tx was in flight).
@@ -59,8 +61,9 @@ func TestEquivocationSlashE2E(t *testing.T) {
 	for attempt := 0; attempt < 3 && !accepted; attempt++ {
 		epoch := currentEpoch(t, n, netuid)
 		nonce := uint64(2*attempt + 1)
-		a = signEvaluation(t, hot, n.ChainID, netuid, epoch, minerUID, 65535, nonce)
-		b = signEvaluation(t, hot, n.ChainID, netuid, epoch, minerUID, 1, nonce+1)
+		// Conflicting scores: b ranks the two miners the other way round.
+		a = signEvaluation(t, hot, n.ChainID, netuid, epoch, uids, []uint32{65535, 1000}, nonce)
+		b = signEvaluation(t, hot, n.ChainID, netuid, epoch, uids, []uint32{1, 1000}, nonce+1)
 		evJSON, err := json.Marshal(a.Evaluation)
 		if err != nil {
 			t.Fatal(err)
@@ -82,9 +85,16 @@ func TestEquivocationSlashE2E(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	f1, f2 := filepath.Join(dir, "ev1.json"), filepath.Join(dir, "ev2.json")
+	f1, f2, f3 := filepath.Join(dir, "ev1.json"), filepath.Join(dir, "ev2.json"), filepath.Join(dir, "ev3.json")
 	writeJSON(t, f1, a)
 	writeJSON(t, f2, b)
+	// The same scores re-signed with another nonce (what a retrying worker does) prove nothing.
+	writeJSON(t, f3, signEvaluation(t, hot, n.ChainID, netuid, a.Evaluation.Epoch, uids, []uint32{65535, 1000}, a.Evaluation.Nonce+10))
+	if code, log := tryTx(t, n, "reporter", "slashing", "report-equivocation", f1, f3); code == 0 {
+		t.Fatal("a report of the same scores re-signed with another nonce was accepted")
+	} else if !strings.Contains(log, "same scores") {
+		t.Fatalf("re-signed report refused for an unexpected reason: %s", log)
+	}
 	res := n.Tx("reporter", "slashing", "report-equivocation", f1, f2)
 	mustOK(t, res)
 	height, err := strconv.ParseInt(res.Height, 10, 64)
@@ -208,13 +218,13 @@ type evaluationJSON struct {
 	Nonce           uint64   `json:"nonce,string"`
 }
 
-func signEvaluation(t *testing.T, hot *secp256k1.PrivKey, chainID, netuid string, epoch uint64, uid, score uint32, nonce uint64) signedEvaluation {
+func signEvaluation(t *testing.T, hot *secp256k1.PrivKey, chainID, netuid string, epoch uint64, uids, scores []uint32, nonce uint64) signedEvaluation {
 	t.Helper()
 	commitment := sha256.Sum256([]byte("e2e tasks " + strconv.FormatUint(nonce, 10)))
 	ev := intelligencetypes.Evaluation{
 		ChainId: chainID, Netuid: uint32(mustAtoi(t, netuid)), Epoch: epoch,
 		ValidatorHotkey: sdk.AccAddress(hot.PubKey().Address()).String(),
-		Uids:            []uint32{uid}, Scores: []uint32{score}, TaskCommitment: commitment[:], Nonce: nonce,
+		Uids:            uids, Scores: scores, TaskCommitment: commitment[:], Nonce: nonce,
 	}
 	sig, err := hot.Sign(ev.SignBytes())
 	if err != nil {
