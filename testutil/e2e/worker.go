@@ -107,3 +107,6 @@ func (w *Worker) CountLines(substr string) int {
 	}
 	return n
 }
+
+// PID returns the process id of the worker.
+func (w *Worker) PID() int { return w.cmd.Process.Pid }
