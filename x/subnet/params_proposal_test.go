@@ -48,7 +48,7 @@ func TestUpdateParamsProposalsValidatedAtSubmission(t *testing.T) {
 	}{
 		{name: "x/subnet max_uids bound 65535",
 			msg:     subnetWith(func(p *subnettypes.Params) { p.MaxHyperparams.MaxUids = 65535 }),
-			wantLog: "max_uids 65535 must be in [1, 4096]"},
+			wantLog: "max_uids 65535 must be in [1, 1024]"},
 		{name: "x/subnet max_block_work 2^32-1",
 			msg:     subnetWith(func(p *subnettypes.Params) { p.MaxBlockWork = 1<<32 - 1 }),
 			wantLog: "max_block_work 4294967295 must be in"},

@@ -16,17 +16,31 @@ const MaxTakeLimit = 11796
 
 // Hard limits. These are constants, not parameters: neither governance nor a subnet owner can
 // exceed them, because they bound the work of one block (issue 12). An epoch costs
-// max_uids × max_validators work units (its weight and bond matrices have that many entries), and
+// max_uids × (max_validators + EpochWorkPerUID) work units (Hyperparameters.EpochWork), and
 // x/intelligence runs at most MaxEpochWork units of epochs per block.
+//
+// The figures come from BenchmarkWorstSubnetEpoch (testutil/worstsubnet), which times the block
+// running an epoch through the real app (2-core machine, CPU time): an epoch took about
+// 0.45 µs × max_uids × (max_validators + 93), e.g. 173 ms for 4096 uids × 1 validator, 289 ms for
+// 4096 × 64, 164 ms for 1024 × 256, 55 ms for 1024 × 64, 18 ms for 256 × 64 (the default). The
+// per-uid term (reading each neuron, its stake, weights and bonds, writing its results, the
+// x/slashing checks) dominates unless a subnet has ~100 validators, so the work of a subnet
+// counts its uids, not only its weight matrix.
 const (
-	// MaxUIDsLimit is the largest number of uids a subnet may have (uids stay u16).
-	MaxUIDsLimit = 4096
+	// MaxUIDsLimit is the largest number of uids a subnet may have (uids stay u16). With at least
+	// one validator a subnet of more than MaxEpochWork/(1+EpochWorkPerUID) = 1351 uids could not
+	// pass MaxEpochWork anyway.
+	MaxUIDsLimit = 1024
 	// MaxValidatorsLimit is the largest number of validator permits a subnet may have.
 	MaxValidatorsLimit = 256
-	// MaxEpochWork is the largest max_uids × max_validators a subnet may have, and the epoch work
-	// x/intelligence may run in one block. BenchmarkWorstSubnetEpoch (testutil/worstsubnet) measures
-	// the block that runs an epoch of this size against its 100 ms target.
-	MaxEpochWork uint64 = 64 * 4096
+	// EpochWorkPerUID is the epoch work of one uid besides its weight matrix column, in units of
+	// weight entries (measured: ~42 µs per uid against ~0.45 µs per entry).
+	EpochWorkPerUID = 96
+	// MaxEpochWork is the most epoch work (Hyperparameters.EpochWork) a subnet may have, and the
+	// most x/intelligence runs in one block: about 60 ms of CPU on the benchmark machine, which
+	// leaves 40% of the 100 ms target for slower nodes. The largest subnets it allows are
+	// 1024 uids × 32 validators, 512 × 160 and 372 × 256.
+	MaxEpochWork uint64 = 131_072
 	// MinTempoLimit is the lowest tempo governance may allow subnets (min_hyperparams.tempo): the
 	// worst subnet's epoch then runs at most once every MinTempoLimit+1 blocks.
 	MinTempoLimit = 10
@@ -154,8 +168,8 @@ func (p Params) Validate() error {
 	if p.MaxBlockWork == 0 || p.MaxBlockWork > MaxBlockWorkLimit {
 		return ErrInvalidParams.Wrapf("max_block_work %d must be in [1, %d]", p.MaxBlockWork, MaxBlockWorkLimit)
 	}
-	// The bounds are checked field by field only: max_hyperparams may allow max_uids = 4096 and
-	// max_validators = 256 separately while each subnet's own set must keep their product within
+	// The bounds are checked field by field only: max_hyperparams may allow max_uids = 1024 and
+	// max_validators = 256 separately while each subnet's own set must keep its epoch work within
 	// MaxEpochWork (Hyperparameters.Validate).
 	if err := p.MinHyperparams.validateFields(); err != nil {
 		return ErrInvalidParams.Wrapf("min_hyperparams: %s", err)
@@ -202,10 +216,11 @@ func (h Hyperparameters) numericFields() []hyperparamField {
 	}
 }
 
-// EpochWork is the cost of one epoch of a subnet with these hyperparameters: the size of its
-// weight and bond matrices, max_uids × max_validators.
+// EpochWork is the cost of one epoch of a subnet with these hyperparameters:
+// max_uids × (max_validators + EpochWorkPerUID), its weight and bond matrices plus the per-uid
+// reads and writes, which cost as much as EpochWorkPerUID matrix entries each.
 func (h Hyperparameters) EpochWork() uint64 {
-	return uint64(h.MaxUids) * uint64(h.MaxValidators)
+	return uint64(h.MaxUids) * (uint64(h.MaxValidators) + EpochWorkPerUID)
 }
 
 // Validate checks the intrinsic constraints of a hyperparameter set, including that its epoch
@@ -215,8 +230,8 @@ func (h Hyperparameters) Validate() error {
 		return err
 	}
 	if h.EpochWork() > MaxEpochWork {
-		return ErrInvalidHyperparams.Wrapf("max_uids %d × max_validators %d = %d above the epoch work limit %d",
-			h.MaxUids, h.MaxValidators, h.EpochWork(), MaxEpochWork)
+		return ErrInvalidHyperparams.Wrapf("max_uids %d × (max_validators %d + %d) = %d above the epoch work limit %d",
+			h.MaxUids, h.MaxValidators, EpochWorkPerUID, h.EpochWork(), MaxEpochWork)
 	}
 	return nil
 }

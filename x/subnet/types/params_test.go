@@ -58,12 +58,19 @@ func TestParamsValidateRejects(t *testing.T) {
 
 func TestHyperparamsEpochWorkLimit(t *testing.T) {
 	h := types.DefaultHyperparameters()
-	h.MaxUids, h.MaxValidators = types.MaxUIDsLimit, uint32(types.MaxEpochWork/types.MaxUIDsLimit)
-	require.NoError(t, h.Validate(), "the worst subnet the limits allow is valid")
-	require.Equal(t, types.MaxEpochWork, h.EpochWork())
-	h.MaxValidators++
-	require.ErrorIs(t, h.Validate(), types.ErrInvalidHyperparams)
+	require.Equal(t, uint64(256*(64+types.EpochWorkPerUID)), h.EpochWork())
+	// The largest subnets: most uids, and most validators.
+	for _, v := range []uint32{uint32(types.MaxEpochWork/types.MaxUIDsLimit - types.EpochWorkPerUID), types.MaxValidatorsLimit} {
+		h.MaxValidators = v
+		h.MaxUids = uint32(min(types.MaxEpochWork/(uint64(v)+types.EpochWorkPerUID), types.MaxUIDsLimit))
+		require.NoError(t, h.Validate(), "%d uids × %d validators", h.MaxUids, v)
+		require.LessOrEqual(t, h.EpochWork(), types.MaxEpochWork)
+		h.MaxUids++
+		require.ErrorIs(t, h.Validate(), types.ErrInvalidHyperparams, "%d uids × %d validators", h.MaxUids, v)
+	}
 	h.MaxUids, h.MaxValidators = types.MaxUIDsLimit+1, 1
+	require.ErrorIs(t, h.Validate(), types.ErrInvalidHyperparams)
+	h.MaxUids, h.MaxValidators = types.MaxValidatorsLimit+1, types.MaxValidatorsLimit+1
 	require.ErrorIs(t, h.Validate(), types.ErrInvalidHyperparams)
 	require.NoError(t, types.DefaultParams().Validate(), "default bounds allow each limit on its own")
 }
