@@ -92,14 +92,16 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 	hotkeys, owner := c.Accounts[:evalValidators], c.Accounts[evalValidators]
 	const netuid = 1
 
-	// Setup: subnet, 256 registrations and 256 stakes in txs of 32 messages.
+	// Setup: subnet, 256 registrations and 256 stakes in txs of max_registrations_per_block
+	// messages.
 	c.Run([]throughput.Lane{{c.Sign(owner, 1_000_000, &subnettypes.MsgRegisterSubnet{
 		Owner: owner.Address.String(), Name: "bench", MaxLock: app.TAO(1000),
 	})}}, 1, runTimeout)
 	var regMsgs, stakeMsgs [][]sdk.Msg
-	for start := 0; start < evalValidators; start += 32 {
+	const batch = subnettypes.MaxRegistrationsPerBlockLimit
+	for start := 0; start < evalValidators; start += batch {
 		var reg, stake []sdk.Msg
-		for _, hk := range hotkeys[start:min(start+32, evalValidators)] {
+		for _, hk := range hotkeys[start:min(start+batch, evalValidators)] {
 			proof, err := hk.Priv.Sign(subnettypes.RegistrationProofBytes(c.Node.ChainID, netuid, owner.Address.String()))
 			if err != nil {
 				b.Fatal(err)
@@ -111,8 +113,8 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 		}
 		regMsgs, stakeMsgs = append(regMsgs, reg), append(stakeMsgs, stake)
 	}
-	// Registrations one tx (32, below max_registrations_per_block) per Run, so no block holds more
-	// than the subnet allows; then one lane of all stakes.
+	// Registrations one tx per Run, so no block holds more than the subnet allows; then one lane
+	// of all stakes.
 	for _, msgs := range regMsgs {
 		c.Run([]throughput.Lane{{c.Sign(owner, 20_000_000, msgs...)}}, 1, runTimeout)
 	}

@@ -47,13 +47,14 @@ func worstShapes() []shape {
 
 // worstHyperparams are the hyperparameters of the worst subnet the default governance bounds and
 // the hard limits allow: the largest epoch (max_uids × max_validators = MaxEpochWork) at the
-// shortest tempo, registration at the burn floor with the most registrations per block, and no
-// weights rate limit.
+// shortest tempo, registration at the burn floor with the most registrations per block and no
+// immunity, and no weights rate limit.
 func worstHyperparams(hp subnettypes.Hyperparameters, sh shape) subnettypes.Hyperparameters {
 	hp.Tempo = subnettypes.MinTempoLimit
 	hp.MaxUids = uint32(sh.uids)
 	hp.MaxValidators = uint32(sh.validators)
 	hp.WeightsRateLimit = 0
+	hp.ImmunityPeriod = 0
 	hp.MinAllowedWeights = 1
 	hp.MaxWeightLimit = subnettypes.U16Max
 	hp.CommitReveal = false
@@ -106,9 +107,7 @@ func setup(b *testing.B, sh shape) *bench {
 		Owner: owner, Netuid: netuid, Hyperparams: worstHyperparams(s.Hyperparams, sh),
 	})})
 
-	// Every uid, the validators' own keys first; 32 per block (below max_registrations_per_block:
-	// a registration walks the subnet's neurons, so on a nearly full subnet 64 of them need more
-	// than the setup tx's gas).
+	// Every uid, the validators' own keys first, max_registrations_per_block per block.
 	hotkeys := make([]*secp256k1.PrivKey, uids)
 	for i := range hotkeys {
 		if i < validators {
@@ -117,7 +116,7 @@ func setup(b *testing.B, sh shape) *bench {
 			hotkeys[i] = secp256k1.GenPrivKeyFromSecret([]byte(fmt.Sprintf("worstsubnet-miner-%d", i)))
 		}
 	}
-	const perBlock = 32
+	const perBlock = subnettypes.MaxRegistrationsPerBlockLimit
 	for start := 0; start < uids; start += perBlock {
 		var msgs []sdk.Msg
 		for _, hk := range hotkeys[start:min(start+perBlock, uids)] {
@@ -299,4 +298,61 @@ func (w *bench) timedBlock() blockTime {
 		w.b.Fatalf("Commit at height %d: %v", c.Height, err)
 	}
 	return blockTime{wall: time.Since(start), commit: time.Since(committing), cpu: processCPU(w.b) - cpu}
+}
+
+// BenchmarkWorstSubnetRegistrations times a block holding max_registrations_per_block (at its hard
+// limit) registrations on the full worst subnet with the most uids (no immunity, so each one
+// replaces a neuron: the most expensive path), against the same 100 ms target.
+func BenchmarkWorstSubnetRegistrations(b *testing.B) {
+	w := setup(b, worstShapes()[0])
+	owner := w.owner.Address.String()
+	var total, totalCPU time.Duration
+	n, fresh := 0, 0
+	var gas int64
+	for b.Loop() {
+		b.StopTimer()
+		var msgs []sdk.Msg
+		for range subnettypes.MaxRegistrationsPerBlockLimit {
+			fresh++
+			hk := secp256k1.GenPrivKeyFromSecret([]byte(fmt.Sprintf("worstsubnet-newcomer-%d", fresh)))
+			proof, err := hk.Sign(subnettypes.RegistrationProofBytes(apptest.ChainID, netuid, owner))
+			if err != nil {
+				b.Fatal(err)
+			}
+			msgs = append(msgs, &subnettypes.MsgRegisterNeuron{Coldkey: owner, Netuid: netuid, HotkeyPubkey: hk.PubKey().Bytes(),
+				Proof: proof, MaxBurn: sdkmath.NewInt(subnettypes.MinBurnFloor)})
+		}
+		tx := w.sign(w.owner, msgs...)
+		if next := w.nextEpochHeight(); next-w.c.Height <= 1 {
+			w.advancePastEpoch() // time registrations alone, not an epoch
+		}
+		runtime.GC()
+		w.c.Height++
+		w.c.Time = w.c.Time.Add(6 * time.Second)
+		b.StartTimer()
+		cpu, start := processCPU(b), time.Now()
+		res, err := w.c.App.FinalizeBlock(&abci.RequestFinalizeBlock{Height: w.c.Height, Time: w.c.Time, Txs: [][]byte{tx}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := w.c.App.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		total, totalCPU = total+time.Since(start), totalCPU+processCPU(b)-cpu
+		b.StopTimer()
+		r := res.TxResults[0]
+		if r.Code != 0 {
+			b.Fatalf("registrations at height %d: %s", w.c.Height, r.Log)
+		}
+		n++
+		gas += r.GasUsed
+		b.StartTimer()
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / float64(n) }
+	b.ReportMetric(float64(gas)/float64(n), "gas/block")
+	b.ReportMetric(ms(total), "ms/block")
+	b.ReportMetric(ms(totalCPU), "cpu-ms/block")
+	b.ReportMetric(targetMs, "target-ms")
+	b.Logf("%d registrations replacing neurons on a full %d-uid subnet: %.1f ms wall, %.1f ms CPU, %d gas per block; target %d ms",
+		subnettypes.MaxRegistrationsPerBlockLimit, w.uids, ms(total), ms(totalCPU), gas/int64(n), targetMs)
 }

@@ -109,7 +109,9 @@ func (k Keeper) RegistrationPrice(ctx context.Context, netuid uint16) (math.Int,
 }
 
 // chooseUID returns the lowest free uid of netuid, or the uid of the non-immune neuron with the
-// lowest emission (ties: older registration, then lower uid) to replace. Bounded by max_uids.
+// lowest emission (ties: older registration, then lower uid) to replace. It reads neurons in uid
+// order up to the first gap, or all max_uids of them on a full subnet, and charges
+// types.RegistrationGasPerNeuron gas for each one read.
 func (k Keeper) chooseUID(ctx context.Context, s types.Subnet) (uid uint16, victim *types.Neuron, err error) {
 	netuid := uint16(s.Netuid)
 	now := height(ctx)
@@ -117,13 +119,14 @@ func (k Keeper) chooseUID(ctx context.Context, s types.Subnet) (uid uint16, vict
 	freeFound := false
 	var best *types.Neuron
 	var immuneUntil int64 = -1
+	read := uint64(0)
 	err = k.IterateNeurons(ctx, netuid, func(n types.Neuron) bool {
-		if !freeFound && n.Uid != next && next < s.Hyperparams.MaxUids {
+		read++
+		if n.Uid != next && next < s.Hyperparams.MaxUids {
 			freeFound = true
+			return true // a gap below n: the free uid is next, no victim needed
 		}
-		if !freeFound {
-			next = n.Uid + 1
-		}
+		next = n.Uid + 1
 		end := n.RegisteredAt + int64(s.Hyperparams.ImmunityPeriod)
 		if now < end {
 			if immuneUntil < 0 || end < immuneUntil {
@@ -141,6 +144,7 @@ func (k Keeper) chooseUID(ctx context.Context, s types.Subnet) (uid uint16, vict
 	if err != nil {
 		return 0, nil, err
 	}
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(read*types.RegistrationGasPerNeuron, "neuron registration: uid search")
 	if freeFound || next < s.Hyperparams.MaxUids {
 		return uint16(next), nil, nil
 	}

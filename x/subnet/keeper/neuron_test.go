@@ -1,11 +1,13 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/math"
+	storetypes "cosmossdk.io/store/types"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -272,13 +274,42 @@ func TestRegistrationsPerBlockLimit(t *testing.T) {
 	require.Equal(t, uint64(3), s.Registrations)
 }
 
+// TestRegistrationGasPerNeuronRead: choosing a uid on a full subnet reads every neuron and pays
+// RegistrationGasPerNeuron for each, so the gas of a registration grows with the subnet.
+func TestRegistrationGasPerNeuronRead(t *testing.T) {
+	f := newFixture(t)
+	replacementGas := func(size uint32) uint64 {
+		n := f.registerSubnet(t, addr(fmt.Sprintf("owner-%d", size)))
+		setHyper(t, f, n, func(h *types.Hyperparameters) {
+			h.MaxUids, h.MaxValidators, h.ImmunityPeriod, h.MaxRegistrationsPerBlock = size, size, 0, types.MaxRegistrationsPerBlockLimit
+		})
+		for i := range size {
+			f.registerNeuron(t, addr("c"), n, newHotkey(fmt.Sprintf("%d-%d", size, i)))
+		}
+		h := newHotkey(fmt.Sprintf("%d-replacer", size))
+		price, err := f.k.RegistrationPrice(f.ctx, n)
+		require.NoError(t, err)
+		f.fund(t, addr("c"), price.Int64())
+		f.ctx = f.ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
+		resp, err := f.msg.RegisterNeuron(f.ctx, &types.MsgRegisterNeuron{
+			Coldkey: addr("c").String(), Netuid: uint32(n), HotkeyPubkey: h.pub(), Proof: h.proof(t, n, addr("c")), MaxBurn: price,
+		})
+		require.NoError(t, err)
+		require.NotEmpty(t, resp.ReplacedHotkey, "the subnet of %d was full", size)
+		return f.ctx.GasMeter().GasConsumed()
+	}
+	small, large := replacementGas(4), replacementGas(12)
+	require.GreaterOrEqual(t, large, small+8*types.RegistrationGasPerNeuron,
+		"replacing on a full subnet of 12 reads 8 more neurons than on one of 4 (%d vs %d gas)", large, small)
+}
+
 func TestRegistrationPriceDecaysAndGrows(t *testing.T) {
 	f := newFixture(t)
 	n := f.registerSubnet(t, addr("owner"))
 	base := math.NewInt(64 * tao)
 	setHyper(t, f, n, func(h *types.Hyperparameters) {
 		h.MinBurn, h.MaxBurn = math.NewInt(tao), math.NewInt(100*tao)
-		h.MaxRegistrationsPerBlock = types.MaxRegistrationsPerBlockLimit // 21 registrations in one block below
+		h.MaxRegistrationsPerBlock = types.MaxRegistrationsPerBlockLimit // 16 registrations in one block below
 	})
 	s, err := f.k.GetSubnet(f.ctx, n)
 	require.NoError(t, err)
@@ -304,6 +335,9 @@ func TestRegistrationPriceDecaysAndGrows(t *testing.T) {
 	require.Equal(t, base.QuoRaw(4).MulRaw(126).QuoRaw(100), price())
 	// Growth is clamped at max_burn.
 	for i := 0; i < 20; i++ {
+		if i == 15 {
+			f.advance(1) // max_registrations_per_block
+		}
 		f.registerNeuron(t, addr("c"), n, newHotkey(string(rune('b'+i))))
 	}
 	require.Equal(t, math.NewInt(100*tao), price())

@@ -49,8 +49,15 @@ const (
 	MaxBlockWorkLimit = 10_000
 	// MaxSubnetsLimit bounds params.max_subnets: every block walks all subnets to find due epochs.
 	MaxSubnetsLimit = 1024
-	// MaxRegistrationsPerBlockLimit bounds hyperparams.max_registrations_per_block.
-	MaxRegistrationsPerBlockLimit = 64
+	// MaxRegistrationsPerBlockLimit bounds hyperparams.max_registrations_per_block. A registration
+	// on a full 1024-uid subnet reads every neuron to choose the one it replaces (~2.3 ms CPU on
+	// the benchmark machine), so 16 of them take ~40 ms (BenchmarkWorstSubnetRegistrations).
+	MaxRegistrationsPerBlockLimit = 16
+	// RegistrationGasPerNeuron is the gas a registration pays for each neuron it reads while
+	// choosing its uid, on top of the store's gas, so that registrations across many subnets are
+	// bounded by the block gas limit at about the same time per gas as the rest of the block:
+	// ~3.6M gas for a registration on a full 1024-uid subnet.
+	RegistrationGasPerNeuron = 3000
 	// MinBurnFloor is the lowest min_burn governance may allow (min_hyperparams.min_burn), so that
 	// registering a uid is never free.
 	MinBurnFloor int64 = 500_000
