@@ -89,9 +89,10 @@ func TestEpochQueueWorkBudget(t *testing.T) {
 	w := newWorld(t)
 	f := w.f
 	big := testHyperparams()
-	big.MaxValidators = 64
-	big.MaxUids = uint32(subnettypes.MaxEpochWork / 64)
-	require.Equal(t, subnettypes.MaxEpochWork, big.EpochWork())
+	big.MaxValidators = 32
+	big.MaxUids = uint32(subnettypes.MaxEpochWork / (32 + subnettypes.EpochWorkPerUID))
+	require.Greater(t, 2*big.EpochWork(), subnettypes.MaxEpochWork, "two such subnets exceed one block's budget")
+	require.LessOrEqual(t, big.EpochWork(), subnettypes.MaxEpochWork)
 	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { *hp = big })
 	f.addSubnet(t, 2, w.owner, big)
 	small := testHyperparams()
