@@ -24,6 +24,7 @@ build:
 	@mkdir -p $(BUILDDIR)
 	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/taod ./cmd/taod
 	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/taoworker ./cmd/taoworker
+	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/yumasim ./cmd/yumasim
 
 install:
 	$(GO) install $(BUILD_FLAGS) ./cmd/taod ./cmd/taoworker
