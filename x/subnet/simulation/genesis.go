@@ -51,7 +51,13 @@ func RandomHyperparams(r *rand.Rand, lo, hi types.Hyperparameters) types.Hyperpa
 		RevealPeriod:             clampU64(1+uint64(r.Intn(5)/4), lo.RevealPeriod, hi.RevealPeriod), // mostly 1
 		BurnHalfLife:             clampU64(randU64(r, 1, 400), lo.BurnHalfLife, hi.BurnHalfLife),
 		MaxRegistrationsPerBlock: clampU64(randU64(r, 1, 4), lo.MaxRegistrationsPerBlock, hi.MaxRegistrationsPerBlock),
+		YumaVersion:              clampU32(uint32(randU64(r, types.MinYumaVersion, types.MaxYumaVersion)), lo.YumaVersion, hi.YumaVersion),
+		BondsPenalty:             clampU32(uint32(randU64(r, 0, types.U16Max)), lo.BondsPenalty, hi.BondsPenalty),
+		LiquidAlpha:              hi.LiquidAlpha && r.Intn(2) == 0,
 	}
+	alphaLow := randU64(r, 0, types.U16Max)
+	hp.AlphaLow = clampU32(uint32(alphaLow), lo.AlphaLow, hi.AlphaLow)
+	hp.AlphaHigh = clampU32(uint32(randU64(r, alphaLow, types.U16Max)), max(lo.AlphaHigh, hp.AlphaLow), hi.AlphaHigh)
 	hp.MaxValidators = clampU32(uint32(randU64(r, 1, uint64(hp.MaxUids))), lo.MaxValidators, min(hi.MaxValidators, hp.MaxUids))
 	hp.MinAllowedWeights = clampU32(uint32(randU64(r, 0, 3)), lo.MinAllowedWeights, min(hi.MinAllowedWeights, hp.MaxUids))
 	minBurn := math.NewInt(randInt64(r, 0, types.RaoPerTAO))

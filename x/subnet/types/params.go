@@ -63,6 +63,20 @@ const (
 	MinBurnFloor int64 = 500_000
 )
 
+// Yuma versions and liquid-alpha defaults (u16 fractions of 65535).
+const (
+	// MinYumaVersion is the original Yuma.
+	MinYumaVersion = 2
+	// MaxYumaVersion is Yuma 3.
+	MaxYumaVersion = 3
+	// DefaultYumaVersion is the consensus of new subnets.
+	DefaultYumaVersion = 2
+	// DefaultAlphaLow is 0.7 of 65535.
+	DefaultAlphaLow = 45875
+	// DefaultAlphaHigh is 0.9 of 65535.
+	DefaultAlphaHigh = 58982
+)
+
 // DefaultHyperparameters returns the hyperparameters of a new subnet as in the DESIGN.
 func DefaultHyperparameters() Hyperparameters {
 	return Hyperparameters{
@@ -82,6 +96,11 @@ func DefaultHyperparameters() Hyperparameters {
 		MaxBurn:                  math.NewInt(100 * RaoPerTAO),
 		BurnHalfLife:             360,
 		MaxRegistrationsPerBlock: 3,
+		YumaVersion:              DefaultYumaVersion,
+		BondsPenalty:             U16Max,
+		LiquidAlpha:              false,
+		AlphaLow:                 DefaultAlphaLow,
+		AlphaHigh:                DefaultAlphaHigh,
 	}
 }
 
@@ -103,6 +122,10 @@ func DefaultMinHyperparameters() Hyperparameters {
 		MaxBurn:                  math.NewInt(MinBurnFloor),
 		BurnHalfLife:             1,
 		MaxRegistrationsPerBlock: 1,
+		YumaVersion:              MinYumaVersion,
+		BondsPenalty:             0,
+		AlphaLow:                 0,
+		AlphaHigh:                0,
 	}
 }
 
@@ -125,6 +148,11 @@ func DefaultMaxHyperparameters() Hyperparameters {
 		MaxBurn:                  math.NewInt(1_000_000 * RaoPerTAO),
 		BurnHalfLife:             10_000_000,
 		MaxRegistrationsPerBlock: MaxRegistrationsPerBlockLimit,
+		YumaVersion:              MaxYumaVersion,
+		BondsPenalty:             U16Max,
+		LiquidAlpha:              true,
+		AlphaLow:                 U16Max,
+		AlphaHigh:                U16Max,
 	}
 }
 
@@ -220,6 +248,10 @@ func (h Hyperparameters) numericFields() []hyperparamField {
 		{"reveal_period", h.RevealPeriod},
 		{"burn_half_life", h.BurnHalfLife},
 		{"max_registrations_per_block", h.MaxRegistrationsPerBlock},
+		{"yuma_version", uint64(h.YumaVersion)},
+		{"bonds_penalty", uint64(h.BondsPenalty)},
+		{"alpha_low", uint64(h.AlphaLow)},
+		{"alpha_high", uint64(h.AlphaHigh)},
 	}
 }
 
@@ -269,6 +301,12 @@ func (h Hyperparameters) validateFields() error {
 	case h.MaxRegistrationsPerBlock == 0 || h.MaxRegistrationsPerBlock > MaxRegistrationsPerBlockLimit:
 		return ErrInvalidHyperparams.Wrapf("max_registrations_per_block %d must be in [1, %d]",
 			h.MaxRegistrationsPerBlock, MaxRegistrationsPerBlockLimit)
+	case h.YumaVersion < MinYumaVersion || h.YumaVersion > MaxYumaVersion:
+		return ErrInvalidHyperparams.Wrapf("yuma_version %d must be %d (original Yuma) or %d (Yuma 3)", h.YumaVersion, MinYumaVersion, MaxYumaVersion)
+	case h.BondsPenalty > U16Max:
+		return ErrInvalidHyperparams.Wrapf("bonds_penalty %d above %d", h.BondsPenalty, U16Max)
+	case h.AlphaHigh > U16Max || h.AlphaLow > h.AlphaHigh:
+		return ErrInvalidHyperparams.Wrapf("alpha_low %d and alpha_high %d must satisfy alpha_low ≤ alpha_high ≤ %d", h.AlphaLow, h.AlphaHigh, U16Max)
 	case h.MinBurn.IsNil() || h.MinBurn.IsNegative():
 		return ErrInvalidHyperparams.Wrap("min_burn must be a non-negative rao amount")
 	case h.MaxBurn.IsNil() || h.MaxBurn.LT(h.MinBurn):
@@ -295,6 +333,9 @@ func (h Hyperparameters) ValidateWithin(lo, hi Hyperparameters) error {
 	}
 	if h.CommitReveal && !hi.CommitReveal {
 		return ErrInvalidHyperparams.Wrap("commit_reveal is disabled by governance")
+	}
+	if h.LiquidAlpha && !hi.LiquidAlpha {
+		return ErrInvalidHyperparams.Wrap("liquid_alpha is disabled by governance")
 	}
 	return nil
 }

@@ -44,8 +44,17 @@ func TestParamsValidateRejects(t *testing.T) {
 		"default epoch too big": func(p *types.Params) {
 			p.DefaultHyperparams.MaxUids, p.DefaultHyperparams.MaxValidators = types.MaxUIDsLimit, types.MaxValidatorsLimit
 		},
-		"default outside bounds": func(p *types.Params) { p.MinHyperparams.Tempo = 400 },
-		"invalid default":        func(p *types.Params) { p.DefaultHyperparams.Kappa = 70000 },
+		"default outside bounds":  func(p *types.Params) { p.MinHyperparams.Tempo = 400 },
+		"invalid default":         func(p *types.Params) { p.DefaultHyperparams.Kappa = 70000 },
+		"yuma version 1":          func(p *types.Params) { p.DefaultHyperparams.YumaVersion = 1 },
+		"yuma version 4":          func(p *types.Params) { p.MaxHyperparams.YumaVersion = 4 },
+		"bonds_penalty above u16": func(p *types.Params) { p.MaxHyperparams.BondsPenalty = types.U16Max + 1 },
+		"alpha_low above alpha_high": func(p *types.Params) {
+			p.DefaultHyperparams.AlphaLow, p.DefaultHyperparams.AlphaHigh = 50000, 40000
+		},
+		"liquid alpha disabled by governance": func(p *types.Params) {
+			p.DefaultHyperparams.LiquidAlpha, p.MaxHyperparams.LiquidAlpha = true, false
+		},
 	}
 	for name, mutate := range tests {
 		t.Run(name, func(t *testing.T) {
