@@ -32,8 +32,14 @@ type Neuron struct {
 	// uids are tolerated (repeats are summed).
 	Weights []Weight
 	// Bonds is the neuron's bond row from the previous epoch
-	// (Output.Bonds[uid]), same conventions as Weights.
+	// (Output.Bonds[uid]), same conventions as Weights. Only the original
+	// Yuma reads it.
 	Bonds []Weight
+	// BondsFixed is the neuron's full-precision bond row from the previous
+	// epoch (Output.BondsFixed[uid]); only Yuma 3 reads it. Same
+	// conventions as Weights; values are clamped to [0, 1] and negative
+	// values are ignored.
+	BondsFixed []FixedBond
 }
 
 // Input is everything one Yuma epoch of one subnet needs. The slice index of
@@ -59,6 +65,22 @@ type Input struct {
 	// MaxValidators is how many uids (the largest non-zero stakes, ties to
 	// the lower uid) receive a validator permit for the next epoch.
 	MaxValidators uint16
+	// Version selects the algorithm: 3 runs Yuma 3 (see the package
+	// documentation); every other value, 0 and 2 in particular, runs the
+	// original Yuma, which ignores the Yuma 3 fields below.
+	Version uint8
+	// BondsPenalty (Yuma 3) is the u16 proportion (of 65535) of the weight
+	// above consensus that earns no bonds: 65535 bonds only the clipped
+	// weight, 0 bonds the full weight.
+	BondsPenalty uint16
+	// LiquidAlpha (Yuma 3) picks each bond's EMA rate between AlphaLow and
+	// AlphaHigh from how far the weight lies above consensus, instead of
+	// the fixed 1 − BondsMovingAverage/10^6.
+	LiquidAlpha bool
+	// AlphaLow and AlphaHigh (Yuma 3 with LiquidAlpha) are u16 proportions
+	// (of 65535) bounding the EMA rate; if AlphaLow > AlphaHigh they are
+	// swapped.
+	AlphaLow, AlphaHigh uint16
 	// Neurons holds one entry per uid.
 	Neurons []Neuron
 }
@@ -110,8 +132,15 @@ type Output struct {
 	// without zero entries, scaled per column so that the largest bond in
 	// a column is 65535 (subtensor's column max-upscale). Empty rows are
 	// nil; in particular uids without a permit in ValidatorPermit get a nil
-	// row, which clears their bonds.
+	// row, which clears their bonds. With Yuma 3 the entries are instead
+	// the fixed-proportion bonds in storage form (floor(b·65535)), for
+	// display; Yuma 3 reads BondsFixed, never Bonds.
 	Bonds [][]Weight
+	// BondsFixed (Yuma 3 only, nil otherwise) holds the new full-precision
+	// bond rows, to be passed back as Neuron.BondsFixed: sparse, sorted by
+	// uid, no zeros, nil for empty rows and for uids without a permit in
+	// ValidatorPermit.
+	BondsFixed [][]FixedBond
 }
 
 // Epoch runs one Yuma consensus epoch. It is a pure function of in: no
@@ -129,6 +158,7 @@ func Epoch(in Input) Output {
 // the matrices as well as the output.
 type state struct {
 	n          int
+	yuma3      bool
 	active     []bool
 	stake      []I32F32 // S
 	w          csr      // masked, row-normalized weights W
@@ -147,7 +177,7 @@ type state struct {
 func run(in Input) *state {
 	n := len(in.Neurons)
 	neurons := in.Neurons
-	st := &state{n: n}
+	st := &state{n: n, yuma3: in.Version == 3}
 
 	// Step 1: activity and normalized active permitted stake S.
 	st.active = make([]bool, n)
@@ -191,13 +221,22 @@ func run(in Input) *state {
 	normalize(st.incentive)
 
 	// Step 5: bonds EMA and dividends.
-	st.bonds = st.emaBonds(in)
+	if st.yuma3 {
+		st.bonds = st.fixedProportionBonds(in)
+	} else {
+		st.bonds = st.emaBonds(in)
+	}
 	st.dividends = make([]I32F32, n)
 	for i := 0; i < n; i++ {
 		lo, hi := st.bonds.rowRange(i)
 		var d I32F32
 		for k := lo; k < hi; k++ {
 			d = d.Add(st.bonds.val[k].Mul(st.incentive[st.bonds.col[k]]))
+		}
+		if st.yuma3 {
+			// Bond rows are proportions of each validator's own support,
+			// so Σ_j b_ij·I_j is a dividend per unit of stake.
+			d = d.Mul(st.stake[i])
 		}
 		st.dividends[i] = d
 	}
@@ -404,12 +443,20 @@ func (st *state) emaBonds(in Input) csr {
 }
 
 // topStakes marks the k uids with the largest non-zero stake, ties to the
-// lower uid.
+// lower uid. A dust stake that normalizes to 0 over all uids (below 2^-32
+// of the total) gets no permit, as in subtensor, which ranks normalized
+// stakes.
 func topStakes(neurons []Neuron, k int) []bool {
 	permits := make([]bool, len(neurons))
+	stakes := make([]uint64, len(neurons))
+	all := make([]bool, len(neurons))
+	for i := range neurons {
+		stakes[i], all[i] = neurons[i].Stake, true
+	}
+	share := normalizeUint64(stakes, all)
 	candidates := make([]int, 0, len(neurons))
 	for i := range neurons {
-		if neurons[i].Stake > 0 {
+		if share[i] > 0 {
 			candidates = append(candidates, i)
 		}
 	}
@@ -460,6 +507,11 @@ func (st *state) output() Output {
 	out.IncentiveU16 = part(3, st.incentive)
 	out.DividendsU16 = part(4, st.dividends)
 	out.ValidatorTrustU16 = part(5, st.vtrust)
+
+	if st.yuma3 {
+		out.Bonds, out.BondsFixed = st.fixedBondsOutput()
+		return out
+	}
 
 	// Bonds for storage: column max-upscale, then u16 proportions, only for
 	// rows that keep (or gain) a permit.
