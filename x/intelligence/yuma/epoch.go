@@ -62,8 +62,9 @@ type Input struct {
 	// of the previous bonds each epoch. Values above 1,000,000 act as
 	// 1,000,000 (bonds never change).
 	BondsMovingAverage uint64
-	// MaxValidators is how many uids (the largest non-zero stakes, ties to
-	// the lower uid) receive a validator permit for the next epoch.
+	// MaxValidators is how many uids (the largest stakes that are non-zero
+	// once normalized, ties to the lower uid) receive a validator permit
+	// for the next epoch.
 	MaxValidators uint16
 	// Version selects the algorithm: 3 runs Yuma 3 (see the package
 	// documentation); every other value, 0 and 2 in particular, runs the
@@ -93,7 +94,8 @@ type Output struct {
 	// Active reports LastUpdate + ActivityCutoff ≥ CurrentBlock per uid.
 	Active []bool
 	// ValidatorPermit is the permit set for the next epoch: the
-	// MaxValidators largest non-zero stakes (ties to the lower uid).
+	// MaxValidators largest stakes that are non-zero once normalized over
+	// all uids (ties to the lower uid).
 	ValidatorPermit []bool
 	// ActiveStake is S: stake normalized over active neurons that held a
 	// permit, 0 elsewhere. It sums to ~1 unless no such neuron has stake.
@@ -220,7 +222,7 @@ func run(in Input) *state {
 	st.incentive = slices.Clone(st.rank)
 	normalize(st.incentive)
 
-	// Step 5: bonds EMA and dividends.
+	// Step 5: bonds EMA and dividends (Yuma 3: fixed-proportion bonds).
 	if st.yuma3 {
 		st.bonds = st.fixedProportionBonds(in)
 	} else {
