@@ -16,10 +16,13 @@ import (
 func WriteTable(w io.Writer, r Result) error {
 	sc, s := r.Scenario, Summarize(r)
 	p := sc.Params
-	fmt.Fprintf(w, "scenario %s: Yuma %d, %d epochs, kappa %.3f, bonds_moving_average %.3f, max_validators %d",
-		sc.Name, p.Version, len(r.Epochs), p.Kappa, p.BondsMovingAverage, p.MaxValidators)
+	// The chain's integer values follow each fraction, so a subnet owner
+	// can set exactly what was simulated.
+	fmt.Fprintf(w, "scenario %s: Yuma %d, %d epochs, kappa %.3f (%d), bonds_moving_average %.3f (%d), max_validators %d",
+		sc.Name, p.Version, len(r.Epochs), p.Kappa, u16Fraction(p.Kappa), p.BondsMovingAverage, ppm(p.BondsMovingAverage), p.MaxValidators)
 	if p.Version == 3 {
-		fmt.Fprintf(w, ", bonds_penalty %.3f, liquid_alpha %t (%.2f–%.2f)", p.BondsPenalty, p.LiquidAlpha, p.AlphaLow, p.AlphaHigh)
+		fmt.Fprintf(w, ", bonds_penalty %.3f (%d), liquid_alpha %t, alpha %.3f–%.3f (%d–%d)", p.BondsPenalty, u16Fraction(p.BondsPenalty),
+			p.LiquidAlpha, p.AlphaLow, p.AlphaHigh, u16Fraction(p.AlphaLow), u16Fraction(p.AlphaHigh))
 	}
 	fmt.Fprintln(w)
 	if sc.Description != "" {

@@ -142,7 +142,7 @@ func Run(sc Scenario) (Result, error) {
 			LastEpochBlock:     uint64(t) * Tempo,
 			ActivityCutoff:     activityCutoff,
 			Kappa:              u16Fraction(sc.Params.Kappa),
-			BondsMovingAverage: uint64(math.Round(sc.Params.BondsMovingAverage * 1e6)),
+			BondsMovingAverage: ppm(sc.Params.BondsMovingAverage),
 			MaxValidators:      uint16(sc.Params.MaxValidators),
 			Neurons:            neurons,
 		}
@@ -266,6 +266,9 @@ func toWeights(row []float64, nv int) []yuma.Weight {
 func u16Fraction(x float64) uint16 {
 	return uint16(math.Floor(x * math.MaxUint16))
 }
+
+// ppm is x in parts per million, rounded to nearest.
+func ppm(x float64) uint64 { return uint64(math.Round(x * 1e6)) }
 
 func toFloat(x yuma.I32F32) float64 { return float64(x) / float64(yuma.One) }
 
