@@ -77,9 +77,9 @@ type Params struct {
 	// BondsPenalty, LiquidAlpha, AlphaLow and AlphaHigh are Yuma 3's
 	// (fractions of 1; chain: u16 proportions).
 	BondsPenalty float64 `json:"bonds_penalty"`
-	LiquidAlpha  bool    `json:"liquid_alpha,omitempty"`
-	AlphaLow     float64 `json:"alpha_low,omitempty"`
-	AlphaHigh    float64 `json:"alpha_high,omitempty"`
+	LiquidAlpha  bool    `json:"liquid_alpha"`
+	AlphaLow     float64 `json:"alpha_low"`
+	AlphaHigh    float64 `json:"alpha_high"`
 }
 
 // Validator is a neuron that holds stake and sets weights.
