@@ -1,6 +1,7 @@
 package yuma
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -411,4 +412,25 @@ func FuzzYuma3(f *testing.F) {
 			t.Fatalf("Epoch is not deterministic")
 		}
 	})
+}
+
+// BenchmarkEpochYuma3 is BenchmarkEpoch's steady-state subnet under Yuma 3
+// with liquid alpha, full-precision bond rows fed back from a previous
+// epoch.
+func BenchmarkEpochYuma3(b *testing.B) {
+	for _, n := range []int{256, 1024, 4096} {
+		in := benchInput(n)
+		in.Version, in.BondsPenalty, in.LiquidAlpha = 3, 65535, true
+		in.AlphaLow, in.AlphaHigh = 45875, 58982
+		prev := Epoch(in)
+		for i := range in.Neurons {
+			in.Neurons[i].BondsFixed = prev.BondsFixed[i]
+		}
+		b.Run(fmt.Sprintf("validators=64/uids=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Epoch(in)
+			}
+		})
+	}
 }
