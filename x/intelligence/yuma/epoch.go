@@ -75,8 +75,8 @@ type Input struct {
 	// weight, 0 bonds the full weight.
 	BondsPenalty uint16
 	// LiquidAlpha (Yuma 3) picks each bond's EMA rate between AlphaLow and
-	// AlphaHigh from how far the weight lies above consensus, instead of
-	// the fixed 1 − BondsMovingAverage/10^6.
+	// AlphaHigh from how close the weight is to consensus (AlphaHigh at
+	// consensus), instead of the fixed 1 − BondsMovingAverage/10^6.
 	LiquidAlpha bool
 	// AlphaLow and AlphaHigh (Yuma 3 with LiquidAlpha) are u16 proportions
 	// (of 65535) bounding the EMA rate; if AlphaLow > AlphaHigh they are
