@@ -36,7 +36,9 @@ type Task struct {
 
 // TaskConfig says how many tasks BuildTasks draws and how they look.
 type TaskConfig struct {
-	// Count is the number of tasks.
+	// Count is the number of tasks drawn. The validator draws one set per epoch and puts every task
+	// to every miner, so Count is also the number of tasks each miner answers per epoch; Score
+	// averages a miner's gain over all of them.
 	Count int
 	// PromptChars is the prompt length in characters.
 	PromptChars int

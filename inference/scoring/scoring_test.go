@@ -289,3 +289,32 @@ func uids(s []MinerScore) []uint16 {
 	}
 	return out
 }
+
+// TestScoreAveragesEveryTask: a miner's gain is its mean over all the tasks it was given, so one
+// good answer among k counts 1/k, and answering fewer than k tasks is a failure.
+func TestScoreAveragesEveryTask(t *testing.T) {
+	ln := math.Log
+	var ts []Task
+	for i := 0; i < 4; i++ {
+		ts = append(ts, Task{Prompt: strings.Repeat("p", i+1), Candidates: []string{"aa", "bb"}, Answer: 0})
+	}
+	chance := []float64{ln(0.5), ln(0.5)}
+	sure := []float64{ln(0.9), ln(0.1)}
+	got, err := Score(ts, []Outcome{
+		{UID: 1, LogProbs: [][]float64{sure, chance, chance, chance}},
+		{UID: 2, LogProbs: [][]float64{sure, sure, sure, sure}},
+		{UID: 3, LogProbs: [][]float64{sure, sure, sure}},
+	}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := find(got, 1).Gain; math.Abs(g-gain(0.9, 2)/4) > 1e-12 {
+		t.Fatalf("gain %v, want a quarter of one task's %v", g, gain(0.9, 2))
+	}
+	if s := find(got, 1).Score; s != uint16(math.Round(MaxScore/4.0)) {
+		t.Fatalf("score %d, want a quarter of the best", s)
+	}
+	if s := find(got, 3); !errors.Is(s.Err, ErrIncomplete) || s.Score != 0 {
+		t.Fatalf("3 answers for 4 tasks: score %d err %v", s.Score, s.Err)
+	}
+}

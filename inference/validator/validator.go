@@ -78,10 +78,17 @@ type Config struct {
 	Hotkey string
 	// Text is the held-out text tasks are drawn from.
 	Text string
-	// Tasks shapes the tasks.
+	// Tasks shapes the tasks. Tasks.Count is the number of tasks each miner answers per epoch: one
+	// set drawn per epoch and put to every miner, so that scores, relative to the best miner, compare
+	// miners on the same evidence. A miner's epoch score comes from its mean gain over them.
 	Tasks scoring.TaskConfig
 	// Scoring tunes the score formula.
 	Scoring scoring.Config
+	// ScoreEMAAlpha is α of the score EMA (the weight of the newest epoch, in (0, 1]; 1 keeps no
+	// memory); 0 means DefaultScoreEMAAlpha.
+	ScoreEMAAlpha float64
+	// ScoreEMAPath is the file the score EMA is kept in across restarts; empty keeps it in memory.
+	ScoreEMAPath string
 	// EpochBudget bounds querying all miners in one epoch.
 	EpochBudget time.Duration
 	// Poll is how often the epoch is checked.
@@ -101,6 +108,7 @@ type Validator struct {
 	committer Committer
 	log       *slog.Logger
 	m         metrics
+	ema       ScoreEMA
 	done      uint64 // last epoch handled + 1 (0: none)
 	// revealRetry is set when revealing in the epoch being handled failed; later ticks of the same
 	// epoch try again (a reveal is only accepted in its one epoch).
@@ -112,6 +120,7 @@ type metrics struct {
 	submissions *prometheus.CounterVec
 	queryErrors *prometheus.CounterVec
 	scores      *prometheus.GaugeVec
+	emas        *prometheus.GaugeVec
 	gains       *prometheus.GaugeVec
 	duration    prometheus.Histogram
 }
@@ -130,7 +139,23 @@ func New(cfg Config, c Chain, d *dendrite.Client, sink scoring.EvaluationSink, c
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	v := &Validator{cfg: cfg, chain: c, dendrite: d, sink: sink, committer: committer, log: cfg.Logger}
+	if cfg.ScoreEMAAlpha == 0 {
+		cfg.ScoreEMAAlpha = DefaultScoreEMAAlpha
+	}
+	if !(cfg.ScoreEMAAlpha > 0 && cfg.ScoreEMAAlpha <= 1) {
+		return nil, fmt.Errorf("validator: score EMA alpha %v must be in (0, 1]", cfg.ScoreEMAAlpha)
+	}
+	if cfg.Tasks.Count < 1 {
+		return nil, fmt.Errorf("validator: %d tasks per miner, want at least 1", cfg.Tasks.Count)
+	}
+	ema := ScoreEMA{Netuid: cfg.Netuid}
+	if cfg.ScoreEMAPath != "" {
+		var err error
+		if ema, err = LoadScoreEMA(cfg.ScoreEMAPath, cfg.Netuid); err != nil {
+			return nil, fmt.Errorf("validator: %w", err)
+		}
+	}
+	v := &Validator{cfg: cfg, chain: c, dendrite: d, sink: sink, committer: committer, log: cfg.Logger, ema: ema}
 	v.m = metrics{
 		epochs: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "taoworker", Subsystem: "validator", Name: "epochs_total",
 			Help: "Epochs handled by outcome (submitted, committed, skipped, failed)."}, []string{"outcome"}),
@@ -139,14 +164,16 @@ func New(cfg Config, c Chain, d *dendrite.Client, sink scoring.EvaluationSink, c
 		queryErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "taoworker", Subsystem: "validator", Name: "miner_failures_total",
 			Help: "Miners that failed an epoch, by class (timeout, transport, status, bad_signature, garbage, invalid)."}, []string{"class"}),
 		scores: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "taoworker", Subsystem: "validator", Name: "miner_score",
-			Help: "Last u16 score given to each miner uid."}, []string{"uid"}),
+			Help: "Last epoch's u16 score of each miner uid (0 for a failure)."}, []string{"uid"}),
+		emas: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "taoworker", Subsystem: "validator", Name: "miner_score_ema",
+			Help: "Moving average of each miner uid's epoch scores: the weight submitted."}, []string{"uid"}),
 		gains: prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "taoworker", Subsystem: "validator", Name: "miner_gain_nats",
 			Help: "Last mean gain over chance per task (nats) of each miner uid that answered."}, []string{"uid"}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "taoworker", Subsystem: "validator", Name: "query_duration_seconds",
 			Help: "Time to query all miners in an epoch.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 12)}),
 	}
 	if cfg.Registry != nil {
-		for _, c := range []prometheus.Collector{v.m.epochs, v.m.submissions, v.m.queryErrors, v.m.scores, v.m.gains, v.m.duration} {
+		for _, c := range []prometheus.Collector{v.m.epochs, v.m.submissions, v.m.queryErrors, v.m.scores, v.m.emas, v.m.gains, v.m.duration} {
 			if err := cfg.Registry.Register(c); err != nil {
 				return nil, fmt.Errorf("validator: registering metrics: %w", err)
 			}
@@ -192,15 +219,16 @@ func (v *Validator) Tick(ctx context.Context) error {
 
 // Result is what one epoch produced.
 type Result struct {
-	// Scores are the miners' results, by UID.
+	// Scores are the miners' results of this epoch, by UID.
 	Scores []scoring.MinerScore
-	// Evaluation is what was submitted or committed (empty when skipped).
+	// Evaluation is what was submitted or committed (empty when skipped): the miners' score EMAs.
 	Evaluation scoring.Evaluation
 	// Outcome is submitted, committed, skipped or failed.
 	Outcome string
 }
 
-// RunEpoch evaluates every miner once for epoch ep and submits (or commits) the result.
+// RunEpoch evaluates every miner once for epoch ep, averages the scores into the score EMA (saved
+// before anything is signed) and submits (or commits) the EMAs as the weights.
 func (v *Validator) RunEpoch(ctx context.Context, ep Epoch) (Result, error) {
 	res := Result{Outcome: "skipped"}
 	defer func() { v.m.epochs.WithLabelValues(res.Outcome).Inc() }()
@@ -265,21 +293,50 @@ func (v *Validator) RunEpoch(ctx context.Context, ep Epoch) (Result, error) {
 		return res, err
 	}
 	res.Scores = scores
+	answered := false
 	for _, s := range scores {
+		answered = answered || s.Err == nil
+	}
+	if !answered {
+		// Every miner failing at once is more likely this validator's own outage than theirs:
+		// the epoch is not averaged in, so it cannot pull every miner down.
+		for _, s := range scores {
+			v.m.queryErrors.WithLabelValues(failureClass(s.Err)).Inc()
+		}
+		log.Warn("no miner answered; the epoch is not averaged in and nothing is submitted", "miners", len(scores))
+		return res, nil
+	}
+	next, err := v.ema.Apply(ep.Current, scores, v.cfg.ScoreEMAAlpha)
+	if err != nil {
+		res.Outcome = "failed"
+		return res, fmt.Errorf("validator: %w", err)
+	}
+	if v.cfg.ScoreEMAPath != "" {
+		if err := next.Save(v.cfg.ScoreEMAPath); err != nil {
+			res.Outcome = "failed"
+			return res, fmt.Errorf("validator: saving score EMA: %w", err)
+		}
+	}
+	v.ema = next
+	weights := make([]scoring.MinerScore, len(scores))
+	for i, s := range scores {
 		uid := fmt.Sprint(s.UID)
+		weights[i] = s
+		weights[i].Score = v.ema.Weight(s.UID, s.Hotkey)
 		v.m.scores.WithLabelValues(uid).Set(float64(s.Score))
+		v.m.emas.WithLabelValues(uid).Set(float64(weights[i].Score))
 		if s.Err != nil {
 			v.m.queryErrors.WithLabelValues(failureClass(s.Err)).Inc()
 			v.m.gains.DeleteLabelValues(uid)
-			log.Info("miner failed", "uid", s.UID, "hotkey", s.Hotkey, "error", s.Err)
+			log.Info("miner failed", "uid", s.UID, "hotkey", s.Hotkey, "ema", weights[i].Score, "error", s.Err)
 			continue
 		}
 		v.m.gains.WithLabelValues(uid).Set(s.Gain)
-		log.Info("miner scored", "uid", s.UID, "score", s.Score, "gain_nats", fmt.Sprintf("%.4f", s.Gain))
+		log.Info("miner scored", "uid", s.UID, "score", s.Score, "ema", weights[i].Score, "gain_nats", fmt.Sprintf("%.4f", s.Gain))
 	}
-	ev := scoring.NewEvaluation(v.cfg.Netuid, ep.Current, scores, scoring.TaskCommitment(tasks, outcomes))
+	ev := scoring.NewEvaluation(v.cfg.Netuid, ep.Current, weights, scoring.TaskCommitment(tasks, outcomes))
 	if !ev.HasWeight() {
-		log.Info("no miner beat chance; nothing to submit")
+		log.Info("every miner's score EMA is 0; nothing to submit")
 		return res, nil
 	}
 	res.Evaluation = ev

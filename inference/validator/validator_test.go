@@ -3,6 +3,8 @@ package validator_test
 import (
 	"context"
 	"errors"
+	"math"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -368,5 +370,158 @@ func TestRestartedLoopResendsWhatItSigned(t *testing.T) {
 	res, err = v.RunEpoch(context.Background(), validator.Epoch{Current: 6})
 	if err != nil || res.Outcome != "submitted" || fc.reads != 1 || !equal(sk.submitted, []uint64{6}) {
 		t.Fatalf("new epoch: outcome %q err %v, metagraph reads %d, submitted %v", res.Outcome, err, fc.reads, sk.submitted)
+	}
+}
+
+// promptCounter is a model that records the prompts it is asked about: one per task.
+type promptCounter struct {
+	model.Model
+	mu      sync.Mutex
+	prompts map[string]int
+}
+
+func (p *promptCounter) Score(ctx context.Context, prompt, continuation string) (float64, error) {
+	p.mu.Lock()
+	if p.prompts == nil {
+		p.prompts = map[string]int{}
+	}
+	p.prompts[prompt]++
+	p.mu.Unlock()
+	return p.Model.Score(ctx, prompt, continuation)
+}
+
+func (p *promptCounter) tasks() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.prompts)
+}
+
+// TestEveryMinerAnswersTasksPerMinerTasks: Tasks.Count is the number of tasks each miner answers
+// per epoch, the same set for every miner, fresh every epoch.
+func TestEveryMinerAnswersTasksPerMinerTasks(t *testing.T) {
+	const k = 5
+	val := minertest.Signer(t, "validator")
+	permit := func(hk string) bool { return hk == val.Address() }
+	train := corpus.Train()
+	k1, k3 := minertest.Signer(t, "miner o1"), minertest.Signer(t, "miner o3")
+	m1, m3 := &promptCounter{Model: model.Train(train, 1)}, &promptCounter{Model: model.Train(train, 3)}
+	fc := &epochChain{permit: []string{val.Address()}, miners: []metagraph.Miner{
+		{UID: 1, Hotkey: k1.Address(), Endpoint: minertest.StartAxon(t, k1, m1, permit)},
+		{UID: 2, Hotkey: k3.Address(), Endpoint: minertest.StartAxon(t, k3, m3, permit)},
+	}}
+	d, err := dendrite.New(dendrite.Config{Signer: val, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := validator.New(validator.Config{Netuid: 1, Hotkey: val.Address(), Text: corpus.HeldOut(),
+		Tasks: scoring.TaskConfig{Count: k, PromptChars: 64, ContinuationChars: 2, Candidates: 8}}, fc, d, &journalSink{signed: map[uint64]scoring.Evaluation{}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for epoch := uint64(1); epoch <= 2; epoch++ {
+		if _, err := v.RunEpoch(context.Background(), validator.Epoch{Current: epoch}); err != nil {
+			t.Fatal(err)
+		}
+		if m1.tasks() != k*int(epoch) || m3.tasks() != k*int(epoch) {
+			t.Fatalf("after epoch %d the miners saw %d and %d tasks, want %d each", epoch, m1.tasks(), m3.tasks(), k*int(epoch))
+		}
+	}
+	m1.mu.Lock()
+	defer m1.mu.Unlock()
+	for p := range m1.prompts {
+		if m3.prompts[p] == 0 {
+			t.Fatalf("task %q put to miner 1 only", p)
+		}
+	}
+	if _, err := validator.New(validator.Config{Netuid: 1, Hotkey: val.Address(), Text: corpus.HeldOut(),
+		Tasks: scoring.TaskConfig{Count: 0, PromptChars: 64, ContinuationChars: 2, Candidates: 8}}, fc, d, &sink{}, nil); err == nil {
+		t.Fatal("0 tasks per miner accepted")
+	}
+}
+
+// TestRestartMidEpochAveragesTheEpochOnce runs the loop with its score EMA in a file: the weights
+// submitted are the EMAs; a worker restarted in an epoch it averaged in but did not sign measures
+// the miners again and replaces that epoch's contribution instead of adding it twice; a worker
+// restarted in an epoch it signed only re-sends; a uid whose hotkey changed starts over.
+func TestRestartMidEpochAveragesTheEpochOnce(t *testing.T) {
+	val := minertest.Signer(t, "validator")
+	permit := func(hk string) bool { return hk == val.Address() }
+	train := corpus.Train()
+	k1, k5 := minertest.Signer(t, "miner o1"), minertest.Signer(t, "miner o5")
+	o1, o5 := minertest.StartAxon(t, k1, model.Train(train, 1), permit), minertest.StartAxon(t, k5, model.Train(train, 5), permit)
+	fc := &epochChain{permit: []string{val.Address()}, miners: []metagraph.Miner{
+		{UID: 1, Hotkey: k1.Address(), Endpoint: o1}, {UID: 2, Hotkey: k5.Address(), Endpoint: o5},
+	}}
+	d, err := dendrite.New(dendrite.Config{Signer: val, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "score-ema.json")
+	sk := &journalSink{signed: map[uint64]scoring.Evaluation{}}
+	start := func() *validator.Validator {
+		t.Helper()
+		v, err := validator.New(validator.Config{Netuid: 1, Hotkey: val.Address(), Text: corpus.HeldOut(),
+			Tasks: scoring.TaskConfig{Count: 32, PromptChars: 64, ContinuationChars: 2, Candidates: 8},
+			ScoreEMAAlpha: 0.5, ScoreEMAPath: path}, fc, d, sk, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	load := func() validator.ScoreEMA {
+		t.Helper()
+		s, err := validator.LoadScoreEMA(path, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	run := func(v *validator.Validator, epoch uint64) validator.Result {
+		t.Helper()
+		res, err := v.RunEpoch(context.Background(), validator.Epoch{Current: epoch})
+		if err != nil || res.Outcome != "submitted" {
+			t.Fatalf("epoch %d: outcome %q err %v", epoch, res.Outcome, err)
+		}
+		return res
+	}
+	score := func(res validator.Result, uid uint16) float64 {
+		for _, s := range res.Scores {
+			if s.UID == uid {
+				return float64(s.Score)
+			}
+		}
+		t.Fatalf("uid %d not scored", uid)
+		return 0
+	}
+
+	first := run(start(), 5)
+	// The evaluation of epoch 5 is lost before it was signed (crash): forget it and restart.
+	delete(sk.signed, 5)
+	v := start()
+	again := run(v, 5)
+	s := load()
+	if *s.LastEpoch != 5 || s.Miners[0].Epochs != 1 || s.Weight(1, k1.Address()) != uint16(score(again, 1)) {
+		t.Fatalf("epoch 5 measured twice (scores %v then %v): history %+v, want only the second measurement", first.Scores, again.Scores, s)
+	}
+	next := run(v, 6)
+	want := uint16(math.Round(0.5*score(again, 1) + 0.5*score(next, 1)))
+	if s := load(); s.Weight(1, k1.Address()) != want || s.Miners[0].Epochs != 2 {
+		t.Fatalf("epoch 6: history %+v, want uid 1 at %d over 2 epochs", s, want)
+	}
+	if ev := sk.signed[6]; ev.UIDs[0] != 1 || ev.Scores[0] != want || ev.Scores[1] != scoring.MaxScore {
+		t.Fatalf("epoch 6 submitted %v %v, want the EMAs [%d %d]", ev.UIDs, ev.Scores, want, scoring.MaxScore)
+	}
+	// Restarted in epoch 6, which is signed: re-sent, the history untouched.
+	before := load()
+	run(start(), 6)
+	if after := load(); after.Weight(1, k1.Address()) != before.Weight(1, k1.Address()) || after.Miners[0].Epochs != 2 || !equal(sk.resent, []uint64{6}) {
+		t.Fatalf("signed epoch re-run changed the history: %+v -> %+v (resent %v)", before, after, sk.resent)
+	}
+	// uid 1 changes hands (to the order-5 model's key and axon): it starts at its own score.
+	k1b := minertest.Signer(t, "miner o5 bis")
+	fc.miners[0] = metagraph.Miner{UID: 1, Hotkey: k1b.Address(), Endpoint: minertest.StartAxon(t, k1b, model.Train(train, 5), permit)}
+	res := run(v, 7)
+	if s := load(); s.Miners[0].Hotkey != k1b.Address() || s.Miners[0].Epochs != 1 || s.Weight(1, k1b.Address()) != uint16(score(res, 1)) {
+		t.Fatalf("uid 1 under a new hotkey: %+v, want a fresh start at %v", s.Miners[0], score(res, 1))
 	}
 }
