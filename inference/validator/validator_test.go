@@ -461,7 +461,7 @@ func TestRestartMidEpochAveragesTheEpochOnce(t *testing.T) {
 	start := func() *validator.Validator {
 		t.Helper()
 		v, err := validator.New(validator.Config{Netuid: 1, Hotkey: val.Address(), Text: corpus.HeldOut(),
-			Tasks: scoring.TaskConfig{Count: 32, PromptChars: 64, ContinuationChars: 2, Candidates: 8},
+			Tasks:         scoring.TaskConfig{Count: 32, PromptChars: 64, ContinuationChars: 2, Candidates: 8},
 			ScoreEMAAlpha: 0.5, ScoreEMAPath: path}, fc, d, sk, nil)
 		if err != nil {
 			t.Fatal(err)
