@@ -87,6 +87,11 @@ func (k Keeper) loadEpoch(ctx context.Context, netuid uint16) (epochInput, error
 			Kappa:              uint16(min(hp.Kappa, types.U16Max)),
 			BondsMovingAverage: hp.BondsMovingAverage,
 			MaxValidators:      uint16(min(hp.MaxValidators, types.U16Max)),
+			Version:            uint8(min(hp.YumaVersion, 255)),
+			BondsPenalty:       uint16(min(hp.BondsPenalty, types.U16Max)),
+			LiquidAlpha:        hp.LiquidAlpha,
+			AlphaLow:           uint16(min(hp.AlphaLow, types.U16Max)),
+			AlphaHigh:          uint16(min(hp.AlphaHigh, types.U16Max)),
 			Neurons:            make([]yuma.Neuron, size),
 		},
 	}
@@ -129,6 +134,7 @@ func (k Keeper) loadEpoch(ctx context.Context, netuid uint16) (epochInput, error
 		}
 		if found {
 			yn.Bonds = toWeights(bonds.Bonds)
+			yn.BondsFixed = toFixedBonds(bonds)
 		}
 		ei.in.Neurons[uid] = yn
 		ei.neurons[uid] = n
@@ -193,7 +199,7 @@ func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (type
 		if err := k.subnetKeeper.SetNeuron(ctx, n); err != nil {
 			return types.EpochRecord{}, err
 		}
-		if err := k.setBonds(ctx, netuid, uint16(uid), out.Bonds[uid]); err != nil {
+		if err := k.setBonds(ctx, netuid, uint16(uid), out, uid); err != nil {
 			return types.EpochRecord{}, err
 		}
 	}
@@ -280,20 +286,51 @@ func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (type
 	return rec, err
 }
 
-// setBonds stores a bond row, or removes it when empty.
-func (k Keeper) setBonds(ctx context.Context, netuid, uid uint16, row []yuma.Weight) error {
+// setBonds stores the new bond row of uid from out, or removes it when empty: the u16 row under
+// Yuma 2, the full-precision row under Yuma 3 (out.BondsFixed is set only then).
+func (k Keeper) setBonds(ctx context.Context, netuid, uid uint16, out yuma.Output, i int) error {
 	key := collections.Join(netuid, uid)
-	if len(row) == 0 {
+	row := types.BondsRow{Netuid: uint32(netuid), Uid: uint32(uid)}
+	if out.BondsFixed != nil {
+		for _, b := range out.BondsFixed[i] {
+			row.FixedBonds = append(row.FixedBonds, types.FixedBondEntry{Uid: uint32(b.UID), Value: int64(b.Value)})
+		}
+	} else {
+		for _, w := range out.Bonds[i] {
+			row.Bonds = append(row.Bonds, types.WeightEntry{Uid: uint32(w.UID), Value: uint32(w.Value)})
+		}
+	}
+	if len(row.Bonds) == 0 && len(row.FixedBonds) == 0 {
 		if err := k.Bonds.Remove(ctx, key); err != nil && !errors.Is(err, collections.ErrNotFound) {
 			return err
 		}
 		return nil
 	}
-	entries := make([]types.WeightEntry, len(row))
-	for i, w := range row {
-		entries[i] = types.WeightEntry{Uid: uint32(w.UID), Value: uint32(w.Value)}
+	return k.Bonds.Set(ctx, key, row)
+}
+
+// toFixedBonds returns the Yuma 3 bond row of a stored row. A row stored under Yuma 2 (u16, each
+// column max-upscaled) is read as value/65535, so a subnet that switches to Yuma 3 keeps the
+// shape of its bonds instead of starting from none.
+func toFixedBonds(row types.BondsRow) []yuma.FixedBond {
+	if len(row.FixedBonds) > 0 {
+		out := make([]yuma.FixedBond, 0, len(row.FixedBonds))
+		for _, b := range row.FixedBonds {
+			if b.Uid > types.U16Max || b.Value <= 0 {
+				continue
+			}
+			out = append(out, yuma.FixedBond{UID: uint16(b.Uid), Value: yuma.I32F32(b.Value)})
+		}
+		return out
 	}
-	return k.Bonds.Set(ctx, key, types.BondsRow{Netuid: uint32(netuid), Uid: uint32(uid), Bonds: entries})
+	if len(row.Bonds) == 0 {
+		return nil
+	}
+	out := make([]yuma.FixedBond, 0, len(row.Bonds))
+	for _, w := range toWeights(row.Bonds) {
+		out = append(out, yuma.FixedBond{UID: w.UID, Value: yuma.FromU16Proportion(w.Value)})
+	}
+	return out
 }
 
 // pruneCommits drops the commits of netuid whose reveal epoch is before epoch (the one closing

@@ -61,6 +61,11 @@ func (gs GenesisState) Validate() error {
 		if err := validateRow("bonds", r.Netuid, r.Uid, r.Bonds); err != nil {
 			return err
 		}
+		for i, b := range r.FixedBonds {
+			if b.Uid > U16Max || b.Value <= 0 || (i > 0 && r.FixedBonds[i-1].Uid >= b.Uid) {
+				return ErrInvalidGenesis.Wrapf("bonds (%d, %d) fixed entry %d: uids must be u16, sorted without repeats, values positive", r.Netuid, r.Uid, i)
+			}
+		}
 		if err := dup(fmt.Sprintf("bonds/%d/%d", r.Netuid, r.Uid)); err != nil {
 			return err
 		}
