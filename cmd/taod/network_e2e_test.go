@@ -54,18 +54,29 @@ func TestNetworkFaultTolerance(t *testing.T) {
 	n0.WaitHeight(info.next+1, 60*time.Second)
 	mustOK(t, n0.Tx("net-hot1", "intelligence", "set-weights", netuid, "0,1,2", "10000,65535,30000", "1"))
 
-	// Kill node 2 mid-epoch: at least 3 blocks before the next epoch block.
+	// Kill node 2 mid-epoch: at least 3 blocks before the next epoch block. On a loaded machine
+	// the CLI calls can take longer than the margin; then the node is restarted, caught up and
+	// the kill is tried again in the next epoch (at most 3 times).
 	const victim = 2
-	info = epochInfo(t, n0, netuid)
-	if info.next-info.height < 4 {
-		n0.WaitHeight(info.next+1, 60*time.Second)
+	var epochHeight, before int64
+	for attempt := 1; ; attempt++ {
 		info = epochInfo(t, n0, netuid)
-	}
-	epochHeight := info.next
-	before := nw.Nodes[victim].Height()
-	nw.Kill(victim)
-	if before+1 >= epochHeight { // it may have committed one more block before the signal
-		t.Fatalf("node%d was killed at height %d, not before the epoch block %d", victim, before, epochHeight)
+		if info.next-info.height < 6 {
+			n0.WaitHeight(info.next+1, 60*time.Second)
+			info = epochInfo(t, n0, netuid)
+		}
+		epochHeight = info.next
+		before = nw.Nodes[victim].Height()
+		nw.Kill(victim)
+		if before+1 < epochHeight { // it may have committed one more block before the signal
+			break
+		}
+		if attempt == 3 {
+			t.Fatalf("node%d was killed at height %d, not before the epoch block %d, %d times", victim, before, epochHeight, attempt)
+		}
+		t.Logf("node%d killed at height %d, too close to the epoch block %d; restarting and trying again", victim, before, epochHeight)
+		nw.Restart(victim)
+		nw.WaitAllHeight(nw.MaxHeight()+1, 90*time.Second)
 	}
 	t.Logf("killed node%d at height %d; next epoch block %d", victim, before, epochHeight)
 
