@@ -145,7 +145,7 @@ func TestValidatorCommitsAndRevealsOnChain(t *testing.T) {
 	}
 	metrics := e2e.FreePort(t)
 	vargs := append([]string{"validator"}, common...)
-	vargs = append(vargs, "--hotkey", "cr-validator", "--tasks", "256", "--timeout", "2s", "--epoch-budget", "4s",
+	vargs = append(vargs, "--hotkey", "cr-validator", "--tasks-per-miner", "256", "--timeout", "2s", "--epoch-budget", "4s",
 		"--metrics-listen", fmt.Sprintf("127.0.0.1:%d", metrics), "--home", filepath.Join(t.TempDir(), "validator"))
 	val := e2e.StartWorker(t, bin, "validator", vargs...)
 	workers = append(workers, val)

@@ -92,8 +92,13 @@ type MinerConfig struct {
 type ValidatorConfig struct {
 	// MetricsListen serves /metrics and /healthz; empty disables it.
 	MetricsListen string `yaml:"metrics_listen"`
-	// Tasks is the number of tasks per epoch.
-	Tasks int `yaml:"tasks"`
+	// TasksPerMiner is the number of tasks each miner answers per epoch (one set, put to every
+	// miner); a miner's epoch score comes from its mean gain over them.
+	TasksPerMiner int `yaml:"tasks_per_miner"`
+	// Tasks is the old name of TasksPerMiner, still read from config files.
+	Tasks int `yaml:"tasks,omitempty"`
+	// ScoreEMAAlpha is α of the per-miner score EMA submitted as weights, in (0, 1]; 1 keeps no memory.
+	ScoreEMAAlpha float64 `yaml:"score_ema_alpha"`
 	// PromptChars is the prompt length.
 	PromptChars int `yaml:"prompt_chars"`
 	// ContinuationChars is the candidate length.
@@ -129,7 +134,7 @@ func DefaultConfig() Config {
 			MetagraphRefresh: 10 * time.Second, RequestTimeout: 10 * time.Second,
 		},
 		Validator: ValidatorConfig{
-			MetricsListen: "127.0.0.1:9101", Tasks: 128, PromptChars: 64, ContinuationChars: 2, Candidates: 8,
+			MetricsListen: "127.0.0.1:9101", TasksPerMiner: 128, ScoreEMAAlpha: 0.3, PromptChars: 64, ContinuationChars: 2, Candidates: 8,
 			Timeout: 3 * time.Second, EpochBudget: 6 * time.Second, Sharpness: 1, Floor: 0.05, Poll: time.Second,
 		},
 	}
@@ -195,7 +200,9 @@ var minerFlags = []binding{
 var validatorFlags = []binding{
 	str("from", "keyring name of the fee payer (empty: the hotkey pays)", func(c *Config) *string { return &c.Keys.From }),
 	str("metrics-listen", "address serving /metrics (empty: off)", func(c *Config) *string { return &c.Validator.MetricsListen }),
-	integer("tasks", "tasks per epoch", func(c *Config) *int { return &c.Validator.Tasks }),
+	integer("tasks-per-miner", "tasks each miner answers per epoch (the same set for every miner)", func(c *Config) *int { return &c.Validator.TasksPerMiner }),
+	integer("tasks", "old name of --tasks-per-miner", func(c *Config) *int { return &c.Validator.TasksPerMiner }),
+	float("score-ema-alpha", "weight of the newest epoch in each miner's score EMA, in (0, 1]; 1: no memory", func(c *Config) *float64 { return &c.Validator.ScoreEMAAlpha }),
 	integer("prompt-chars", "prompt length in characters", func(c *Config) *int { return &c.Validator.PromptChars }),
 	integer("continuation-chars", "candidate length in characters", func(c *Config) *int { return &c.Validator.ContinuationChars }),
 	integer("candidates", "candidates per task (true one + decoys)", func(c *Config) *int { return &c.Validator.Candidates }),
@@ -254,6 +261,9 @@ func loadConfig(cmd *cobra.Command, bs ...[]binding) (Config, error) {
 		if err := yaml.UnmarshalStrict(bz, &cfg); err != nil {
 			return cfg, fmt.Errorf("config %s: %w", path, err)
 		}
+		if err := adoptLegacyTasks(bz, &cfg); err != nil {
+			return cfg, fmt.Errorf("config %s: %w", path, err)
+		}
 	}
 	// Re-bind every flag onto a throwaway set pointing at cfg and copy the values that were set.
 	for _, group := range bs {
@@ -272,7 +282,34 @@ func loadConfig(cmd *cobra.Command, bs ...[]binding) (Config, error) {
 	if cfg.Keys.Hotkey == "" {
 		return cfg, errors.New("config: a hotkey (--hotkey or keys.hotkey) is required")
 	}
+	if cfg.Validator.TasksPerMiner < 1 {
+		return cfg, fmt.Errorf("config: %d tasks per miner, want at least 1", cfg.Validator.TasksPerMiner)
+	}
+	if a := cfg.Validator.ScoreEMAAlpha; !(a > 0 && a <= 1) {
+		return cfg, fmt.Errorf("config: score EMA alpha %v must be in (0, 1]", a)
+	}
 	return cfg, nil
+}
+
+// adoptLegacyTasks moves validator.tasks, the old name of validator.tasks_per_miner, over, so
+// that config files written before the rename keep working; giving both is an error.
+func adoptLegacyTasks(file []byte, cfg *Config) error {
+	if cfg.Validator.Tasks == 0 {
+		return nil
+	}
+	var probe struct {
+		Validator struct {
+			TasksPerMiner *int `yaml:"tasks_per_miner"`
+		} `yaml:"validator"`
+	}
+	if err := yaml.Unmarshal(file, &probe); err != nil {
+		return err
+	}
+	if probe.Validator.TasksPerMiner != nil {
+		return errors.New("validator.tasks is the old name of validator.tasks_per_miner: give only one")
+	}
+	cfg.Validator.TasksPerMiner, cfg.Validator.Tasks = cfg.Validator.Tasks, 0
+	return nil
 }
 
 // openHotkey opens the configured keyring and returns it with the hotkey's private key and the

@@ -48,3 +48,55 @@ func TestConfigFileThenFlags(t *testing.T) {
 		t.Fatal("unknown log format accepted")
 	}
 }
+
+// TestValidatorScoringFlags: tasks per miner and the score EMA's α come from the file, flags win,
+// the old `tasks` name still works (not together with the new one), and out-of-range values stop
+// the worker at start.
+func TestValidatorScoringFlags(t *testing.T) {
+	dir := t.TempDir()
+	load := func(file string, args ...string) (Config, error) {
+		t.Helper()
+		path := filepath.Join(dir, "validator.yaml")
+		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := validatorCmd()
+		if err := cmd.ParseFlags(append([]string{"--config", path, "--hotkey", "v"}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		return loadConfig(cmd, commonFlags, validatorFlags)
+	}
+	cfg, err := load("netuid: 2\n")
+	if err != nil || cfg.Validator.TasksPerMiner != 128 || cfg.Validator.ScoreEMAAlpha != 0.3 {
+		t.Fatalf("defaults: tasks per miner %d alpha %v err %v", cfg.Validator.TasksPerMiner, cfg.Validator.ScoreEMAAlpha, err)
+	}
+	cfg, err = load("validator: {tasks_per_miner: 16, score_ema_alpha: 0.5}\n")
+	if err != nil || cfg.Validator.TasksPerMiner != 16 || cfg.Validator.ScoreEMAAlpha != 0.5 {
+		t.Fatalf("file: tasks per miner %d alpha %v err %v", cfg.Validator.TasksPerMiner, cfg.Validator.ScoreEMAAlpha, err)
+	}
+	cfg, err = load("validator: {tasks_per_miner: 16, score_ema_alpha: 0.5}\n", "--tasks-per-miner", "4", "--score-ema-alpha", "1")
+	if err != nil || cfg.Validator.TasksPerMiner != 4 || cfg.Validator.ScoreEMAAlpha != 1 {
+		t.Fatalf("flags over file: tasks per miner %d alpha %v err %v", cfg.Validator.TasksPerMiner, cfg.Validator.ScoreEMAAlpha, err)
+	}
+	cfg, err = load("validator: {tasks: 32}\n")
+	if err != nil || cfg.Validator.TasksPerMiner != 32 || cfg.Validator.Tasks != 0 {
+		t.Fatalf("old key tasks: tasks per miner %d err %v", cfg.Validator.TasksPerMiner, err)
+	}
+	cfg, err = load("netuid: 2\n", "--tasks", "8")
+	if err != nil || cfg.Validator.TasksPerMiner != 8 {
+		t.Fatalf("old flag --tasks: tasks per miner %d err %v", cfg.Validator.TasksPerMiner, err)
+	}
+	for _, bad := range []struct {
+		file string
+		args []string
+	}{
+		{"validator: {tasks: 32, tasks_per_miner: 16}\n", nil},
+		{"netuid: 2\n", []string{"--score-ema-alpha", "0"}},
+		{"validator: {score_ema_alpha: 1.5}\n", nil},
+		{"netuid: 2\n", []string{"--tasks-per-miner", "0"}},
+	} {
+		if _, err := load(bad.file, bad.args...); err == nil {
+			t.Fatalf("accepted %q %v", bad.file, bad.args)
+		}
+	}
+}

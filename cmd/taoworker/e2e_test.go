@@ -68,7 +68,7 @@ func TestWorkersRankMinersOnChain(t *testing.T) {
 	}
 	metrics := e2e.FreePort(t)
 	vargs := append([]string{"validator"}, common...)
-	vargs = append(vargs, "--hotkey", "validator-hot", "--tasks", "256", "--timeout", "2s", "--epoch-budget", "6s",
+	vargs = append(vargs, "--hotkey", "validator-hot", "--tasks-per-miner", "256", "--timeout", "2s", "--epoch-budget", "6s",
 		"--metrics-listen", fmt.Sprintf("127.0.0.1:%d", metrics), "--home", filepath.Join(t.TempDir(), "validator"))
 	val := e2e.StartWorker(t, bin, "validator", vargs...)
 

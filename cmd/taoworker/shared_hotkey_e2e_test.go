@@ -160,7 +160,7 @@ func TestSharedHotkeyOnTwoSubnetsNeverEquivocates(t *testing.T) {
 		// Fast polls and short rounds: both validators sign within a block or two of the common
 		// epoch boundary, before either evaluation lands (the race of issue 12). They share the
 		// hotkey as fee payer, so their transactions land in consecutive blocks.
-		return append(args, "--hotkey", "shared-val", "--tasks", "32", "--timeout", "2s", "--epoch-budget", "2s",
+		return append(args, "--hotkey", "shared-val", "--tasks-per-miner", "32", "--timeout", "2s", "--epoch-budget", "2s",
 			"--poll", "200ms", "--metrics-listen", "", "--home", home)
 	}
 	vals := map[uint16]*e2e.Worker{}

@@ -23,7 +23,9 @@ import (
 )
 
 func validatorCmd() *cobra.Command {
-	return roleCmd("validator", "Evaluate the subnet's miners every epoch and submit signed evaluations", validatorFlags, runValidator)
+	cmd := roleCmd("validator", "Evaluate the subnet's miners every epoch and submit signed evaluations", validatorFlags, runValidator)
+	_ = cmd.Flags().MarkDeprecated("tasks", "use --tasks-per-miner")
+	return cmd
 }
 
 func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
@@ -84,9 +86,11 @@ func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
 	reg := prometheus.NewRegistry()
 	v, err := validator.New(validator.Config{
 		Netuid: cfg.Netuid, Hotkey: signer.Address(), Text: text,
-		Tasks: scoring.TaskConfig{Count: cfg.Validator.Tasks, PromptChars: cfg.Validator.PromptChars,
+		Tasks: scoring.TaskConfig{Count: cfg.Validator.TasksPerMiner, PromptChars: cfg.Validator.PromptChars,
 			ContinuationChars: cfg.Validator.ContinuationChars, Candidates: cfg.Validator.Candidates},
-		Scoring:     scoring.Config{Sharpness: cfg.Validator.Sharpness, Floor: cfg.Validator.Floor},
+		Scoring: scoring.Config{Sharpness: cfg.Validator.Sharpness, Floor: cfg.Validator.Floor},
+		// Beside the signing journal: per hotkey and subnet, and under the same signer lock.
+		ScoreEMAAlpha: cfg.Validator.ScoreEMAAlpha, ScoreEMAPath: filepath.Join(journal.Dir, "score-ema.json"),
 		EpochBudget: cfg.Validator.EpochBudget, Poll: cfg.Validator.Poll, Registry: reg, Logger: log,
 	}, validator.ChainClient{Client: client}, d, submitter, committer)
 	if err != nil {
