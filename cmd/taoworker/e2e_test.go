@@ -121,6 +121,7 @@ func TestWorkersRankMinersOnChain(t *testing.T) {
 
 	// Metrics endpoints answer with the worker's series.
 	mustContain(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", metrics), "taoworker_validator_submissions_total")
+	mustContain(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", metrics), "taoworker_validator_miner_score_ema{uid=")
 	mustContain(t, fmt.Sprintf("http://127.0.0.1:%d/metrics", ports["miner3-hot"]), `taoworker_axon_requests_total{code="200",path="/v1/infer"}`)
 	mustContain(t, fmt.Sprintf("http://127.0.0.1:%d/healthz", ports["miner3-hot"]), "ok")
 
