@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"path/filepath"
 
 	"github.com/taochain/taochain/inference/scoring"
 	inteltypes "github.com/taochain/taochain/x/intelligence/types"
@@ -75,14 +74,7 @@ func (c *Committer) save(cs []WeightsCommit) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(c.path), 0o700); err != nil {
-		return err
-	}
-	tmp := c.path + ".tmp"
-	if err := os.WriteFile(tmp, bz, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, c.path)
+	return WriteFileAtomic(c.path, bz)
 }
 
 // Commit commits ev's row, seen in epoch current, unless this worker already committed for

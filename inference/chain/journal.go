@@ -116,7 +116,7 @@ func (j Journal) Save(e JournalEntry) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(j.path(ev.Epoch), bz)
+	return WriteFileAtomic(j.path(ev.Epoch), bz)
 }
 
 // Epochs returns the journaled epochs, ascending.
@@ -180,9 +180,11 @@ func (j Journal) Prune(latest uint64) error {
 	return nil
 }
 
-// writeFileAtomic replaces path with data: write a temporary file, fsync it, rename it over path
+// WriteFileAtomic replaces path with data: write a temporary file, fsync it, rename it over path
 // and fsync the directory, so that a crash leaves either the old or the new content, durably.
-func writeFileAtomic(path string, data []byte) error {
+// Every file the worker must not lose or tear (journal, pending tx, commits, score history) is
+// written with it.
+func WriteFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err

@@ -97,7 +97,7 @@ func (s PendingStore) Save(p Pending) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(s.Path, bz)
+	return WriteFileAtomic(s.Path, bz)
 }
 
 // Clear removes the stored submission (no error when there is none).
