@@ -414,32 +414,9 @@ func (st *state) emaBonds(in Input) csr {
 	// EMA, merging the two sorted sparse rows.
 	alpha := One.Sub(Ratio(min(in.BondsMovingAverage, 1_000_000), 1_000_000))
 	keep := One.Sub(alpha)
-	b := newCSR(n, len(delta)+len(prev.val))
-	for i := 0; i < n; i++ {
-		dk, dEnd := st.w.rowRange(i)
-		pk, pEnd := prev.rowRange(i)
-		for dk < dEnd || pk < pEnd {
-			var j uint16
-			var v I32F32
-			switch {
-			case pk >= pEnd || (dk < dEnd && st.w.col[dk] < prev.col[pk]):
-				j, v = st.w.col[dk], alpha.Mul(delta[dk])
-				dk++
-			case dk >= dEnd || prev.col[pk] < st.w.col[dk]:
-				j, v = prev.col[pk], keep.Mul(prev.val[pk])
-				pk++
-			default:
-				j = st.w.col[dk]
-				v = alpha.Mul(delta[dk]).Add(keep.Mul(prev.val[pk]))
-				dk++
-				pk++
-			}
-			if v > 0 {
-				b.push(j, v)
-			}
-		}
-		b.endRow()
-	}
+	b := mergeEMA(n, &st.w, delta, &prev, func(_ uint16, _, d, p I32F32) I32F32 {
+		return alpha.Mul(d).Add(keep.Mul(p))
+	}, nil)
 	b.colNormalize(n)
 	return b
 }

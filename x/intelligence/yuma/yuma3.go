@@ -60,36 +60,10 @@ func (st *state) fixedProportionBonds(in Input) csr {
 	}
 
 	// EMA, merging the sorted sparse rows of targets and previous bonds.
-	b := newCSR(n, len(target)+len(prev.val))
-	for i := 0; i < n; i++ {
-		dk, dEnd := st.w.rowRange(i)
-		pk, pEnd := prev.rowRange(i)
-		for dk < dEnd || pk < pEnd {
-			var j uint16
-			var v I32F32
-			switch {
-			case pk >= pEnd || (dk < dEnd && st.w.col[dk] < prev.col[pk]):
-				j = st.w.col[dk]
-				v = rate(st.w.val[dk], st.consensus[j]).Mul(target[dk])
-				dk++
-			case dk >= dEnd || prev.col[pk] < st.w.col[dk]:
-				j = prev.col[pk]
-				v = One.Sub(rate(0, st.consensus[j])).Mul(prev.val[pk])
-				pk++
-			default:
-				j = st.w.col[dk]
-				a := rate(st.w.val[dk], st.consensus[j])
-				v = a.Mul(target[dk]).Add(One.Sub(a).Mul(prev.val[pk]))
-				dk++
-				pk++
-			}
-			if v > 0 {
-				b.push(j, v)
-			}
-		}
-		b.endRow()
-		capRow(&b, i)
-	}
+	b := mergeEMA(n, &st.w, target, &prev, func(j uint16, w, t, p I32F32) I32F32 {
+		a := rate(w, st.consensus[j])
+		return a.Mul(t).Add(One.Sub(a).Mul(p))
+	}, capRow)
 	return b
 }
 
