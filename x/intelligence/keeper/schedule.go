@@ -58,8 +58,7 @@ func (k Keeper) CurrentEpoch(ctx context.Context, netuid uint16) (uint64, error)
 // keeps its index and start and closes at the first staggered boundary of the new tempo that
 // gives it at least tempo+1 blocks, or now if that boundary already passed.
 func rescheduled(sc types.EpochSchedule, netuid uint16, tempo, now uint64) types.EpochSchedule {
-	from := max(now, satAddU64(nonNegU64(sc.StartHeight), tempo))
-	sc.NextEpochHeight = int64(types.NextEpochHeight(from, netuid, tempo))
+	sc.NextEpochHeight = int64(types.RescheduledEpochHeight(nonNegU64(sc.StartHeight), now, netuid, tempo))
 	sc.Tempo = tempo
 	return sc
 }
@@ -108,11 +107,4 @@ func (k Keeper) advanceSchedules(ctx context.Context) (int, error) {
 		}
 	}
 	return queued, nil
-}
-
-func satAddU64(a, b uint64) uint64 {
-	if a > ^uint64(0)-b {
-		return ^uint64(0)
-	}
-	return a + b
 }

@@ -44,3 +44,11 @@ func NextEpochHeight(height uint64, netuid uint16, tempo uint64) uint64 {
 	}
 	return satAdd(height, period-r)
 }
+
+// RescheduledEpochHeight returns where an epoch that started at start closes after its subnet's
+// tempo changed to tempo at height now: the first epoch height of the new tempo that gives the
+// epoch at least tempo+1 blocks, or the first one from now if that is later. The epoch index does
+// not change (see the keeper's stored EpochSchedule).
+func RescheduledEpochHeight(start, now uint64, netuid uint16, tempo uint64) uint64 {
+	return NextEpochHeight(max(now, satAdd(start, tempo)), netuid, tempo)
+}
