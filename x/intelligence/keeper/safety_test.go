@@ -189,17 +189,29 @@ func TestWorkMarks(t *testing.T) {
 	require.False(t, found, "a new occupant starts without a mark")
 }
 
-// TestWeightEntriesCostGas checks that a weight row's gas grows with its entries.
+// descriptorMeter is an infinite gas meter that also sums the gas charged per descriptor, so a
+// test can see one charge apart from the store's own.
+type descriptorMeter struct {
+	storetypes.GasMeter
+	by map[string]uint64
+}
+
+func (m *descriptorMeter) ConsumeGas(amount storetypes.Gas, descriptor string) {
+	m.by[descriptor] += amount
+	m.GasMeter.ConsumeGas(amount, descriptor)
+}
+
+// TestWeightEntriesCostGas checks that a weight row pays WeightEntryGas for each of its entries,
+// zero weights included (they are checked before being dropped), on top of the store's gas.
 func TestWeightEntriesCostGas(t *testing.T) {
 	w := newWorld(t)
 	f := w.f
-	gasFor := func(uids, weights []uint32) uint64 {
-		ctx := f.ctx.WithGasMeter(storetypes.NewInfiniteGasMeter())
-		_, err := f.msg.SetWeights(ctx, &types.MsgSetWeights{Hotkey: w.val.hotkey.String(), Netuid: 1, Uids: uids, Weights: weights})
+	charged := func(uids, weights []uint32) uint64 {
+		m := &descriptorMeter{GasMeter: storetypes.NewInfiniteGasMeter(), by: map[string]uint64{}}
+		_, err := f.msg.SetWeights(f.ctx.WithGasMeter(m), &types.MsgSetWeights{Hotkey: w.val.hotkey.String(), Netuid: 1, Uids: uids, Weights: weights})
 		require.NoError(t, err)
-		return ctx.GasMeter().GasConsumed()
+		return m.by["weight entries"]
 	}
-	one := gasFor([]uint32{2}, []uint32{1})
-	three := gasFor([]uint32{2, 3, 4}, []uint32{1, 1, 1})
-	require.GreaterOrEqual(t, three-one, 2*types.WeightEntryGas)
+	require.Equal(t, types.WeightEntryGas, charged([]uint32{2}, []uint32{1}))
+	require.Equal(t, 3*types.WeightEntryGas, charged([]uint32{2, 3, 4}, []uint32{1, 0, 1}))
 }
