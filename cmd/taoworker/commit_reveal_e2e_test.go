@@ -150,22 +150,7 @@ func TestValidatorCommitsAndRevealsOnChain(t *testing.T) {
 	val := e2e.StartWorker(t, bin, "validator", vargs...)
 	workers = append(workers, val)
 
-	deadline := time.Now().Add(3 * time.Minute)
-	// waitFor polls cond every second until it holds; every worker must stay up meanwhile.
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out after %s waiting for %s", time.Since(start).Round(time.Second), what)
-			}
-			for _, w := range workers {
-				if w.Exited() {
-					t.Fatalf("%s exited while waiting for %s", w.Name, what)
-				}
-			}
-			time.Sleep(time.Second)
-		}
-	}
+	waitFor := e2e.Waiter{T: t, Start: start, Deadline: time.Now().Add(3 * time.Minute), Workers: &workers}.For
 
 	// 1. A pending commit of the validator hotkey, revealable exactly reveal_period epochs later.
 	var commit crCommit

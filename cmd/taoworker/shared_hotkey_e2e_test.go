@@ -169,21 +169,7 @@ func TestSharedHotkeyOnTwoSubnetsNeverEquivocates(t *testing.T) {
 		workers = append(workers, vals[netuid])
 	}
 
-	deadline := time.Now().Add(3 * time.Minute)
-	waitFor := func(what string, cond func() bool) {
-		t.Helper()
-		for !cond() {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out after %s waiting for %s", time.Since(start).Round(time.Second), what)
-			}
-			for _, w := range workers {
-				if w.Exited() {
-					t.Fatalf("%s exited while waiting for %s", w.Name, what)
-				}
-			}
-			time.Sleep(time.Second)
-		}
-	}
+	waitFor := e2e.Waiter{T: t, Start: start, Deadline: time.Now().Add(3 * time.Minute), Workers: &workers}.For
 	waitFor("both validators running", func() bool {
 		return vals[netuids[0]].CountLines("validator running") == 1 && vals[netuids[1]].CountLines("validator running") == 1
 	})

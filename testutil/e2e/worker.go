@@ -110,3 +110,29 @@ func (w *Worker) CountLines(substr string) int {
 
 // PID returns the process id of the worker.
 func (w *Worker) PID() int { return w.cmd.Process.Pid }
+
+// Waiter polls conditions of an end-to-end test until a shared deadline, failing the test if any
+// of its workers exits meanwhile.
+type Waiter struct {
+	T        testing.TB
+	Start    time.Time
+	Deadline time.Time
+	// Workers must all stay up while the test waits; append to it as workers start.
+	Workers *[]*Worker
+}
+
+// For polls cond every second until it holds; what names the condition in the failure.
+func (w Waiter) For(what string, cond func() bool) {
+	w.T.Helper()
+	for !cond() {
+		if time.Now().After(w.Deadline) {
+			w.T.Fatalf("timed out after %s waiting for %s", time.Since(w.Start).Round(time.Second), what)
+		}
+		for _, wk := range *w.Workers {
+			if wk.Exited() {
+				w.T.Fatalf("%s exited while waiting for %s", wk.Name, what)
+			}
+		}
+		time.Sleep(time.Second)
+	}
+}
