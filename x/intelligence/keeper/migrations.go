@@ -1,0 +1,74 @@
+package keeper
+
+import (
+	"context"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/taochain/taochain/x/intelligence/types"
+)
+
+// Migrator runs the x/intelligence store migrations registered with the module configurator.
+type Migrator struct {
+	keeper Keeper
+}
+
+// NewMigrator returns a Migrator over k.
+func NewMigrator(k Keeper) Migrator {
+	return Migrator{keeper: k}
+}
+
+// Migrate1to2 gives every bond row stored under Yuma 2 its full-precision Yuma 3 form: a row with
+// u16 bonds and no fixed bonds gets fixed bonds converted exactly as an epoch would convert it on
+// the fly (toFixedBonds), so moving subnets to Yuma 3 changes no epoch result while their first
+// Yuma 3 epoch has not yet run. The u16 entries stay as the display form. Rows that already hold
+// fixed bonds are left as they are, so running the migration twice changes nothing.
+func (m Migrator) Migrate1to2(ctx sdk.Context) error {
+	converted, err := m.keeper.fillFixedBonds(ctx)
+	if err != nil {
+		return err
+	}
+	ctx.Logger().Info("x/intelligence migration 1 to 2: converted Yuma 2 bond rows to fixed bonds",
+		"module", "x/"+types.ModuleName, "rows", converted)
+	return nil
+}
+
+// fillFixedBonds converts the rows as Migrate1to2 describes and returns how many it wrote. It
+// reads every row in key order before writing, since writing under an open iterator is not safe
+// on every store.
+func (k Keeper) fillFixedBonds(ctx context.Context) (int, error) {
+	type keyedRow struct {
+		key collections.Pair[uint16, uint16]
+		row types.BondsRow
+	}
+	var rows []keyedRow
+	err := k.Bonds.Walk(ctx, nil, func(key collections.Pair[uint16, uint16], row types.BondsRow) (bool, error) {
+		if len(row.Bonds) > 0 && len(row.FixedBonds) == 0 {
+			rows = append(rows, keyedRow{key: key, row: row})
+		}
+		return false, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	written := 0
+	for _, r := range rows {
+		row := r.row
+		for _, b := range toFixedBonds(row) {
+			// Stored fixed bonds are positive (genesis validation); a u16 entry of 0 has no bond.
+			if b.Value > 0 {
+				row.FixedBonds = append(row.FixedBonds, types.FixedBondEntry{Uid: uint32(b.UID), Value: int64(b.Value)})
+			}
+		}
+		if len(row.FixedBonds) == 0 {
+			continue
+		}
+		if err := k.Bonds.Set(ctx, r.key, row); err != nil {
+			return written, err
+		}
+		written++
+	}
+	return written, nil
+}
