@@ -152,7 +152,7 @@ func TestEpochWritesResultsAndPays(t *testing.T) {
 		b, found, err := f.k.GetBonds(f.ctx, netuid, v.uid)
 		require.NoError(t, err)
 		require.True(t, found)
-		require.NotEmpty(t, b.Bonds)
+		require.NotEmpty(t, b.FixedBonds, "Yuma 3, the default, stores full-precision bonds")
 	}
 	_, found, err = f.k.GetBonds(f.ctx, netuid, w.miners[0].uid)
 	require.NoError(t, err)

@@ -20,7 +20,7 @@ func TestGenesisRoundTrip(t *testing.T) {
 	ev, sig := f.evaluation(t, w.v1, netuid, 9, []uint32{uint32(w.miners[0].uid)}, []uint32{5})
 	_, err := f.msg.SubmitEvaluation(f.ctx, &types.MsgSubmitEvaluation{Submitter: w.owner.String(), Evaluation: ev, Signature: sig})
 	require.NoError(t, err)
-	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal = true })
+	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal, hp.RevealPeriod = true, 1 })
 	_, err = f.msg.CommitWeights(f.ctx, types.NewMsgCommitWeights(w.v2.hotkey.String(), 1, []uint32{2}, []uint32{1}, 0, []byte("saltsaltsalt")))
 	require.NoError(t, err)
 

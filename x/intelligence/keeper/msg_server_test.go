@@ -182,7 +182,7 @@ func TestSetWeights(t *testing.T) {
 		{
 			name: "commit-reveal subnet rejects direct weights",
 			setup: func(t *testing.T, w *world) {
-				w.f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal = true })
+				w.f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal, hp.RevealPeriod = true, 1 })
 			},
 			msg: func(w *world) *types.MsgSetWeights {
 				return &types.MsgSetWeights{Hotkey: w.val.hotkey.String(), Netuid: 1, Uids: []uint32{2}, Weights: []uint32{1}}
@@ -369,7 +369,7 @@ func TestSubmitEvaluation(t *testing.T) {
 		{
 			name: "commit-reveal subnet rejects evaluations",
 			setup: func(t *testing.T, w *world) {
-				w.f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal = true })
+				w.f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal, hp.RevealPeriod = true, 1 })
 			},
 			input:   good,
 			wantErr: types.ErrCommitRevealEnabled,
@@ -559,7 +559,7 @@ func TestCommitRevealRejections(t *testing.T) {
 	_, err = f.msg.RevealWeights(f.ctx, types.NewMsgRevealWeights(hk, 1, []uint32{2}, []uint32{1}, 0, salt))
 	require.ErrorIs(t, err, types.ErrCommitRevealDisabled)
 
-	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal = true })
+	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal, hp.RevealPeriod = true, 1 })
 	_, err = f.msg.CommitWeights(f.ctx, &types.MsgCommitWeights{Hotkey: hk, Netuid: 1, CommitHash: []byte{1, 2}})
 	require.ErrorIs(t, err, types.ErrInvalidWeights)
 	_, err = f.msg.CommitWeights(f.ctx, types.NewMsgCommitWeights(w.noPermit.hotkey.String(), 1, []uint32{2}, []uint32{1}, 0, salt))

@@ -72,7 +72,7 @@ func TestQueries(t *testing.T) {
 	require.Greater(t, info.NextEpochHeight, int64(8))
 	bonds, err := f.q.Bonds(f.ctx, &types.QueryBondsRequest{Netuid: 1, Uid: uint32(w.v1.uid)})
 	require.NoError(t, err)
-	require.NotEmpty(t, bonds.Bonds.Bonds)
+	require.NotEmpty(t, bonds.Bonds.FixedBonds)
 
 	f.setHeight(9)
 	ev, sig := f.evaluation(t, w.v1, netuid, 4, []uint32{uint32(w.miners[0].uid)}, []uint32{5})
@@ -92,7 +92,7 @@ func TestQueries(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(0), nonce.Nonce, "nonces are per subnet")
 
-	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal = true })
+	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal, hp.RevealPeriod = true, 1 })
 	for _, m := range []member{w.v1, w.v2} {
 		_, err = f.msg.CommitWeights(f.ctx, types.NewMsgCommitWeights(m.hotkey.String(), 1, []uint32{2}, []uint32{1}, 0, []byte("saltsaltsalt")))
 		require.NoError(t, err)

@@ -133,7 +133,7 @@ func TestEpochQueueWorkBudget(t *testing.T) {
 func TestLateRevealAfterItsEpochClosed(t *testing.T) {
 	w := newWorld(t)
 	f := w.f
-	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal = true })
+	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal, hp.RevealPeriod = true, 1 })
 	hk := w.val.hotkey.String()
 	salt := []byte("0123456789abcdef")
 	uids, weights := []uint32{2}, []uint32{1}
@@ -175,7 +175,7 @@ func TestWorkMarks(t *testing.T) {
 	require.True(t, found)
 	require.Equal(t, int64(6), h)
 
-	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal = true })
+	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.CommitReveal, hp.RevealPeriod = true, 1 })
 	f.setHeight(12)
 	_, err = f.msg.CommitWeights(f.ctx, types.NewMsgCommitWeights(hk, 1, []uint32{2}, []uint32{1}, 0, []byte("0123456789abcdef")))
 	require.NoError(t, err)

@@ -16,6 +16,7 @@ import (
 func TestYumaVersionSelectsBondStorage(t *testing.T) {
 	w := newEpochWorld(t)
 	f := w.f
+	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.YumaVersion = 2 })
 	f.setPending(t, netuid, math.NewInt(1_000_000))
 	f.setHeight(8)
 	_, err := f.k.RunEpoch(f.ctx, netuid, 0)

@@ -62,7 +62,21 @@
 //     subtensor's sigmoid.
 //   - Dividends: D_i = normalize(S_i · Σ_j b_ij·I_j). Σ_j b_ij·I_j is a
 //     dividend per unit of stake, so validators with the same weights earn
-//     the same per stake whatever their size.
+//     the same per stake whatever their size. (Subtensor divides each bond
+//     by its column's total first; the two agree when all incentive is on
+//     one miner and differ by up to 0.024 of a dividend share when it is
+//     spread, which is what makes ours exactly fair per stake.)
+//
+// With TrustWeightedConsensus (Yuma 3 only) step 3 runs twice: after the
+// stake-weighted consensus c⁰, every validator's trust against it, VT⁰_i =
+// Σ_j min(W_ij, c⁰_j), reweights its row to V_i = normalize(S_i·VT⁰_i), and
+// consensus is recomputed as the V-weighted kappa-quantile; ranks (step 4)
+// use V as well. Stake alone still decides permits, ActiveStake and the
+// dividends' S_i. A coalition below kappa that piles weight on one miner
+// needs only the most generous honest validator to reach kappa by stake;
+// its trust is then the small consensus of that miner, so by stake × trust
+// it no longer does, and consensus falls back towards the honest median.
+// If no validator keeps any trust, the stake-weighted pass stands.
 //
 // Output.BondsFixed holds the new rows (sparse, no zeros, permit holders
 // only); Output.Bonds holds them as u16 proportions floor(b·65535) for

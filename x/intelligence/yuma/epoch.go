@@ -82,6 +82,14 @@ type Input struct {
 	// (of 65535) bounding the EMA rate; if AlphaLow > AlphaHigh they are
 	// swapped.
 	AlphaLow, AlphaHigh uint16
+	// TrustWeightedConsensus (Yuma 3) computes consensus twice: first
+	// weighting each validator by its stake, then by stake × the validator
+	// trust that first pass gave it. A coalition under kappa whose weights
+	// the honest majority does not share keeps little trust in the first
+	// pass, so in the second it can no longer lift a column's consensus to
+	// the most generous honest weight or hold a column down to the least
+	// generous one. See the package documentation.
+	TrustWeightedConsensus bool
 	// Neurons holds one entry per uid.
 	Neurons []Neuron
 }
@@ -163,6 +171,7 @@ type state struct {
 	yuma3      bool
 	active     []bool
 	stake      []I32F32 // S
+	voting     []I32F32 // weight of each row in consensus and ranks: S, or S·VT normalized
 	w          csr      // masked, row-normalized weights W
 	clipped    []I32F32 // W̄, parallel to w.val
 	consensus  []I32F32
@@ -192,14 +201,20 @@ func run(in Input) *state {
 		stakes[i] = nr.Stake
 	}
 	st.stake = normalizeUint64(stakes, counted)
+	st.voting = st.stake
 
 	// Step 2: weights of permit holders, minus self-weights and weights set
 	// no later than the target registered; rows normalized.
 	st.w = buildWeights(neurons)
 
-	// Step 3: consensus per column.
+	// Step 3: consensus per column (Yuma 3 with TrustWeightedConsensus:
+	// a second pass with rows weighted by stake × trust).
+	kappa := FromU16Proportion(in.Kappa)
+	st.consensus = st.consensusOf(kappa, st.voting)
+	if st.yuma3 && in.TrustWeightedConsensus {
+		st.trustWeight(kappa)
+	}
 	st.preRank = st.rankOf(st.w.val)
-	st.consensus = st.consensusOf(FromU16Proportion(in.Kappa))
 
 	// Step 4: clip, validator trust, ranks, trust, incentive.
 	st.clipped = make([]I32F32, len(st.w.val))
@@ -287,11 +302,12 @@ func buildWeights(neurons []Neuron) csr {
 	return w
 }
 
-// rankOf returns Σ_i S_i·m_ij per column for a matrix with w's structure.
+// rankOf returns Σ_i V_i·m_ij per column for a matrix with w's structure,
+// where V is the row weight st.voting (the stake S unless trust-weighted).
 func (st *state) rankOf(vals []I32F32) []I32F32 {
 	r := make([]I32F32, st.n)
 	for i := 0; i < st.n; i++ {
-		s := st.stake[i]
+		s := st.voting[i]
 		if s == 0 {
 			continue
 		}
@@ -304,14 +320,43 @@ func (st *state) rankOf(vals []I32F32) []I32F32 {
 	return r
 }
 
-// consensusOf computes c_j, the stake-weighted kappa-quantile of column j
-// over validators with S_i > 0, where a validator that did not weight j
-// counts as weighting it 0.
-func (st *state) consensusOf(kappa I32F32) []I32F32 {
+// trustWeight is Yuma 3's TrustWeightedConsensus: it reweights every row
+// by S_i·VT_i, where VT_i = Σ_j min(W_ij, c_j) is the validator's trust
+// against the stake-weighted consensus c of the first pass, normalized,
+// and recomputes consensus with those weights; ranks then use them too.
+// If no validator keeps any trust, the first pass stands.
+func (st *state) trustWeight(kappa I32F32) {
+	trusted := make([]I32F32, st.n)
+	var total I32F32
+	for i := 0; i < st.n; i++ {
+		if st.stake[i] == 0 {
+			continue
+		}
+		lo, hi := st.w.rowRange(i)
+		var vt I32F32
+		for k := lo; k < hi; k++ {
+			vt = vt.Add(st.w.val[k].Min(st.consensus[st.w.col[k]]))
+		}
+		trusted[i] = st.stake[i].Mul(vt)
+		total = total.Add(trusted[i])
+	}
+	if total == 0 {
+		return
+	}
+	normalize(trusted)
+	st.voting = trusted
+	st.consensus = st.consensusOf(kappa, trusted)
+}
+
+// consensusOf computes c_j, the kappa-quantile of column j weighted by
+// weight (S, or S·VT in the trust-weighted pass) over validators with
+// weight_i > 0, where a validator that did not weight j counts as
+// weighting it 0.
+func (st *state) consensusOf(kappa I32F32, weight []I32F32) []I32F32 {
 	n := st.n
 	c := make([]I32F32, n)
 	var totalStake I32F32
-	for _, s := range st.stake {
+	for _, s := range weight {
 		totalStake = totalStake.Add(s)
 	}
 	if totalStake == 0 {
@@ -320,7 +365,7 @@ func (st *state) consensusOf(kappa I32F32) []I32F32 {
 	// Transpose the rows with stake into per-column samples.
 	colStart := make([]int, n+1)
 	for i := 0; i < n; i++ {
-		if st.stake[i] == 0 {
+		if weight[i] == 0 {
 			continue
 		}
 		lo, hi := st.w.rowRange(i)
@@ -335,7 +380,7 @@ func (st *state) consensusOf(kappa I32F32) []I32F32 {
 	next := slices.Clone(colStart[:n])
 	colStake := make([]I32F32, n)
 	for i := 0; i < n; i++ {
-		s := st.stake[i]
+		s := weight[i]
 		if s == 0 {
 			continue
 		}

@@ -258,6 +258,63 @@ func TestYuma3NewcomerCatchesUp(t *testing.T) {
 
 // TestEpochDustStakeNoPermit: a stake below 2^-32 of the total normalizes
 // to 0 and gets no validator permit (as in subtensor), in both versions.
+// TestYuma3TrustWeightedConsensus: a 49% coalition puts all its weight on a
+// poor miner. Weighted by stake alone it needs only the most generous
+// honest validator to reach kappa, so the poor miner's consensus is that
+// validator's weight and it out-ranks the best miner. Weighted by stake ×
+// trust, the coalition (trust = its clipped weight, 0.25) no longer reaches
+// kappa with one honest validator: consensus falls to the honest median and
+// the best miner ranks first.
+func TestYuma3TrustWeightedConsensus(t *testing.T) {
+	// uids 0..3 validators (coalition, three honest), 4 best, 5 good, 6 poor.
+	rows := [][]uint16{
+		{0, 0, 1000},    // coalition: everything on poor
+		{600, 300, 100}, // honest, measures well
+		{500, 300, 200}, // honest
+		{400, 350, 250}, // honest, generous to poor
+	}
+	stakes := []uint64{49, 17, 17, 17}
+	in := Input{CurrentBlock: 100, ActivityCutoff: 1000, Kappa: chainKappa, BondsMovingAverage: 900_000,
+		MaxValidators: 64, Version: 3, BondsPenalty: 65535, Neurons: make([]Neuron, 7)}
+	for i, row := range rows {
+		nr := &in.Neurons[i]
+		nr.Stake, nr.ValidatorPermit, nr.LastUpdate = stakes[i]*1e9, true, 99
+		for j, v := range row {
+			nr.Weights = append(nr.Weights, Weight{UID: uint16(4 + j), Value: v})
+		}
+	}
+	const best, poor = 4, 6
+	plain := Epoch(in)
+	if got, want := plain.Consensus[poor], Ratio(250, 1000); got != want {
+		t.Fatalf("stake-weighted consensus of poor = %s, want the most generous honest weight %s", got, want)
+	}
+	if plain.Incentive[poor] <= plain.Incentive[best] {
+		t.Fatalf("stake-weighted: poor %s should out-rank best %s (the attack this defends against)", plain.Incentive[poor], plain.Incentive[best])
+	}
+
+	in.TrustWeightedConsensus = true
+	tw := Epoch(in)
+	if got, want := tw.Consensus[poor], Ratio(200, 1000); got != want {
+		t.Fatalf("trust-weighted consensus of poor = %s, want the honest median %s", got, want)
+	}
+	if tw.Incentive[best] <= tw.Incentive[poor] {
+		t.Fatalf("trust-weighted: best %s must out-rank poor %s", tw.Incentive[best], tw.Incentive[poor])
+	}
+	if tw.ValidatorTrust[0] >= plain.ValidatorTrust[0] {
+		t.Fatalf("coalition trust %s should fall below %s", tw.ValidatorTrust[0], plain.ValidatorTrust[0])
+	}
+	// Stake, not trust, still decides the permits and scales dividends.
+	if !reflect.DeepEqual(tw.ActiveStake, plain.ActiveStake) || !reflect.DeepEqual(tw.ValidatorPermit, plain.ValidatorPermit) {
+		t.Fatal("trust weighting must not change stake or permits")
+	}
+
+	// The switch is Yuma 3's: Yuma 2 ignores it.
+	in.Version = 2
+	if !reflect.DeepEqual(Epoch(in), func() Output { in.TrustWeightedConsensus = false; return Epoch(in) }()) {
+		t.Fatal("Yuma 2 must ignore TrustWeightedConsensus")
+	}
+}
+
 func TestEpochDustStakeNoPermit(t *testing.T) {
 	for _, version := range []uint8{2, 3} {
 		in := input(Neuron{Stake: 1 << 40}, Neuron{Stake: 1}, Neuron{Stake: 1 << 12}, miner())
@@ -361,6 +418,7 @@ func asYuma3(r *rand.Rand, in Input) Input {
 	in.Version = 3
 	in.BondsPenalty = uint16(r.Uint64N(65536))
 	in.LiquidAlpha = r.IntN(2) == 0
+	in.TrustWeightedConsensus = r.IntN(2) == 0
 	in.AlphaLow, in.AlphaHigh = uint16(r.Uint64N(65536)), uint16(r.Uint64N(65536))
 	for i := range in.Neurons {
 		nr := &in.Neurons[i]

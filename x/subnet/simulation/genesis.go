@@ -54,6 +54,7 @@ func RandomHyperparams(r *rand.Rand, lo, hi types.Hyperparameters) types.Hyperpa
 		YumaVersion:              clampU32(uint32(randU64(r, types.MinYumaVersion, types.MaxYumaVersion)), lo.YumaVersion, hi.YumaVersion),
 		BondsPenalty:             clampU32(uint32(randU64(r, 0, types.U16Max)), lo.BondsPenalty, hi.BondsPenalty),
 		LiquidAlpha:              hi.LiquidAlpha && r.Intn(2) == 0,
+		TrustWeightedConsensus:   hi.TrustWeightedConsensus && r.Intn(2) == 0,
 	}
 	alphaLow := randU64(r, 0, types.U16Max)
 	hp.AlphaLow = clampU32(uint32(alphaLow), lo.AlphaLow, hi.AlphaLow)

@@ -65,12 +65,17 @@ const (
 
 // Yuma versions and liquid-alpha defaults (u16 fractions of 65535).
 const (
+	// DefaultRevealPeriod is the reveal period of new subnets, in epochs: with commit-reveal on, a
+	// weight copier sees rows this many epochs old, which is what makes copying pay less than
+	// measuring (x/intelligence/README.md).
+	DefaultRevealPeriod = 3
 	// MinYumaVersion is the original Yuma.
 	MinYumaVersion = 2
 	// MaxYumaVersion is Yuma 3.
 	MaxYumaVersion = 3
-	// DefaultYumaVersion is the consensus of new subnets.
-	DefaultYumaVersion = 2
+	// DefaultYumaVersion is the consensus of new subnets: Yuma 3, with liquid alpha and
+	// trust-weighted consensus on (x/intelligence/README.md shows what each buys).
+	DefaultYumaVersion = 3
 	// DefaultAlphaLow is 0.7 of 65535.
 	DefaultAlphaLow = 45875
 	// DefaultAlphaHigh is 0.9 of 65535.
@@ -91,16 +96,17 @@ func DefaultHyperparameters() Hyperparameters {
 		Kappa:                    32767,
 		BondsMovingAverage:       900_000,
 		CommitReveal:             false,
-		RevealPeriod:             1,
+		RevealPeriod:             DefaultRevealPeriod,
 		MinBurn:                  math.NewInt(500_000),
 		MaxBurn:                  math.NewInt(100 * RaoPerTAO),
 		BurnHalfLife:             360,
 		MaxRegistrationsPerBlock: 3,
 		YumaVersion:              DefaultYumaVersion,
 		BondsPenalty:             U16Max,
-		LiquidAlpha:              false,
+		LiquidAlpha:              true,
 		AlphaLow:                 DefaultAlphaLow,
 		AlphaHigh:                DefaultAlphaHigh,
+		TrustWeightedConsensus:   true,
 	}
 }
 
@@ -153,6 +159,7 @@ func DefaultMaxHyperparameters() Hyperparameters {
 		LiquidAlpha:              true,
 		AlphaLow:                 U16Max,
 		AlphaHigh:                U16Max,
+		TrustWeightedConsensus:   true,
 	}
 }
 
@@ -336,6 +343,9 @@ func (h Hyperparameters) ValidateWithin(lo, hi Hyperparameters) error {
 	}
 	if h.LiquidAlpha && !hi.LiquidAlpha {
 		return ErrInvalidHyperparams.Wrap("liquid_alpha is disabled by governance")
+	}
+	if h.TrustWeightedConsensus && !hi.TrustWeightedConsensus {
+		return ErrInvalidHyperparams.Wrap("trust_weighted_consensus is disabled by governance")
 	}
 	return nil
 }
