@@ -24,6 +24,7 @@ const usage = `usage:
   yumasim list
   yumasim run (--name NAME | --scenario FILE) [--version 2|3] [--epochs N] [--seed S] [--csv DIR] [--html FILE]
   yumasim show --name NAME      print a built-in scenario as JSON (a starting point for your own)
+  yumasim targets               the incentive-integrity targets, worst case over seeds, as each defence is added
 `
 
 // run is main without the process: it returns the exit code.
@@ -40,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runScenario(args[1:], stdout, stderr)
 	case "show":
 		err = show(args[1:], stdout, stderr)
+	case "targets":
+		err = sim.WriteTargets(stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

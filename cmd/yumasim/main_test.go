@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/taochain/taochain/cmd/yumasim/sim"
 )
 
 func TestCLI(t *testing.T) {
@@ -32,8 +34,13 @@ func TestCLI(t *testing.T) {
 	}
 
 	out.Reset()
-	if code := run([]string{"list"}, &out, &errOut); code != 0 || strings.Count(out.String(), "\n") != 9 {
+	if code := run([]string{"list"}, &out, &errOut); code != 0 || strings.Count(out.String(), "\n") != len(sim.Builtins()) {
 		t.Errorf("list: exit %d, output:\n%s", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"targets"}, &out, &errOut); code != 0 || strings.Count(out.String(), "\n") != 2+len(sim.Targets()) ||
+		!strings.Contains(out.String(), "| ≤ 5 |") {
+		t.Errorf("targets: exit %d, output:\n%s", code, out.String())
 	}
 	out.Reset()
 	if code := run([]string{"show", "--name", "cartel"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), `"behaviour": "cartel"`) {

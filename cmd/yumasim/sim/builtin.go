@@ -3,12 +3,18 @@ package sim
 import (
 	"fmt"
 	"slices"
+
+	"github.com/taochain/taochain/inference/validator"
 )
+
+// workerEMA is how taoworker smooths its scores by default; the built-in
+// honest validators score the same way.
+const workerEMA = validator.DefaultScoreEMAAlpha
 
 // builtins are the named scenarios, in the order yumasim list prints them.
 var builtins = []func() Scenario{
 	kappaMovesFirst, kappaMovesSecond, kappaMovesThird, allSwitch, bondReset,
-	copier, cartel, smallValidator, newcomer,
+	copier, copierSteady, cartel, smallValidator, newcomer,
 }
 
 // Builtins returns every named scenario.
@@ -105,21 +111,33 @@ func bondReset() Scenario {
 }
 
 func copier() Scenario {
+	return copierCase("copier", 0.02,
+		"an honest validator and a copier of equal stake (0.3 each) beside an honest 0.4, on a commit-reveal subnet; miner qualities drift 0.02 per epoch so the best miner changes; "+
+			"honest validators measure with noise 0.1 and smooth as taoworker does, the copier sets the stake-weighted mean of the rows revealed so far")
+}
+
+func copierSteady() Scenario {
+	return copierCase("copier-steady", 0,
+		"copier with miner qualities that never change: the copier's rows are as good as anyone's, only older")
+}
+
+func copierCase(name string, drift float64, description string) Scenario {
+	params := DefaultParams()
+	params.CommitReveal = true
 	return Scenario{
-		Name: "copier",
-		Description: "an honest validator and a copier of equal stake (0.3 each) beside an honest 0.4; miner qualities drift 0.02 per epoch so the best miner changes; " +
-			"honest validators measure with noise 0.1, the copier sets the stake-weighted mean of the previous epoch's rows",
-		Epochs: 60,
-		Seed:   1,
-		Params: DefaultParams(),
+		Name:        name,
+		Description: description,
+		Epochs:      60,
+		Seed:        1,
+		Params:      params,
 		Validators: []Validator{
-			{Name: "honest-big", Stake: 0.4, Behaviour: BehaviourHonest, Noise: 0.1},
-			{Name: "honest", Stake: 0.3, Behaviour: BehaviourHonest, Noise: 0.1},
+			{Name: "honest-big", Stake: 0.4, Behaviour: BehaviourHonest, Noise: 0.1, ScoreEMA: workerEMA},
+			{Name: "honest", Stake: 0.3, Behaviour: BehaviourHonest, Noise: 0.1, ScoreEMA: workerEMA},
 			{Name: "copier", Stake: 0.3, Behaviour: BehaviourCopier},
 		},
 		Miners: []Miner{
-			{Name: "rising", Quality: 0.1, Drift: 0.02},
-			{Name: "falling", Quality: 0.9, Drift: -0.02},
+			{Name: "rising", Quality: 0.1, Drift: drift},
+			{Name: "falling", Quality: 0.9, Drift: -drift},
 			{Name: "steady", Quality: 0.5},
 		},
 		KeyFigures: []KeyFigure{
@@ -132,15 +150,15 @@ func copier() Scenario {
 func cartel() Scenario {
 	return Scenario{
 		Name:        "cartel",
-		Description: "a cartel with 49% of the stake puts all weight on a poor miner; three honest validators (17% each) measure with noise 0.3",
+		Description: "a cartel with 49% of the stake puts all weight on a poor miner; three honest validators (17% each) measure with noise 0.3 and smooth as taoworker does",
 		Epochs:      60,
 		Seed:        2,
 		Params:      DefaultParams(),
 		Validators: []Validator{
 			{Name: "cartel", Stake: 0.49, Behaviour: BehaviourCartel, Target: "poor"},
-			{Name: "honest-1", Stake: 0.17, Behaviour: BehaviourHonest, Noise: 0.3},
-			{Name: "honest-2", Stake: 0.17, Behaviour: BehaviourHonest, Noise: 0.3},
-			{Name: "honest-3", Stake: 0.17, Behaviour: BehaviourHonest, Noise: 0.3},
+			{Name: "honest-1", Stake: 0.17, Behaviour: BehaviourHonest, Noise: 0.3, ScoreEMA: workerEMA},
+			{Name: "honest-2", Stake: 0.17, Behaviour: BehaviourHonest, Noise: 0.3, ScoreEMA: workerEMA},
+			{Name: "honest-3", Stake: 0.17, Behaviour: BehaviourHonest, Noise: 0.3, ScoreEMA: workerEMA},
 		},
 		Miners: []Miner{
 			{Name: "best", Quality: 0.9},
@@ -149,6 +167,7 @@ func cartel() Scenario {
 		},
 		KeyFigures: []KeyFigure{
 			{Kind: FigureOutEarns, A: "poor", B: "best"},
+			{Kind: FigureOutEarns, A: "poor", B: "best", FromEpoch: 2},
 			{Kind: FigureDividendRatio, A: "cartel", B: "honest-1"},
 		},
 	}
@@ -181,10 +200,10 @@ func newcomer() Scenario {
 		Seed:        3,
 		Params:      DefaultParams(),
 		Validators: []Validator{
-			{Name: "incumbent-1", Stake: 1, Behaviour: BehaviourHonest, Noise: 0.05},
-			{Name: "incumbent-2", Stake: 1, Behaviour: BehaviourHonest, Noise: 0.05},
-			{Name: "incumbent-3", Stake: 1, Behaviour: BehaviourHonest, Noise: 0.05},
-			{Name: "newcomer", Stake: 1, Behaviour: BehaviourHonest, Noise: 0.05, JoinEpoch: 10},
+			{Name: "incumbent-1", Stake: 1, Behaviour: BehaviourHonest, Noise: 0.05, ScoreEMA: workerEMA},
+			{Name: "incumbent-2", Stake: 1, Behaviour: BehaviourHonest, Noise: 0.05, ScoreEMA: workerEMA},
+			{Name: "incumbent-3", Stake: 1, Behaviour: BehaviourHonest, Noise: 0.05, ScoreEMA: workerEMA},
+			{Name: "newcomer", Stake: 1, Behaviour: BehaviourHonest, Noise: 0.05, ScoreEMA: workerEMA, JoinEpoch: 10},
 		},
 		Miners: []Miner{
 			{Name: "a", Quality: 0.9},

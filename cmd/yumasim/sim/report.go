@@ -23,6 +23,10 @@ func WriteTable(w io.Writer, r Result) error {
 	if p.Version == 3 {
 		fmt.Fprintf(w, ", bonds_penalty %.3f (%d), liquid_alpha %t, alpha %.3f–%.3f (%d–%d)", p.BondsPenalty, u16Fraction(p.BondsPenalty),
 			p.LiquidAlpha, p.AlphaLow, p.AlphaHigh, u16Fraction(p.AlphaLow), u16Fraction(p.AlphaHigh))
+		fmt.Fprintf(w, ", trust_weighted_consensus %t", p.TrustWeightedConsensus)
+	}
+	if p.CommitReveal {
+		fmt.Fprintf(w, ", commit_reveal with reveal_period %d", max(p.RevealPeriod, 1))
 	}
 	fmt.Fprintln(w)
 	if sc.Description != "" {

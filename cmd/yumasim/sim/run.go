@@ -82,7 +82,8 @@ func Run(sc Scenario) (Result, error) {
 	}
 	permits := yuma.Epoch(yuma.Input{MaxValidators: uint16(sc.Params.MaxValidators), Neurons: initial}).ValidatorPermit
 
-	var prevRows [][]float64 // rows published in the previous epoch
+	var published [][][]float64 // rows set in each epoch so far
+	scores := make([][]float64, nv) // honest validators' score EMAs
 	var prev *yuma.Output
 	for t := range sc.Epochs {
 		block := uint64(t+1) * Tempo
@@ -108,10 +109,25 @@ func Run(sc Scenario) (Result, error) {
 		// rows of this epoch; noise is drawn for every honest
 		// (validator, miner) pair each epoch so the draws do not depend
 		// on who has joined.
-		for i, v := range sc.Validators {
-			row := chooseRow(sc, i, t, rng, prevRows, rec.Stake)
-			if t >= v.JoinEpoch {
-				rec.Weights[i] = normalized(row)
+		// Without commit-reveal a copier reads this epoch's rows, so it
+		// decides last.
+		visible := revealed(published, t, sc.Params)
+		for pass := range 2 {
+			for i, v := range sc.Validators {
+				if (v.Behaviour == BehaviourCopier && !sc.Params.CommitReveal) != (pass == 1) {
+					continue
+				}
+				if pass == 1 {
+					visible = rec.Weights
+				}
+				row := chooseRow(sc, i, t, rng, visible, rec.Stake)
+				if v.Behaviour == BehaviourHonest && t >= v.JoinEpoch {
+					scores[i] = smooth(scores[i], row, v.ScoreEMA)
+					row = scores[i]
+				}
+				if t >= v.JoinEpoch+revealDelay(sc.Params, v) {
+					rec.Weights[i] = normalized(row)
+				}
 			}
 		}
 
@@ -159,14 +175,14 @@ func Run(sc Scenario) (Result, error) {
 		rec.ValidatorTrust = floats(out.ValidatorTrust)
 		rec.Bonds = bondShares(&out, nv, nm)
 		res.Epochs = append(res.Epochs, rec)
-		prevRows = rec.Weights
+		published = append(published, rec.Weights)
 	}
 	return res, nil
 }
 
 // chooseRow returns validator i's raw weights over the miners at epoch t
 // (nil: no weights).
-func chooseRow(sc Scenario, i, t int, rng *rng, prevRows [][]float64, stake []float64) []float64 {
+func chooseRow(sc Scenario, i, t int, rng *rng, visible [][]float64, stake []float64) []float64 {
 	v := sc.Validators[i]
 	nm := len(sc.Miners)
 	switch v.Behaviour {
@@ -178,11 +194,11 @@ func chooseRow(sc Scenario, i, t int, rng *rng, prevRows [][]float64, stake []fl
 		}
 		return row
 	case BehaviourCopier:
-		if prevRows == nil {
+		if visible == nil {
 			return nil
 		}
 		row := make([]float64, nm)
-		for k, r := range prevRows {
+		for k, r := range visible {
 			if k == i || r == nil {
 				continue
 			}
@@ -211,6 +227,43 @@ func chooseRow(sc Scenario, i, t int, rng *rng, prevRows [][]float64, stake []fl
 		}
 	}
 	return row
+}
+
+// revealed returns the rows a copier can read at epoch t under
+// commit-reveal: those set reveal_period epochs earlier (nil before any).
+// Without commit-reveal the caller gives it this epoch's rows instead.
+func revealed(published [][][]float64, t int, p Params) [][]float64 {
+	if !p.CommitReveal {
+		return nil
+	}
+	if k := t - max(p.RevealPeriod, 1); k >= 0 && k < len(published) {
+		return published[k]
+	}
+	return nil
+}
+
+// revealDelay is how many epochs after joining a validator's first row
+// counts: under commit-reveal a latecomer's first commit is revealed
+// reveal_period epochs later. Validators present from epoch 0 are all
+// equally delayed, which only shifts time, so they are not.
+func revealDelay(p Params, v Validator) int {
+	if !p.CommitReveal || v.JoinEpoch == 0 {
+		return 0
+	}
+	return max(p.RevealPeriod, 1)
+}
+
+// smooth folds this epoch's measurements into an EMA with weight alpha on
+// the newest, as taoworker does; the first measurement starts the average.
+func smooth(ema, measured []float64, alpha float64) []float64 {
+	if ema == nil || alpha <= 0 || alpha >= 1 {
+		return measured
+	}
+	out := make([]float64, len(measured))
+	for j, m := range measured {
+		out[j] = alpha*m + (1-alpha)*ema[j]
+	}
+	return out
 }
 
 // registeredAt is the block at which the miner's current occupant

@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"os"
+
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
 // Behaviours of a validator: how it chooses its weight row each epoch.
@@ -32,8 +34,8 @@ const (
 	FigureRelativeDividends = "relative_dividends"
 	// FigureDividendRatio is A's relative dividends divided by B's.
 	FigureDividendRatio = "dividend_ratio"
-	// FigureOutEarns is the fraction of epochs in which miner A's
-	// incentive exceeds miner B's.
+	// FigureOutEarns is the fraction of epochs from FromEpoch on in which
+	// miner A's incentive exceeds miner B's.
 	FigureOutEarns = "out_earns"
 	// FigureCatchUp is the number of epochs, counted from A's join epoch,
 	// until A's dividends per stake first reach Threshold times the mean
@@ -80,6 +82,15 @@ type Params struct {
 	LiquidAlpha  bool    `json:"liquid_alpha"`
 	AlphaLow     float64 `json:"alpha_low"`
 	AlphaHigh    float64 `json:"alpha_high"`
+	// CommitReveal and RevealPeriod are the chain's commit-reveal
+	// hyperparameters. A copier reads the rows revealed by now: with
+	// commit-reveal those set RevealPeriod epochs earlier (at least 1),
+	// without it the rows of the current epoch.
+	CommitReveal bool `json:"commit_reveal,omitempty"`
+	RevealPeriod int  `json:"reveal_period,omitempty"`
+	// TrustWeightedConsensus is Yuma 3's second, trust-weighted consensus
+	// pass (chain: trust_weighted_consensus).
+	TrustWeightedConsensus bool `json:"trust_weighted_consensus,omitempty"`
 }
 
 // Validator is a neuron that holds stake and sets weights.
@@ -92,6 +103,11 @@ type Validator struct {
 	// Noise is the standard deviation of an honest validator's
 	// measurement of a miner's quality.
 	Noise float64 `json:"noise,omitempty"`
+	// ScoreEMA is the weight of the newest measurement in an honest
+	// validator's per-miner score EMA, as taoworker's --score-ema-alpha
+	// (its default is 0.3); 0 or 1 keeps no memory. The first measurement
+	// of a miner starts its average.
+	ScoreEMA float64 `json:"score_ema,omitempty"`
 	// Target is the miner a cartel validator weights.
 	Target string `json:"target,omitempty"`
 	// JoinEpoch is the epoch at which the validator registers and
@@ -127,12 +143,28 @@ type KeyFigure struct {
 	A         string  `json:"a"`
 	B         string  `json:"b,omitempty"`
 	Threshold float64 `json:"threshold,omitempty"`
+	// FromEpoch (out_earns) skips the epochs before it.
+	FromEpoch int `json:"from_epoch,omitempty"`
 }
 
-// DefaultParams are subtensor's defaults for the hyperparameters the
-// scenarios vary.
+// DefaultParams are the hyperparameters the chain gives a new subnet
+// (x/subnet's DefaultHyperparameters), as fractions.
 func DefaultParams() Params {
-	return Params{Kappa: 0.5, BondsMovingAverage: 0.9, MaxValidators: 64, Version: 2, BondsPenalty: 1, AlphaLow: 0.7, AlphaHigh: 0.9}
+	hp := subnettypes.DefaultHyperparameters()
+	u16 := func(v uint32) float64 { return float64(v) / math.MaxUint16 }
+	return Params{
+		Kappa:                  u16(hp.Kappa),
+		BondsMovingAverage:     float64(hp.BondsMovingAverage) / 1e6,
+		MaxValidators:          int(hp.MaxValidators),
+		Version:                int(hp.YumaVersion),
+		BondsPenalty:           u16(hp.BondsPenalty),
+		LiquidAlpha:            hp.LiquidAlpha,
+		AlphaLow:               u16(hp.AlphaLow),
+		AlphaHigh:              u16(hp.AlphaHigh),
+		TrustWeightedConsensus: hp.TrustWeightedConsensus,
+		CommitReveal:           hp.CommitReveal,
+		RevealPeriod:           int(hp.RevealPeriod),
+	}
 }
 
 // Load reads a scenario JSON file. Unknown fields are an error, so a typo
@@ -186,6 +218,8 @@ func (sc Scenario) Validate() error {
 		return fmt.Errorf("scenario %s: kappa, bonds_moving_average, bonds_penalty, alpha_low and alpha_high must be in [0, 1]", sc.Name)
 	case p.AlphaLow > p.AlphaHigh:
 		return fmt.Errorf("scenario %s: alpha_low %v above alpha_high %v", sc.Name, p.AlphaLow, p.AlphaHigh)
+	case p.RevealPeriod < 0 || p.RevealPeriod > 100:
+		return fmt.Errorf("scenario %s: reveal_period %d not in 0..100", sc.Name, p.RevealPeriod)
 	case p.MaxValidators <= 0 || p.MaxValidators > math.MaxUint16:
 		return fmt.Errorf("scenario %s: max_validators %d not in 1..65535", sc.Name, p.MaxValidators)
 	case p.Version != 2 && p.Version != 3:
@@ -209,6 +243,9 @@ func (sc Scenario) Validate() error {
 		}
 		if v.JoinEpoch < 0 || v.Noise < 0 {
 			return fmt.Errorf("scenario %s: validator %s has a negative join_epoch or noise", sc.Name, v.Name)
+		}
+		if !fraction(v.ScoreEMA) {
+			return fmt.Errorf("scenario %s: validator %s score_ema %v not in [0, 1]", sc.Name, v.Name, v.ScoreEMA)
 		}
 		switch v.Behaviour {
 		case "", BehaviourFixed, BehaviourHonest, BehaviourCopier:
@@ -249,6 +286,9 @@ func (sc Scenario) Validate() error {
 				return fmt.Errorf("scenario %s: key figure %s needs validators a and b", sc.Name, kf.Kind)
 			}
 		case FigureOutEarns:
+			if kf.FromEpoch < 0 || kf.FromEpoch >= sc.Epochs {
+				return fmt.Errorf("scenario %s: key figure %s from_epoch %d not in 0..%d", sc.Name, kf.Kind, kf.FromEpoch, sc.Epochs-1)
+			}
 			if !miners[kf.A] || !miners[kf.B] {
 				return fmt.Errorf("scenario %s: key figure %s needs miners a and b", sc.Name, kf.Kind)
 			}

@@ -31,7 +31,7 @@ func table(t *testing.T, res Result) string {
 // its key figures.
 func TestBuiltinsRunAndPrint(t *testing.T) {
 	want := []string{"kappa-moves-first", "kappa-moves-second", "kappa-moves-third", "all-switch", "bond-reset",
-		"copier", "cartel", "small-validator", "newcomer"}
+		"copier", "copier-steady", "cartel", "small-validator", "newcomer"}
 	var got []string
 	for _, sc := range Builtins() {
 		got = append(got, sc.Name)

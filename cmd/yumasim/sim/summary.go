@@ -95,13 +95,17 @@ func figure(r Result, s Summary, kf KeyFigure) Figure {
 	case FigureOutEarns:
 		a, b := miner(kf.A), miner(kf.B)
 		wins := 0
-		for _, e := range r.Epochs {
+		epochs := r.Epochs[min(kf.FromEpoch, len(r.Epochs)):]
+		for _, e := range epochs {
 			if e.Incentive[a] > e.Incentive[b] {
 				wins++
 			}
 		}
-		f.Value = ratio(float64(wins), float64(len(r.Epochs)))
+		f.Value = ratio(float64(wins), float64(len(epochs)))
 		f.Label = fmt.Sprintf("fraction of epochs %s's incentive exceeds %s's", kf.A, kf.B)
+		if kf.FromEpoch > 0 {
+			f.Label += fmt.Sprintf(" from epoch %d on", kf.FromEpoch)
+		}
 	case FigureCatchUp:
 		a := validator(kf.A)
 		join := sc.Validators[a].JoinEpoch

@@ -28,6 +28,7 @@ func configureVersion(in *yuma.Input, p Params) error {
 		in.LiquidAlpha = p.LiquidAlpha
 		in.AlphaLow = u16Fraction(p.AlphaLow)
 		in.AlphaHigh = u16Fraction(p.AlphaHigh)
+		in.TrustWeightedConsensus = p.TrustWeightedConsensus
 	}
 	return nil
 }

@@ -2,7 +2,11 @@ package sim
 
 import (
 	"math"
+	"slices"
 	"testing"
+
+	"github.com/taochain/taochain/x/intelligence/yuma"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
 // Every named scenario also runs under Yuma 3, with and without liquid
@@ -42,5 +46,24 @@ func TestSmallValidatorPrecision(t *testing.T) {
 	}
 	if v3 := relative(3); math.Abs(v3-1) > 1e-3 {
 		t.Errorf("Yuma 3 minnow relative dividends %v, want 1", v3)
+	}
+}
+
+// DefaultParams are the chain's new-subnet hyperparameters, and turning
+// them back into the integers Yuma reads gives exactly the chain's values.
+func TestDefaultParamsAreTheChains(t *testing.T) {
+	hp := subnettypes.DefaultHyperparameters()
+	p := DefaultParams()
+	var in yuma.Input
+	if err := configureVersion(&in, p); err != nil {
+		t.Fatal(err)
+	}
+	got := []uint64{uint64(u16Fraction(p.Kappa)), ppm(p.BondsMovingAverage), uint64(in.Version), uint64(in.BondsPenalty),
+		uint64(in.AlphaLow), uint64(in.AlphaHigh), uint64(p.RevealPeriod)}
+	want := []uint64{uint64(hp.Kappa), hp.BondsMovingAverage, uint64(hp.YumaVersion), uint64(hp.BondsPenalty),
+		uint64(hp.AlphaLow), uint64(hp.AlphaHigh), hp.RevealPeriod}
+	if !slices.Equal(got, want) || in.LiquidAlpha != hp.LiquidAlpha || in.TrustWeightedConsensus != hp.TrustWeightedConsensus ||
+		p.CommitReveal != hp.CommitReveal || p.MaxValidators != int(hp.MaxValidators) {
+		t.Fatalf("sim defaults %v %+v, chain %v %+v", got, p, want, hp)
 	}
 }
