@@ -82,7 +82,7 @@ func Run(sc Scenario) (Result, error) {
 	}
 	permits := yuma.Epoch(yuma.Input{MaxValidators: uint16(sc.Params.MaxValidators), Neurons: initial}).ValidatorPermit
 
-	var published [][][]float64 // rows set in each epoch so far
+	var published [][][]float64     // rows set in each epoch so far
 	scores := make([][]float64, nv) // honest validators' score EMAs
 	var prev *yuma.Output
 	for t := range sc.Epochs {
