@@ -355,6 +355,8 @@ func New(
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {
 		panic(err)
 	}
+	app.setupUpgradeHandlers()
+	app.setupUpgradeStoreLoaders()
 
 	// The simulator drives every module that implements module.AppModuleSimulation (in module name
 	// order). Genesis accounts are plain base accounts (no vesting types are registered), and
