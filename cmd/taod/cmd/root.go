@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 
-	cmtcfg "github.com/cometbft/cometbft/config"
 	dbm "github.com/cosmos/cosmos-db"
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
@@ -24,7 +23,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/rpc"
 	"github.com/cosmos/cosmos-sdk/client/snapshot"
 	"github.com/cosmos/cosmos-sdk/server"
-	serverconfig "github.com/cosmos/cosmos-sdk/server/config"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	"github.com/cosmos/cosmos-sdk/types/module"
@@ -107,20 +105,6 @@ func NewRootCmd() *cobra.Command {
 		panic(err)
 	}
 	return rootCmd
-}
-
-// initCometConfig returns CometBFT's defaults with taochain's 6-second target block time.
-func initCometConfig() *cmtcfg.Config {
-	cfg := cmtcfg.DefaultConfig()
-	cfg.Consensus.TimeoutCommit = 5_000_000_000 // 5 s commit wait + ~1 s propose/vote ≈ 6 s blocks
-	return cfg
-}
-
-// initAppConfig sets a minimum gas price in rao so a fresh node does not accept free spam.
-func initAppConfig() (string, interface{}) {
-	cfg := serverconfig.DefaultConfig()
-	cfg.MinGasPrices = "0" + app.BaseDenom
-	return serverconfig.DefaultConfigTemplate, cfg
 }
 
 // DefaultBlockMaxGas is the block gas limit `taod init` writes into the genesis consensus params.
