@@ -6,9 +6,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/math"
 
 	"github.com/taochain/taochain/x/intelligence/keeper"
 	"github.com/taochain/taochain/x/intelligence/types"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
 // allBonds returns every stored bond row in key order.
@@ -71,4 +73,51 @@ func TestMigrate1to2EmptyStore(t *testing.T) {
 	f := newFixture(t)
 	require.NoError(t, keeper.NewMigrator(f.k).Migrate1to2(f.ctx))
 	require.Empty(t, allBonds(t, f))
+}
+
+// TestMigrate1to2KeepsTheFirstYuma3Epoch switches a subnet with Yuma 2 bonds to Yuma 3 twice from
+// the same state, once after the migration and once without it: the first Yuma 3 epoch stores the
+// same bonds and neuron results either way, so the stored conversion is the one the epoch makes.
+func TestMigrate1to2KeepsTheFirstYuma3Epoch(t *testing.T) {
+	w := newEpochWorld(t)
+	f := w.f
+	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.YumaVersion = 2 })
+	f.setPending(t, netuid, math.NewInt(1_000_000))
+	f.setHeight(8)
+	_, err := f.k.RunEpoch(f.ctx, netuid, 0)
+	require.NoError(t, err)
+	u16Rows := allBonds(t, f)
+	require.NotEmpty(t, u16Rows)
+	f.setHyperparams(t, netuid, func(hp *subnettypes.Hyperparameters) { hp.YumaVersion = 3 })
+
+	type result struct {
+		bonds   []types.BondsRow
+		neurons []subnettypes.Neuron
+		record  types.EpochRecord
+	}
+	firstYuma3Epoch := func(migrate bool) result {
+		parent := f.ctx
+		defer func() { f.ctx = parent }()
+		f.ctx, _ = parent.CacheContext()
+		if migrate {
+			require.NoError(t, keeper.NewMigrator(f.k).Migrate1to2(f.ctx))
+			for _, r := range allBonds(t, f) {
+				require.NotEmpty(t, r.FixedBonds)
+			}
+		}
+		f.setPending(t, netuid, math.NewInt(1_000_000))
+		f.setHeight(18)
+		var r result
+		r.record, err = f.k.RunEpoch(f.ctx, netuid, 1)
+		require.NoError(t, err)
+		r.bonds = allBonds(t, f)
+		require.NoError(t, f.sk.IterateNeurons(f.ctx, netuid, func(n subnettypes.Neuron) bool {
+			r.neurons = append(r.neurons, n)
+			return false
+		}))
+		return r
+	}
+	migrated, onTheFly := firstYuma3Epoch(true), firstYuma3Epoch(false)
+	require.Equal(t, onTheFly, migrated)
+	require.NotEqual(t, u16Rows, migrated.bonds, "the Yuma 3 epoch rewrote the bonds")
 }
