@@ -16,12 +16,14 @@ func NewMigrator(k Keeper) Migrator {
 	return Migrator{keeper: k}
 }
 
-// Migrate1to2 moves the chain to Yuma 3: every existing subnet's
-// yuma_version, and the default_hyperparams new subnets start from, become 3, and
-// max_hyperparams.yuma_version is raised to 3 if it was lower, so the migrated subnets stay within
-// the governance bounds. No other field changes; in particular hyperparams_updated_at is kept, so
-// the migration does not use up an owner's hyperparameter rate limit. Running it twice changes
-// nothing.
+// Migrate1to2 moves the chain to Yuma 3 as new subnets run it: every existing subnet, and the
+// default_hyperparams new subnets start from, get yuma_version 3, trust_weighted_consensus on and
+// liquid_alpha on (unless governance forbids liquid alpha in max_hyperparams); the defaults also get
+// the new reveal_period default when the bounds allow it (existing subnets keep theirs: a pending
+// commit's reveal epoch must not move). max_hyperparams is raised to allow version 3 and trust
+// weighting, a field that did not exist before. No other field changes; in particular
+// hyperparams_updated_at is kept, so the migration does not use up an owner's hyperparameter rate
+// limit. Running it twice changes nothing.
 func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 	changed, err := m.keeper.moveToYuma3(ctx)
 	if err != nil {
@@ -36,8 +38,23 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 // types.MaxYumaVersion so that the migration keeps its meaning if a later version is added.
 const yuma3 = 3
 
+// yuma3RevealPeriod is the reveal_period default Migrate1to2 writes, spelled out for the same
+// reason.
+const yuma3RevealPeriod = 3
+
+// toYuma3 sets the Yuma 3 fields of hp (see Migrate1to2) under the bounds hi and reports whether
+// anything changed.
+func toYuma3(hp *types.Hyperparameters, hi types.Hyperparameters) bool {
+	before := *hp
+	hp.YumaVersion = yuma3
+	hp.TrustWeightedConsensus = true
+	hp.LiquidAlpha = hp.LiquidAlpha || hi.LiquidAlpha
+	return hp.YumaVersion != before.YumaVersion || hp.TrustWeightedConsensus != before.TrustWeightedConsensus ||
+		hp.LiquidAlpha != before.LiquidAlpha
+}
+
 // moveToYuma3 does the work of Migrate1to2 and returns how many subnets it changed. It only sets
-// yuma_version fields to 3, which every bound allows once max_hyperparams does, so it does not
+// the Yuma 3 fields, which every bound allows once max_hyperparams does, so it does not
 // re-validate whole parameter sets: a check that was tightened after a subnet was created must not
 // halt the chain at the upgrade height.
 func (k Keeper) moveToYuma3(ctx sdk.Context) (int, error) {
@@ -45,19 +62,21 @@ func (k Keeper) moveToYuma3(ctx sdk.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if p.DefaultHyperparams.YumaVersion != yuma3 || p.MaxHyperparams.YumaVersion < yuma3 {
-		p.DefaultHyperparams.YumaVersion = yuma3
-		p.MaxHyperparams.YumaVersion = max(p.MaxHyperparams.YumaVersion, yuma3)
-		if err := k.Params.Set(ctx, p); err != nil {
-			return 0, err
-		}
+	p.MaxHyperparams.YumaVersion = max(p.MaxHyperparams.YumaVersion, yuma3)
+	p.MaxHyperparams.TrustWeightedConsensus = true
+	toYuma3(&p.DefaultHyperparams, p.MaxHyperparams)
+	if p.MinHyperparams.RevealPeriod <= yuma3RevealPeriod && yuma3RevealPeriod <= p.MaxHyperparams.RevealPeriod {
+		p.DefaultHyperparams.RevealPeriod = yuma3RevealPeriod
+	}
+	if err := k.Params.Set(ctx, p); err != nil {
+		return 0, err
 	}
 
 	// Read every subnet in netuid order before writing: writing under an open iterator is not
 	// safe on every store.
 	var stale []types.Subnet
 	if err := k.IterateSubnets(ctx, func(s types.Subnet) bool {
-		if s.Hyperparams.YumaVersion != yuma3 {
+		if toYuma3(&s.Hyperparams, p.MaxHyperparams) {
 			stale = append(stale, s)
 		}
 		return false
@@ -65,7 +84,6 @@ func (k Keeper) moveToYuma3(ctx sdk.Context) (int, error) {
 		return 0, err
 	}
 	for _, s := range stale {
-		s.Hyperparams.YumaVersion = yuma3
 		if err := k.Subnets.Set(ctx, uint16(s.Netuid), s); err != nil {
 			return 0, err
 		}

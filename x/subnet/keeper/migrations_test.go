@@ -26,6 +26,9 @@ func TestMigrate1to2MovesSubnetsToYuma3(t *testing.T) {
 	f.setParams(t, func(p *types.Params) {
 		p.DefaultHyperparams.YumaVersion = 2
 		p.MaxHyperparams.YumaVersion = 2
+		p.DefaultHyperparams.LiquidAlpha, p.DefaultHyperparams.TrustWeightedConsensus = false, false
+		p.MaxHyperparams.TrustWeightedConsensus = false // the field did not exist
+		p.DefaultHyperparams.RevealPeriod = 1
 	})
 	owner := addr("owner")
 	a := f.registerSubnet(t, owner)
@@ -58,11 +61,13 @@ func TestMigrate1to2MovesSubnetsToYuma3(t *testing.T) {
 	m := keeper.NewMigrator(f.k)
 	require.NoError(t, m.Migrate1to2(f.ctx))
 
-	// Only yuma_version changes.
+	// Only the Yuma 3 fields change; reveal_period stays.
 	want := make([]types.Subnet, len(before))
 	copy(want, before)
 	for i := range want {
 		want[i].Hyperparams.YumaVersion = 3
+		want[i].Hyperparams.LiquidAlpha = true
+		want[i].Hyperparams.TrustWeightedConsensus = true
 	}
 	after := allSubnets(t, f)
 	require.Equal(t, want, after)
@@ -73,7 +78,11 @@ func TestMigrate1to2MovesSubnetsToYuma3(t *testing.T) {
 
 	wantParams := paramsBefore
 	wantParams.DefaultHyperparams.YumaVersion = 3
+	wantParams.DefaultHyperparams.LiquidAlpha = true
+	wantParams.DefaultHyperparams.TrustWeightedConsensus = true
+	wantParams.DefaultHyperparams.RevealPeriod = 3
 	wantParams.MaxHyperparams.YumaVersion = 3
+	wantParams.MaxHyperparams.TrustWeightedConsensus = true
 	params, err := f.k.Params.Get(f.ctx)
 	require.NoError(t, err)
 	require.Equal(t, wantParams, params)
@@ -102,4 +111,25 @@ func TestMigrate1to2KeepsAHigherMaxYumaVersion(t *testing.T) {
 	require.Equal(t, uint32(3), p.DefaultHyperparams.YumaVersion)
 	require.Equal(t, uint32(3), p.MaxHyperparams.YumaVersion)
 	require.Empty(t, allSubnets(t, f))
+}
+
+// Governance that forbade liquid alpha keeps it forbidden: the migration turns on only what the
+// bounds allow.
+func TestMigrate1to2RespectsForbiddenLiquidAlpha(t *testing.T) {
+	f := newFixture(t)
+	f.setParams(t, func(p *types.Params) {
+		p.DefaultHyperparams.YumaVersion, p.DefaultHyperparams.LiquidAlpha = 2, false
+		p.MaxHyperparams.LiquidAlpha = false
+	})
+	a := f.registerSubnet(t, addr("owner"))
+	require.NoError(t, keeper.NewMigrator(f.k).Migrate1to2(f.ctx))
+	s, err := f.k.GetSubnet(f.ctx, a)
+	require.NoError(t, err)
+	require.Equal(t, uint32(3), s.Hyperparams.YumaVersion)
+	require.False(t, s.Hyperparams.LiquidAlpha)
+	require.True(t, s.Hyperparams.TrustWeightedConsensus)
+	p, err := f.k.Params.Get(f.ctx)
+	require.NoError(t, err)
+	require.False(t, p.DefaultHyperparams.LiquidAlpha)
+	require.NoError(t, s.Hyperparams.ValidateWithin(p.MinHyperparams, p.MaxHyperparams))
 }
