@@ -8,16 +8,45 @@ import (
 	"github.com/taochain/taochain/app"
 )
 
-// initCometConfig returns CometBFT's defaults with taochain's 6-second target block time.
+// Defaults `taod init` writes into a fresh home; docs/network.md lists them for operators.
+const (
+	// DefaultMinGasPrices is the lowest gas price a fresh node's mempool accepts: 0.001 rao per gas,
+	// ~70 rao for a bank send. It is the price the localnet scripts, the workers and the tests pay,
+	// so they run unchanged, and it is above zero so a public node does not take free spam.
+	DefaultMinGasPrices = "0.001" + app.BaseDenom
+	// DefaultSnapshotInterval is the block interval of state-sync snapshots: new nodes can join
+	// from a recent snapshot instead of replaying every block.
+	DefaultSnapshotInterval = 1000
+	// DefaultSnapshotKeepRecent is how many state-sync snapshots a node keeps.
+	DefaultSnapshotKeepRecent = 2
+	// DefaultPrometheusRetention is how long, in seconds, the app's telemetry keeps metrics for the
+	// API server's /metrics?format=prometheus.
+	DefaultPrometheusRetention = 60
+	// DefaultCometPrometheusAddr is where CometBFT serves its Prometheus metrics: loopback, so a
+	// fresh node does not expose them to the internet; scrape remotely by changing it.
+	DefaultCometPrometheusAddr = "127.0.0.1:26660"
+)
+
+// initCometConfig returns CometBFT's defaults with taochain's 6-second target block time and
+// Prometheus metrics on.
 func initCometConfig() *cmtcfg.Config {
 	cfg := cmtcfg.DefaultConfig()
 	cfg.Consensus.TimeoutCommit = 5_000_000_000 // 5 s commit wait + ~1 s propose/vote ≈ 6 s blocks
+	cfg.Instrumentation.Prometheus = true
+	cfg.Instrumentation.PrometheusListenAddr = DefaultCometPrometheusAddr
 	return cfg
 }
 
-// initAppConfig sets a minimum gas price in rao so a fresh node does not accept free spam.
+// initAppConfig returns the SDK's app.toml defaults with a non-zero minimum gas price in rao,
+// telemetry kept for Prometheus, state-sync snapshots taken, and the Swagger UI served whenever the
+// API server is enabled.
 func initAppConfig() (string, interface{}) {
 	cfg := serverconfig.DefaultConfig()
-	cfg.MinGasPrices = "0" + app.BaseDenom
+	cfg.MinGasPrices = DefaultMinGasPrices
+	cfg.Telemetry.Enabled = true
+	cfg.Telemetry.PrometheusRetentionTime = DefaultPrometheusRetention
+	cfg.StateSync.SnapshotInterval = DefaultSnapshotInterval
+	cfg.StateSync.SnapshotKeepRecent = DefaultSnapshotKeepRecent
+	cfg.API.Swagger = true
 	return serverconfig.DefaultConfigTemplate, cfg
 }
