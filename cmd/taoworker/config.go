@@ -15,6 +15,9 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/crypto/keyring"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/taochain/taochain/app"
 
 	"github.com/taochain/taochain/inference/auth"
 	"github.com/taochain/taochain/inference/chain"
@@ -56,8 +59,12 @@ type ChainConfig struct {
 type KeysConfig struct {
 	// KeyringDir is the directory holding keyring-<backend> (a taod home).
 	KeyringDir string `yaml:"keyring_dir"`
-	// KeyringBackend is test, file or os.
+	// KeyringBackend is test, file or os; empty means the keyring-backend of
+	// <KeyringDir>/config/client.toml, else os (what taod does).
 	KeyringBackend string `yaml:"keyring_backend"`
+	// KeyringPassphraseFile holds the file backend's passphrase (first line); empty means
+	// $TAOWORKER_KEYRING_PASSPHRASE, else ask on the terminal.
+	KeyringPassphraseFile string `yaml:"keyring_passphrase_file"`
 	// Hotkey is the key name of the neuron's hotkey.
 	Hotkey string `yaml:"hotkey"`
 	// From is the key name paying evaluation fees; empty means the hotkey pays.
@@ -72,16 +79,24 @@ type MinerConfig struct {
 	ExternalHost string `yaml:"external_host"`
 	// ExternalPort is the port announced on chain; 0 means the listen port.
 	ExternalPort uint32 `yaml:"external_port"`
-	// Model is "ngram" or "openai".
+	// Model is "ngram" (the built-in character n-gram model) or "server" (a model server at
+	// ModelURL; "openai" is its old name).
 	Model string `yaml:"model"`
 	// NGramOrder is the n-gram order (1..16).
 	NGramOrder int `yaml:"ngram_order"`
 	// Corpus is a training text file; empty means the shipped training split.
 	Corpus string `yaml:"corpus"`
-	// OpenAIURL is the OpenAI-compatible server root (model "openai").
-	OpenAIURL string `yaml:"openai_url"`
-	// OpenAIModel is the upstream model name (model "openai").
-	OpenAIModel string `yaml:"openai_model"`
+	// ModelURL is the model server's root, e.g. http://127.0.0.1:8080 (model "server").
+	ModelURL string `yaml:"model_url"`
+	// ModelName is the "model" field sent to the server (model "server").
+	ModelName string `yaml:"model_name"`
+	// ModelAPI is the request shape the server is asked with: auto, completions-echo, llamacpp or
+	// chat; auto probes them in that order at start.
+	ModelAPI string `yaml:"model_api"`
+	// OpenAIURL is the old name of ModelURL, still read from config files.
+	OpenAIURL string `yaml:"openai_url,omitempty"`
+	// OpenAIModel is the old name of ModelName, still read from config files.
+	OpenAIModel string `yaml:"openai_model,omitempty"`
 	// MetagraphRefresh is how often the permit cache is refreshed.
 	MetagraphRefresh time.Duration `yaml:"metagraph_refresh"`
 	// RequestTimeout bounds each inference task.
@@ -128,9 +143,9 @@ func DefaultConfig() Config {
 		LogLevel:  "info",
 		Netuid:    1,
 		Chain:     ChainConfig{GRPC: "127.0.0.1:9090", GasPrices: "0.001rao", GasAdjustment: 1.5},
-		Keys:      KeysConfig{KeyringDir: home + "/.taod", KeyringBackend: "test"},
+		Keys:      KeysConfig{KeyringDir: app.DefaultNodeHome},
 		Miner: MinerConfig{
-			Listen: "127.0.0.1:8091", ExternalHost: "127.0.0.1", Model: "ngram", NGramOrder: 5,
+			Listen: "127.0.0.1:8091", ExternalHost: "127.0.0.1", Model: "ngram", NGramOrder: 5, ModelAPI: "auto",
 			MetagraphRefresh: 10 * time.Second, RequestTimeout: 10 * time.Second,
 		},
 		Validator: ValidatorConfig{
@@ -180,22 +195,33 @@ var commonFlags = []binding{
 	str("gas-prices", "fee per gas unit", func(c *Config) *string { return &c.Chain.GasPrices }),
 	float("gas-adjustment", "multiplier on simulated gas", func(c *Config) *float64 { return &c.Chain.GasAdjustment }),
 	str("keyring-dir", "directory holding keyring-<backend> (a taod home)", func(c *Config) *string { return &c.Keys.KeyringDir }),
-	str("keyring-backend", "keyring backend: test, file or os", func(c *Config) *string { return &c.Keys.KeyringBackend }),
+	str("keyring-backend", "keyring backend: test, file or os (empty: keyring-backend of <keyring-dir>/config/client.toml, else os)",
+		func(c *Config) *string { return &c.Keys.KeyringBackend }),
+	str("keyring-passphrase-file", "file whose first line is the file keyring's passphrase (else $"+passphraseEnv+", else the terminal)",
+		func(c *Config) *string { return &c.Keys.KeyringPassphraseFile }),
 	str("hotkey", "keyring name of the neuron's hotkey", func(c *Config) *string { return &c.Keys.Hotkey }),
 }
 
-var minerFlags = []binding{
+// modelServerFlags say how to reach a model server; shared by `miner` and `model-check`.
+var modelServerFlags = []binding{
+	str("model-url", "model server root, e.g. http://127.0.0.1:8080 (--model server)", func(c *Config) *string { return &c.Miner.ModelURL }),
+	str("model-name", "model name sent to the server (--model server; llama.cpp ignores it)", func(c *Config) *string { return &c.Miner.ModelName }),
+	str("model-api", "request shape: auto, completions-echo (vLLM), llamacpp (llama.cpp /completion) or chat (chat completions with logprobs)",
+		func(c *Config) *string { return &c.Miner.ModelAPI }),
+	str("openai-url", "old name of --model-url", func(c *Config) *string { return &c.Miner.OpenAIURL }),
+	str("openai-model", "old name of --model-name", func(c *Config) *string { return &c.Miner.OpenAIModel }),
+}
+
+var minerFlags = append([]binding{
 	str("listen", "axon listen address", func(c *Config) *string { return &c.Miner.Listen }),
 	str("external-host", "axon host announced on chain", func(c *Config) *string { return &c.Miner.ExternalHost }),
 	u32("external-port", "axon port announced on chain (0: the listen port)", func(c *Config) *uint32 { return &c.Miner.ExternalPort }),
-	str("model", "model: ngram or openai", func(c *Config) *string { return &c.Miner.Model }),
+	str("model", "model: ngram (built in) or server (a model server at --model-url)", func(c *Config) *string { return &c.Miner.Model }),
 	integer("order", "n-gram order (1..16)", func(c *Config) *int { return &c.Miner.NGramOrder }),
 	str("corpus", "training text file (empty: the shipped training split)", func(c *Config) *string { return &c.Miner.Corpus }),
-	str("openai-url", "OpenAI-compatible server root (model openai)", func(c *Config) *string { return &c.Miner.OpenAIURL }),
-	str("openai-model", "upstream model name (model openai)", func(c *Config) *string { return &c.Miner.OpenAIModel }),
 	dur("metagraph-refresh", "permit cache refresh period", func(c *Config) *time.Duration { return &c.Miner.MetagraphRefresh }),
 	dur("request-timeout", "deadline of one inference task", func(c *Config) *time.Duration { return &c.Miner.RequestTimeout }),
-}
+}, modelServerFlags...)
 
 var validatorFlags = []binding{
 	str("from", "keyring name of the fee payer (empty: the hotkey pays)", func(c *Config) *string { return &c.Keys.From }),
@@ -283,12 +309,72 @@ func loadConfig(cmd *cobra.Command, bs ...[]binding) (Config, error) {
 		return cfg, errors.New("config: a hotkey (--hotkey or keys.hotkey) is required")
 	}
 	if cfg.Validator.TasksPerMiner < 1 {
-		return cfg, fmt.Errorf("config: %d tasks per miner, want at least 1", cfg.Validator.TasksPerMiner)
+		return cfg, fmt.Errorf("config: --tasks-per-miner %d: want at least 1", cfg.Validator.TasksPerMiner)
 	}
 	if a := cfg.Validator.ScoreEMAAlpha; !(a > 0 && a <= 1) {
-		return cfg, fmt.Errorf("config: score EMA alpha %v must be in (0, 1]", a)
+		return cfg, fmt.Errorf("config: --score-ema-alpha %v: must be in (0, 1]", a)
 	}
+	if cfg.Chain.GasAdjustment < 1 {
+		return cfg, fmt.Errorf("config: --gas-adjustment %v: must be at least 1", cfg.Chain.GasAdjustment)
+	}
+	if _, err := sdk.ParseDecCoin(cfg.Chain.GasPrices); err != nil {
+		return cfg, fmt.Errorf("config: --gas-prices %q: %w", cfg.Chain.GasPrices, err)
+	}
+	if err := adoptLegacyModelFields(&cfg.Miner); err != nil {
+		return cfg, err
+	}
+	backend, err := chain.ResolveKeyringBackend(cfg.Keys.KeyringDir, cfg.Keys.KeyringBackend)
+	if err != nil {
+		return cfg, fmt.Errorf("config: --keyring-backend not given and %w", err)
+	}
+	cfg.Keys.KeyringBackend = backend
 	return cfg, nil
+}
+
+// passphraseEnv names the environment variable holding the file keyring's passphrase.
+const passphraseEnv = "TAOWORKER_KEYRING_PASSPHRASE"
+
+// keyringOptions turns the keys config into where and how to open the keyring, reading the
+// passphrase from --keyring-passphrase-file or $TAOWORKER_KEYRING_PASSPHRASE.
+func keyringOptions(keys KeysConfig) (chain.KeyringOptions, error) {
+	o := chain.KeyringOptions{Dir: keys.KeyringDir, Backend: keys.KeyringBackend, Passphrase: os.Getenv(passphraseEnv)}
+	if keys.KeyringPassphraseFile != "" {
+		bz, err := os.ReadFile(keys.KeyringPassphraseFile)
+		if err != nil {
+			return o, fmt.Errorf("--keyring-passphrase-file: %w", err)
+		}
+		o.Passphrase, _, _ = strings.Cut(string(bz), "\n")
+		o.Passphrase = strings.TrimRight(o.Passphrase, "\r")
+		if o.Passphrase == "" {
+			return o, fmt.Errorf("--keyring-passphrase-file %s: the first line is empty", keys.KeyringPassphraseFile)
+		}
+	}
+	return o, nil
+}
+
+// adoptLegacyModelFields moves openai_url / openai_model (--openai-url / --openai-model), the old
+// names of model_url / model_name, over; giving an old and a new name with different values is an
+// error.
+func adoptLegacyModelFields(m *MinerConfig) error {
+	for _, f := range []struct {
+		oldName, newName string
+		old, cur         *string
+	}{
+		{"--openai-url (miner.openai_url)", "--model-url (miner.model_url)", &m.OpenAIURL, &m.ModelURL},
+		{"--openai-model (miner.openai_model)", "--model-name (miner.model_name)", &m.OpenAIModel, &m.ModelName},
+	} {
+		if *f.old == "" {
+			continue
+		}
+		if *f.cur != "" && *f.cur != *f.old {
+			return fmt.Errorf("config: %s is the old name of %s: give only one", f.oldName, f.newName)
+		}
+		*f.cur, *f.old = *f.old, ""
+	}
+	if m.Model == "openai" {
+		m.Model = "server"
+	}
+	return nil
 }
 
 // adoptLegacyTasks moves validator.tasks, the old name of validator.tasks_per_miner, over, so
@@ -315,9 +401,21 @@ func adoptLegacyTasks(file []byte, cfg *Config) error {
 // openHotkey opens the configured keyring and returns it with the hotkey's private key and the
 // signer that authenticates axon traffic with it.
 func openHotkey(keys KeysConfig) (keyring.Keyring, *secp256k1.PrivKey, *auth.Signer, error) {
-	kr, err := chain.OpenKeyring(keys.KeyringDir, keys.KeyringBackend, os.Stdin)
+	opts, err := keyringOptions(keys)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	kr, err := opts.Open()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, name := range []string{keys.Hotkey, keys.From} {
+		if name == "" {
+			continue
+		}
+		if err := chain.RequireKey(kr, opts, name); err != nil {
+			return nil, nil, nil, err
+		}
 	}
 	priv, err := chain.HotkeyPrivKey(kr, keys.Hotkey)
 	if err != nil {
@@ -334,7 +432,7 @@ func openHotkey(keys KeysConfig) (keyring.Keyring, *secp256k1.PrivKey, *auth.Sig
 func newLogger(cfg Config) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
-		return nil, fmt.Errorf("log level %q: %w", cfg.LogLevel, err)
+		return nil, fmt.Errorf("--log-level %q: %w", cfg.LogLevel, err)
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	switch strings.ToLower(cfg.LogFormat) {
@@ -343,5 +441,5 @@ func newLogger(cfg Config) (*slog.Logger, error) {
 	case "text":
 		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
 	}
-	return nil, fmt.Errorf("log format %q: want text or json", cfg.LogFormat)
+	return nil, fmt.Errorf("--log-format %q: want text or json", cfg.LogFormat)
 }

@@ -3,8 +3,11 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/taochain/taochain/app"
 )
 
 func TestConfigFileThenFlags(t *testing.T) {
@@ -98,5 +101,76 @@ func TestValidatorScoringFlags(t *testing.T) {
 		if _, err := load(bad.file, bad.args...); err == nil {
 			t.Fatalf("accepted %q %v", bad.file, bad.args)
 		}
+	}
+}
+
+// TestKeyringDefaultsMatchTaod: the keyring lives in taod's home, the backend comes from the flag,
+// else the home's client.toml, else os; a missing hotkey is reported with where it was looked for.
+func TestKeyringDefaultsMatchTaod(t *testing.T) {
+	if got := DefaultConfig().Keys.KeyringDir; got != app.DefaultNodeHome || filepath.Base(got) != ".taochain" {
+		t.Fatalf("default keyring dir %q, want taod's home %q", got, app.DefaultNodeHome)
+	}
+	home := t.TempDir()
+	load := func(args ...string) Config {
+		t.Helper()
+		cmd := minerCmd()
+		if err := cmd.ParseFlags(append([]string{"--hotkey", "miner1-hot", "--keyring-dir", home}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := loadConfig(cmd, commonFlags, minerFlags)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	if b := load().Keys.KeyringBackend; b != "os" {
+		t.Fatalf("no client.toml: backend %q, want os", b)
+	}
+	if err := os.MkdirAll(filepath.Join(home, "config"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, "config", "client.toml"), []byte("keyring-backend = \"test\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := load()
+	if cfg.Keys.KeyringBackend != "test" {
+		t.Fatalf("client.toml says test: backend %q", cfg.Keys.KeyringBackend)
+	}
+	if b := load("--keyring-backend", "file").Keys.KeyringBackend; b != "file" {
+		t.Fatalf("flag file: backend %q", b)
+	}
+
+	_, _, _, err := openHotkey(cfg.Keys)
+	if err == nil {
+		t.Fatal("missing hotkey accepted")
+	}
+	for _, want := range []string{`"miner1-hot"`, home, "test keyring", "taod keys add miner1-hot --home " + home + " --keyring-backend test"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestKeyringPassphraseSources: --keyring-passphrase-file wins over $TAOWORKER_KEYRING_PASSPHRASE;
+// only its first line counts, and an empty one is refused.
+func TestKeyringPassphraseSources(t *testing.T) {
+	t.Setenv(passphraseEnv, "from-environment")
+	o, err := keyringOptions(KeysConfig{KeyringDir: "/x", KeyringBackend: "file"})
+	if err != nil || o.Passphrase != "from-environment" {
+		t.Fatalf("env: %q %v", o.Passphrase, err)
+	}
+	path := filepath.Join(t.TempDir(), "pass")
+	if err := os.WriteFile(path, []byte("from-the-file\r\nsecond line\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o, err = keyringOptions(KeysConfig{KeyringDir: "/x", KeyringBackend: "file", KeyringPassphraseFile: path})
+	if err != nil || o.Passphrase != "from-the-file" {
+		t.Fatalf("file: %q %v", o.Passphrase, err)
+	}
+	if err := os.WriteFile(path, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyringOptions(KeysConfig{KeyringPassphraseFile: path}); err == nil || !strings.Contains(err.Error(), "--keyring-passphrase-file") {
+		t.Fatalf("empty passphrase file: %v", err)
 	}
 }

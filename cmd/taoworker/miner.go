@@ -26,31 +26,34 @@ import (
 const axonVersion = 2
 
 func minerCmd() *cobra.Command {
-	return roleCmd("miner", "Serve a language model at an axon and announce it on chain", minerFlags, runMiner)
+	cmd := roleCmd("miner", "Serve a language model at an axon and announce it on chain", minerFlags, runMiner)
+	_ = cmd.Flags().MarkDeprecated("openai-url", "use --model-url")
+	_ = cmd.Flags().MarkDeprecated("openai-model", "use --model-name")
+	return cmd
 }
 
 func buildModel(cfg MinerConfig) (model.Model, error) {
 	switch cfg.Model {
 	case "ngram":
 		if cfg.NGramOrder < 1 || cfg.NGramOrder > model.MaxOrder {
-			return nil, fmt.Errorf("n-gram order %d outside [1, %d]", cfg.NGramOrder, model.MaxOrder)
+			return nil, fmt.Errorf("--order %d: outside [1, %d]", cfg.NGramOrder, model.MaxOrder)
 		}
 		text := corpus.Train()
 		if cfg.Corpus != "" {
 			bz, err := os.ReadFile(cfg.Corpus)
 			if err != nil {
-				return nil, fmt.Errorf("corpus: %w", err)
+				return nil, fmt.Errorf("--corpus: %w", err)
 			}
 			text = string(bz)
 		}
 		return model.Train(text, cfg.NGramOrder), nil
-	case "openai":
-		if cfg.OpenAIURL == "" || cfg.OpenAIModel == "" {
-			return nil, errors.New("model openai needs openai_url and openai_model")
+	case "server":
+		if cfg.ModelURL == "" {
+			return nil, errors.New("--model server needs --model-url (miner.model_url)")
 		}
-		return &model.OpenAICompat{BaseURL: cfg.OpenAIURL, Model: cfg.OpenAIModel, APIKey: os.Getenv("OPENAI_API_KEY")}, nil
+		return &model.OpenAICompat{BaseURL: cfg.ModelURL, Model: cfg.ModelName, APIKey: os.Getenv("OPENAI_API_KEY")}, nil
 	}
-	return nil, fmt.Errorf("model %q: want ngram or openai", cfg.Model)
+	return nil, fmt.Errorf("--model %q: want ngram or server", cfg.Model)
 }
 
 func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,11 +16,11 @@ import (
 
 func watchCmd() *cobra.Command {
 	var (
-		grpcAddr, keyringDir, keyringBackend string
-		netuid                               uint16
-		interval                             time.Duration
-		once                                 bool
-		epochs                               int
+		grpcAddr, keyringDir, keyringBackend, passFile string
+		netuid                                         uint16
+		interval                                       time.Duration
+		once                                           bool
+		epochs                                         int
 	)
 	cmd := &cobra.Command{
 		Use:   "watch",
@@ -44,7 +43,15 @@ the TAO each earned since watch started. With --keyring-dir, hotkeys are shown b
 			defer client.Close()
 			names := map[string]string{}
 			if keyringDir != "" {
-				if names, err = keyNames(keyringDir, keyringBackend); err != nil {
+				backend, err := chain.ResolveKeyringBackend(keyringDir, keyringBackend)
+				if err != nil {
+					return err
+				}
+				opts, err := keyringOptions(KeysConfig{KeyringDir: keyringDir, KeyringBackend: backend, KeyringPassphraseFile: passFile})
+				if err != nil {
+					return err
+				}
+				if names, err = keyNames(opts); err != nil {
 					return err
 				}
 			}
@@ -56,7 +63,8 @@ the TAO each earned since watch started. With --keyring-dir, hotkeys are shown b
 	f.Uint16Var(&netuid, "netuid", 1, "subnet to watch")
 	f.DurationVar(&interval, "interval", 3*time.Second, "poll period")
 	f.StringVar(&keyringDir, "keyring-dir", "", "taod home whose keyring names the hotkeys (optional)")
-	f.StringVar(&keyringBackend, "keyring-backend", "test", "keyring backend: test, file or os")
+	f.StringVar(&keyringBackend, "keyring-backend", "", "keyring backend: test, file or os (empty: keyring-backend of <keyring-dir>/config/client.toml, else os)")
+	f.StringVar(&passFile, "keyring-passphrase-file", "", "file whose first line is the file keyring's passphrase (else $"+passphraseEnv+")")
 	f.BoolVar(&once, "once", false, "print one summary and exit")
 	f.IntVar(&epochs, "epochs", 0, "exit after this many epoch runs were seen (0: run until interrupted)")
 	return cmd
@@ -119,14 +127,14 @@ func poll(ctx context.Context, c *chain.Client, netuid uint16) (watch.State, err
 }
 
 // keyNames maps every key's address in a keyring to its name.
-func keyNames(dir, backend string) (map[string]string, error) {
-	kr, err := chain.OpenKeyring(dir, backend, os.Stdin)
+func keyNames(opts chain.KeyringOptions) (map[string]string, error) {
+	kr, err := opts.Open()
 	if err != nil {
 		return nil, err
 	}
 	recs, err := kr.List()
 	if err != nil {
-		return nil, fmt.Errorf("listing keys in %s: %w", dir, err)
+		return nil, fmt.Errorf("listing keys in %s (backend %s): %w", opts.Dir, opts.Backend, err)
 	}
 	names := make(map[string]string, len(recs))
 	for _, r := range recs {
