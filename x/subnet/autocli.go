@@ -38,6 +38,15 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "StakeByColdkey", Use: "stake-by-coldkey [coldkey]", Short: "List a coldkey's stake positions", PositionalArgs: pos("coldkey")},
 				{RpcMethod: "StakeByHotkey", Use: "stake-by-hotkey [hotkey]", Short: "List a hotkey's pools and delegators", PositionalArgs: pos("hotkey")},
 				{RpcMethod: "Unbonding", Use: "unbonding [coldkey]", Short: "List a coldkey's pending unbonding entries", PositionalArgs: pos("coldkey")},
+				{
+					RpcMethod: "Wallet", Use: "wallet [coldkey]",
+					Short: "Show a coldkey's wallet: balance, stake per (hotkey, netuid), unbonding entries and owned hotkeys",
+					Long: "Show a coldkey's wallet in one call: its rao balance and spendable coins, every stake position " +
+						"(hotkey, netuid, shares, rao value) with the total, pending unbonding entries with the total, and the " +
+						"hotkeys it owns. Each list holds at most --limit entries (default 100) and says when it was cut.",
+					Example:        "taod q subnet wallet $(taod keys show alice -a)",
+					PositionalArgs: pos("coldkey"),
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -45,7 +54,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod: "RegisterSubnet", Use: "register-subnet [name] [max-lock]",
-					Short:          "Lock TAO and create a subnet (max-lock in rao caps the lock cost)",
+					Short:          "Lock TAO and create a subnet (max-lock caps the lock cost: rao, or tao such as 200tao)",
 					Example:        "taod tx subnet register-subnet my-subnet 200000000000 --from owner",
 					PositionalArgs: pos("name", "max_lock"),
 				},
@@ -74,11 +83,11 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				},
 				{
 					RpcMethod: "AddStake", Use: "add-stake [hotkey] [netuid] [amount]",
-					Short: "Stake rao on a registered hotkey in a subnet", PositionalArgs: pos("hotkey", "netuid", "amount"),
+					Short: "Stake on a registered hotkey in a subnet (amount in rao, or tao: 1.5tao)", PositionalArgs: pos("hotkey", "netuid", "amount"),
 				},
 				{
 					RpcMethod: "RemoveStake", Use: "remove-stake [hotkey] [netuid] [amount]",
-					Short: "Unstake rao into the unbonding queue", PositionalArgs: pos("hotkey", "netuid", "amount"),
+					Short: "Unstake into the unbonding queue (amount in rao, or tao: 1.5tao)", PositionalArgs: pos("hotkey", "netuid", "amount"),
 				},
 				{
 					RpcMethod: "MoveStake", Use: "move-stake [from-hotkey] [from-netuid] [to-hotkey] [to-netuid] [amount]",
@@ -87,7 +96,10 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				},
 				{
 					RpcMethod: "SetTake", Use: "set-take [hotkey] [take]",
-					Short:          "Set your hotkey's delegation take (u16 fraction of 65535, at most max_take)",
+					Short: "Set your hotkey's delegation take: a percentage (18%) or a u16 fraction of 65535 (11796), at most max_take",
+					Long: "Set your hotkey's delegation take. The chain stores a u16 fraction of 65535; a percentage p is sent as " +
+						"floor(p × 65535 / 100), so 18% is 11796 (the max_take cap) and 5% is 3276.",
+					Example:        "taod tx subnet set-take <hotkey> 18% --from coldkey",
 					PositionalArgs: pos("hotkey", "take"),
 				},
 				{

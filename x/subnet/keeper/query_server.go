@@ -375,3 +375,98 @@ func (q queryServer) Unbonding(ctx context.Context, req *types.QueryUnbondingReq
 	}
 	return &types.QueryUnbondingResponse{Entries: entries, Pagination: page}, nil
 }
+
+// Wallet bounds: each list holds at most walletMaxLimit entries, and the owned-hotkey search reads
+// at most walletHotkeyScan hotkey records (hotkeys are keyed by address, not by owner).
+const (
+	walletDefaultLimit = 100
+	walletMaxLimit     = 1000
+	walletHotkeyScan   = 10_000
+)
+
+// Wallet implements types.QueryServer.
+func (q queryServer) Wallet(ctx context.Context, req *types.QueryWalletRequest) (*types.QueryWalletResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	coldkey, err := queryAddr("coldkey", req.Coldkey)
+	if err != nil {
+		return nil, err
+	}
+	limit := int(req.Limit)
+	switch {
+	case limit == 0:
+		limit = walletDefaultLimit
+	case limit > walletMaxLimit:
+		return nil, status.Errorf(codes.InvalidArgument, "limit %d above %d", limit, walletMaxLimit)
+	}
+	res := &types.QueryWalletResponse{
+		Coldkey:        coldkey.String(),
+		Balance:        q.k.bankKeeper.GetBalance(ctx, coldkey, q.k.Denom()),
+		Spendable:      q.k.bankKeeper.SpendableCoins(ctx, coldkey),
+		TotalStake:     math.ZeroInt(),
+		TotalUnbonding: math.ZeroInt(),
+		Stakes:         []types.Stake{},
+		Unbonding:      []types.UnbondingEntry{},
+		OwnedHotkeys:   []types.HotkeyInfo{},
+	}
+
+	stakeRange := collections.NewPrefixedTripleRange[sdk.AccAddress, sdk.AccAddress, uint16](coldkey)
+	err = q.k.Shares.Walk(ctx, stakeRange, func(key collections.Triple[sdk.AccAddress, sdk.AccAddress, uint16], shares math.Int) (bool, error) {
+		if len(res.Stakes) == limit {
+			res.StakesTruncated = true
+			return true, nil
+		}
+		s, err := q.stakeOf(ctx, key.K1(), key.K2(), key.K3(), shares)
+		if err != nil {
+			return true, err
+		}
+		res.Stakes = append(res.Stakes, s)
+		res.TotalStake = res.TotalStake.Add(s.Amount)
+		return false, nil
+	})
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+
+	unbondRange := collections.NewPrefixedPairRange[sdk.AccAddress, uint64](coldkey)
+	err = q.k.UnbondingByColdkey.Walk(ctx, unbondRange, func(key collections.Pair[sdk.AccAddress, uint64]) (bool, error) {
+		if len(res.Unbonding) == limit {
+			res.UnbondingTruncated = true
+			return true, nil
+		}
+		e, err := q.k.Unbondings.Get(ctx, key.K2())
+		if err != nil {
+			return true, err
+		}
+		res.Unbonding = append(res.Unbonding, e)
+		res.TotalUnbonding = res.TotalUnbonding.Add(e.Amount)
+		return false, nil
+	})
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+
+	owner := coldkey.String()
+	scanned := 0
+	err = q.k.Hotkeys.Walk(ctx, nil, func(_ sdk.AccAddress, info types.HotkeyInfo) (bool, error) {
+		if scanned == walletHotkeyScan {
+			res.OwnedHotkeysTruncated = true
+			return true, nil
+		}
+		scanned++
+		if info.Coldkey != owner {
+			return false, nil
+		}
+		if len(res.OwnedHotkeys) == limit {
+			res.OwnedHotkeysTruncated = true
+			return true, nil
+		}
+		res.OwnedHotkeys = append(res.OwnedHotkeys, info)
+		return false, nil
+	})
+	if err != nil {
+		return nil, grpcErr(err)
+	}
+	return res, nil
+}
