@@ -277,6 +277,16 @@ func addFlags(cmd *cobra.Command, scratch *Config, bs ...[]binding) {
 // loadConfig reads the file named by --config over the defaults, then applies every flag the user
 // set, so flags always win over the file.
 func loadConfig(cmd *cobra.Command, bs ...[]binding) (Config, error) {
+	cfg, err := readConfig(cmd, bs...)
+	if err != nil {
+		return cfg, err
+	}
+	return cfg, validateConfig(&cfg)
+}
+
+// readConfig reads the file named by --config over the defaults, then applies every flag of bs
+// the user set.
+func readConfig(cmd *cobra.Command, bs ...[]binding) (Config, error) {
 	cfg := DefaultConfig()
 	path, _ := cmd.Flags().GetString("config")
 	if path != "" {
@@ -305,30 +315,35 @@ func loadConfig(cmd *cobra.Command, bs ...[]binding) (Config, error) {
 			}
 		}
 	}
+	return cfg, nil
+}
+
+// validateConfig checks a worker role's config and resolves the keyring backend.
+func validateConfig(cfg *Config) error {
 	if cfg.Keys.Hotkey == "" {
-		return cfg, errors.New("config: a hotkey (--hotkey or keys.hotkey) is required")
+		return errors.New("config: a hotkey (--hotkey or keys.hotkey) is required")
 	}
 	if cfg.Validator.TasksPerMiner < 1 {
-		return cfg, fmt.Errorf("config: --tasks-per-miner %d: want at least 1", cfg.Validator.TasksPerMiner)
+		return fmt.Errorf("config: --tasks-per-miner %d: want at least 1", cfg.Validator.TasksPerMiner)
 	}
 	if a := cfg.Validator.ScoreEMAAlpha; !(a > 0 && a <= 1) {
-		return cfg, fmt.Errorf("config: --score-ema-alpha %v: must be in (0, 1]", a)
+		return fmt.Errorf("config: --score-ema-alpha %v: must be in (0, 1]", a)
 	}
 	if cfg.Chain.GasAdjustment < 1 {
-		return cfg, fmt.Errorf("config: --gas-adjustment %v: must be at least 1", cfg.Chain.GasAdjustment)
+		return fmt.Errorf("config: --gas-adjustment %v: must be at least 1", cfg.Chain.GasAdjustment)
 	}
 	if _, err := sdk.ParseDecCoin(cfg.Chain.GasPrices); err != nil {
-		return cfg, fmt.Errorf("config: --gas-prices %q: %w", cfg.Chain.GasPrices, err)
+		return fmt.Errorf("config: --gas-prices %q: %w", cfg.Chain.GasPrices, err)
 	}
 	if err := adoptLegacyModelFields(&cfg.Miner); err != nil {
-		return cfg, err
+		return err
 	}
 	backend, err := chain.ResolveKeyringBackend(cfg.Keys.KeyringDir, cfg.Keys.KeyringBackend)
 	if err != nil {
-		return cfg, fmt.Errorf("config: --keyring-backend not given and %w", err)
+		return fmt.Errorf("config: --keyring-backend not given and %w", err)
 	}
 	cfg.Keys.KeyringBackend = backend
-	return cfg, nil
+	return nil
 }
 
 // passphraseEnv names the environment variable holding the file keyring's passphrase.

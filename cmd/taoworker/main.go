@@ -31,7 +31,7 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(minerCmd(), validatorCmd(), watchCmd(), &cobra.Command{
+	root.AddCommand(minerCmd(), validatorCmd(), watchCmd(), modelCheckCmd(), &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
 		Run: func(cmd *cobra.Command, _ []string) {

@@ -32,7 +32,12 @@ func minerCmd() *cobra.Command {
 	return cmd
 }
 
-func buildModel(cfg MinerConfig) (model.Model, error) {
+// modelProbeTimeout bounds the startup probe of a model server.
+const modelProbeTimeout = 60 * time.Second
+
+// buildModel returns the configured model. A model server is probed first: the miner does not
+// start (and announce an axon) unless the server answers a scoring request correctly.
+func buildModel(ctx context.Context, cfg MinerConfig, log *slog.Logger) (model.Model, error) {
 	switch cfg.Model {
 	case "ngram":
 		if cfg.NGramOrder < 1 || cfg.NGramOrder > model.MaxOrder {
@@ -48,12 +53,35 @@ func buildModel(cfg MinerConfig) (model.Model, error) {
 		}
 		return model.Train(text, cfg.NGramOrder), nil
 	case "server":
-		if cfg.ModelURL == "" {
-			return nil, errors.New("--model server needs --model-url (miner.model_url)")
+		res, err := probeServer(ctx, cfg)
+		if err != nil {
+			return nil, err
 		}
-		return &model.OpenAICompat{BaseURL: cfg.ModelURL, Model: cfg.ModelName, APIKey: os.Getenv("OPENAI_API_KEY")}, nil
+		log.Info("model server answers scoring requests", "url", cfg.ModelURL, "model_api", res.API,
+			"probe_likely_logprob", res.Likely, "probe_implausible_logprob", res.Implausible)
+		return res.Model, nil
 	}
 	return nil, fmt.Errorf("--model %q: want ngram or server", cfg.Model)
+}
+
+// probeServer checks the model server flags and runs the scoring probe, naming the flags and URL
+// when it fails.
+func probeServer(ctx context.Context, cfg MinerConfig) (model.ProbeResult, error) {
+	if cfg.ModelURL == "" {
+		return model.ProbeResult{}, errors.New("--model server needs --model-url (miner.model_url), the model server's root, e.g. http://127.0.0.1:8080")
+	}
+	api, err := model.ParseAPI(cfg.ModelAPI)
+	if err != nil {
+		return model.ProbeResult{}, fmt.Errorf("--model-api: %w", err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, modelProbeTimeout)
+	defer cancel()
+	res, err := model.Probe(pctx, model.ServerConfig{BaseURL: cfg.ModelURL, Model: cfg.ModelName, APIKey: os.Getenv("OPENAI_API_KEY")}, api)
+	if err != nil {
+		return res, fmt.Errorf("the model server at --model-url %s does not answer a scoring request (--model-api %s): %w; "+
+			"check it with `taoworker model-check --model-url %s`", cfg.ModelURL, api, err, cfg.ModelURL)
+	}
+	return res, nil
 }
 
 func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
@@ -62,7 +90,7 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	start := time.Now()
-	m, err := buildModel(cfg.Miner)
+	m, err := buildModel(ctx, cfg.Miner, log)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,9 @@ import (
 const maxCompletionResponse = 8 << 20
 
 // OpenAICompat is a Model backed by an OpenAI-compatible legacy completions endpoint
-// (POST {BaseURL}/v1/completions), as served by llama.cpp's server, vLLM and Ollama.
+// (POST {BaseURL}/v1/completions) that echoes the prompt with its log-probabilities, as vLLM
+// does (request shape completions-echo). llama.cpp's server refuses echo and Ollama ignores it:
+// use LlamaCpp or Chat for those.
 //
 // Score sends prompt+continuation with echo=true, logprobs=1, max_tokens=0 and temperature 0, and
 // sums the returned token_logprobs of every token that overlaps the continuation, located by the
@@ -130,6 +132,11 @@ func (o *OpenAICompat) Score(ctx context.Context, prompt, continuation string) (
 	})
 	if err != nil {
 		return 0, err
+	}
+	if text := resp.Choices[0].Text; !strings.HasPrefix(text, prompt+continuation) {
+		// A server that ignores echo (Ollama) answers with generated text and its logprobs,
+		// which would be read as the prompt's.
+		return 0, fmt.Errorf("model: openai-compat did not echo the prompt (answered %q): the server does not support echo", text[:min(len(text), 40)])
 	}
 	lp := resp.Choices[0].Logprobs
 	if lp == nil || len(lp.Tokens) == 0 {
