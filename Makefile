@@ -16,7 +16,7 @@ BUILD_FLAGS := -ldflags '$(ldflags)'
 # Tests run two packages at a time (2-core CI) with a bounded total time.
 TEST_FLAGS ?= -p 2 -timeout 60m
 
-.PHONY: all build install localnet localnet-multi test test-unit bench sim lint vet fmt proto-tools proto-gen clean
+.PHONY: all build install localnet localnet-multi test test-unit bench sim lint vet fmt proto-tools proto-gen proto-swagger clean
 
 all: build
 
@@ -75,6 +75,11 @@ proto-tools:
 ## proto-gen: regenerate *.pb.go / *.pb.gw.go from proto/ (offline; imports from the Go module cache).
 proto-gen:
 	./scripts/protocgen.sh
+
+## proto-swagger: regenerate app/openapi/openapi.json, the OpenAPI spec taod embeds and serves at
+## /swagger/ (taochain's query routes and the SDK/IBC modules in the app; protos from the module cache).
+proto-swagger:
+	./scripts/protoswagger.sh
 
 clean:
 	rm -rf $(BUILDDIR)/taod $(BUILDDIR)/taoworker $(BUILDDIR)/localnet $(BUILDDIR)/localnet-multi

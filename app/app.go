@@ -92,6 +92,7 @@ import (
 	ibckeeper "github.com/cosmos/ibc-go/v10/modules/core/keeper"
 	ibctm "github.com/cosmos/ibc-go/v10/modules/light-clients/07-tendermint"
 
+	"github.com/taochain/taochain/app/openapi"
 	taogov "github.com/taochain/taochain/x/gov"
 	taogovkeeper "github.com/taochain/taochain/x/gov/keeper"
 	"github.com/taochain/taochain/x/intelligence"
@@ -486,14 +487,18 @@ func (app *App) GetKey(storeKey string) *storetypes.KVStoreKey { return app.keys
 // message factories, store decoders).
 func (app *App) SimulationManager() *module.SimulationManager { return app.sm }
 
-// RegisterAPIRoutes registers the gRPC-gateway REST routes of every module.
+// RegisterAPIRoutes registers the gRPC-gateway REST routes of every module and, with
+// `api.swagger = true`, taochain's OpenAPI spec and Swagger UI at /swagger/ (app/openapi).
 func (app *App) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.APIConfig) {
 	clientCtx := apiSvr.ClientCtx
 	authtx.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
-	if err := server.RegisterSwaggerAPI(apiSvr.ClientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {
+	if !apiConfig.Swagger {
+		return
+	}
+	if err := openapi.Register(apiSvr.Router); err != nil {
 		panic(err)
 	}
 }
