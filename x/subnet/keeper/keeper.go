@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"cosmossdk.io/collections"
+	collcodec "cosmossdk.io/collections/codec"
 	corestore "cosmossdk.io/core/store"
 	"cosmossdk.io/log"
 	"cosmossdk.io/math"
@@ -61,6 +62,9 @@ type Keeper struct {
 	NextUnbondingID collections.Sequence
 	// Dissolving holds dissolved netuids whose stake is still being returned in EndBlock.
 	Dissolving collections.KeySet[uint16]
+	// ColdkeyPaidTxs counts, per (netuid, hotkey), the transactions of the hotkey whose fee its
+	// coldkey paid in the current window: value (window index, count). See UseColdkeyPaidTx.
+	ColdkeyPaidTxs collections.Map[collections.Pair[uint16, sdk.AccAddress], collections.Pair[int64, uint64]]
 }
 
 type hooksHolder struct{ hooks types.SubnetHooks }
@@ -115,6 +119,9 @@ func NewKeeper(
 			collections.PairKeyCodec(sdk.AccAddressKey, collections.Uint64Key)),
 		NextUnbondingID: collections.NewSequence(sb, types.NextUnbondingIDKey, "next_unbonding_id"),
 		Dissolving:      collections.NewKeySet(sb, types.DissolvingKey, "dissolving", collections.Uint16Key),
+		ColdkeyPaidTxs: collections.NewMap(sb, types.ColdkeyPaidTxsKey, "coldkey_paid_txs",
+			collections.PairKeyCodec(collections.Uint16Key, sdk.AccAddressKey),
+			collcodec.KeyToValueCodec(collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key))),
 	}
 	schema, err := sb.Build()
 	if err != nil {

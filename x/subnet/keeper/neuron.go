@@ -238,6 +238,7 @@ func (k Keeper) RegisterNeuron(ctx context.Context, coldkey sdk.AccAddress, netu
 			return types.Neuron{}, math.Int{}, "", err
 		}
 	}
+	k.ensureAccount(ctx, hotkey)
 	n := types.Neuron{
 		Netuid:       uint32(netuid),
 		Uid:          uint32(uid),

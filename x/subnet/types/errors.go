@@ -38,4 +38,10 @@ var (
 	ErrNoFreeNetuid         = errorsmod.Register(ModuleName, 33, "no free netuid")
 	ErrMaxUIDsBelowNeurons  = errorsmod.Register(ModuleName, 34, "max_uids below the number of registered neurons")
 	ErrTooManyRegistrations = errorsmod.Register(ModuleName, 35, "too many registrations on the subnet in this block")
+	// ErrColdkeyPaidTxLimit: the hotkey used up its coldkey-paid transactions of this window.
+	ErrColdkeyPaidTxLimit = errorsmod.Register(ModuleName, 36, "coldkey-paid transaction limit of the hotkey reached")
+	// ErrColdkeyPaidFeeTooHigh: a coldkey pays only small fees of rao for its hotkey.
+	ErrColdkeyPaidFeeTooHigh = errorsmod.Register(ModuleName, 37, "fee too high for the coldkey to pay")
+	// ErrColdkeyCannotPay: neither the hotkey nor its coldkey can pay the fee.
+	ErrColdkeyCannotPay = errorsmod.Register(ModuleName, 38, "neither the hotkey nor its coldkey can pay the fee")
 )

@@ -10,6 +10,11 @@ import (
 type AccountKeeper interface {
 	GetModuleAddress(moduleName string) sdk.AccAddress
 	GetModuleAccount(ctx context.Context, moduleName string) sdk.ModuleAccountI
+	// HasAccount, NewAccountWithAddress and SetAccount create a registered hotkey's account, so the
+	// hotkey can sign its own transactions without ever holding TAO.
+	HasAccount(ctx context.Context, addr sdk.AccAddress) bool
+	NewAccountWithAddress(ctx context.Context, addr sdk.AccAddress) sdk.AccountI
+	SetAccount(ctx context.Context, acc sdk.AccountI)
 }
 
 // BankKeeper is the subset of x/bank used by x/subnet.

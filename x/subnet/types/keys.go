@@ -38,4 +38,5 @@ var (
 	UnbondingByColdkeyKey = collections.NewPrefix(13)
 	NextUnbondingIDKey    = collections.NewPrefix(14)
 	DissolvingKey         = collections.NewPrefix(15)
+	ColdkeyPaidTxsKey     = collections.NewPrefix(16)
 )
