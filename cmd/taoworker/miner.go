@@ -180,12 +180,14 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 }
 
 // announce sends MsgServeAxon (signed and paid by the hotkey) until it is included, unless the
-// chain already shows this endpoint. Retries are spaced by 2 s and stop when ctx ends.
+// chain already shows this endpoint. Retries back off from 1 s to 30 s and stop when ctx ends.
 func announce(ctx context.Context, client *chain.Client, cfg Config, hotkey string, port uint32, served prometheus.Gauge, log *slog.Logger) {
 	msg := &subnettypes.MsgServeAxon{
 		Hotkey: hotkey, Netuid: uint32(cfg.Netuid), Host: cfg.Miner.ExternalHost, Port: port,
 		Protocol: subnettypes.AXON_PROTOCOL_HTTP, Version: axonVersion,
 	}
+	b := chain.DefaultBackoff
+	wait := b.Initial
 	for attempt := 1; ; attempt++ {
 		if mg, err := client.Metagraph(ctx, cfg.Netuid); err == nil {
 			for _, n := range mg.Neurons {
@@ -202,11 +204,13 @@ func announce(ctx context.Context, client *chain.Client, cfg Config, hotkey stri
 			served.Set(1)
 			return
 		}
-		log.Warn("MsgServeAxon failed; retrying", "attempt", attempt, "error", err)
+		log.Warn("MsgServeAxon failed; retrying", "attempt", attempt, "error", err, "retry_in", wait.String(),
+			"next_retry", time.Now().Add(wait).Format(time.RFC3339))
 		select {
 		case <-ctx.Done():
 			return
-		case <-time.After(2 * time.Second):
+		case <-time.After(wait):
 		}
+		wait = min(2*wait, b.Max)
 	}
 }

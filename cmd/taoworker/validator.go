@@ -92,7 +92,7 @@ func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
 		// Beside the signing journal: per hotkey and subnet, and under the same signer lock.
 		ScoreEMAAlpha: cfg.Validator.ScoreEMAAlpha, ScoreEMAPath: filepath.Join(journal.Dir, "score-ema.json"),
 		EpochBudget: cfg.Validator.EpochBudget, Poll: cfg.Validator.Poll, Registry: reg, Logger: log,
-	}, validator.ChainClient{Client: client}, d, submitter, committer)
+	}, waitingChain{Chain: validator.ChainClient{Client: client}, log: log, what: "node " + cfg.Chain.GRPC}, d, submitter, committer)
 	if err != nil {
 		return err
 	}
@@ -135,4 +135,25 @@ func adoptLegacyPending(home string, j chain.Journal) error {
 		return err
 	}
 	return legacy.Clear()
+}
+
+// waitingChain is the validator's view of the chain that, while the node cannot be reached, waits
+// for it with backoff (one log line per attempt, 1 s doubling to 30 s) instead of failing every
+// epoch poll (one WARN per poll period).
+type waitingChain struct {
+	validator.Chain
+	log     *slog.Logger
+	what    string
+	backoff chain.Backoff
+}
+
+// Epoch implements validator.Chain.
+func (w waitingChain) Epoch(ctx context.Context, netuid uint16) (validator.Epoch, error) {
+	var ep validator.Epoch
+	err := chain.WaitFor(ctx, w.log, w.what, w.backoff, func(ctx context.Context) error {
+		var err error
+		ep, err = w.Chain.Epoch(ctx, netuid)
+		return err
+	})
+	return ep, err
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -36,7 +37,9 @@ the TAO each earned since watch started. With --keyring-dir, hotkeys are shown b
 			if epochs < 0 {
 				return fmt.Errorf("--epochs %d must be ≥ 0", epochs)
 			}
-			client, err := chain.Dial(cmd.Context(), chain.Config{GRPCAddr: grpcAddr})
+			// --once reports a node that is down; otherwise watch waits for it.
+			client, err := chain.Dial(cmd.Context(), chain.Config{GRPCAddr: grpcAddr, FailFast: once,
+				Logger: slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))})
 			if err != nil {
 				return err
 			}

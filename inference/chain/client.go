@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
@@ -74,6 +75,12 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Logger receives one line per retry; nil discards.
 	Logger *slog.Logger
+	// Backoff spaces the attempts to reach a node that is down when Dial asks it for the chain
+	// id; zero means DefaultBackoff.
+	Backoff Backoff
+	// FailFast makes Dial return at once when the node cannot be reached, instead of waiting
+	// for it.
+	FailFast bool
 }
 
 // Client talks to one node over gRPC. It is safe for concurrent use; transactions from the same
@@ -139,8 +146,15 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("chain: gas price %q: %w", cfg.GasPrice, err)
 	}
 	enc := EncodingConfig()
+	cfg.Backoff = cfg.Backoff.withDefaults()
 	conn, err := grpc.NewClient(cfg.GRPCAddr,
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		// Reconnect on the worker's schedule, not gRPC's default (up to 120 s), so that a node
+		// that comes back is seen at the next attempt.
+		grpc.WithConnectParams(grpc.ConnectParams{
+			Backoff:           backoff.Config{BaseDelay: cfg.Backoff.Initial, Multiplier: 2, Jitter: 0.2, MaxDelay: cfg.Backoff.Max},
+			MinConnectTimeout: min(cfg.RequestTimeout, 5*time.Second),
+		}),
 		grpc.WithDefaultCallOptions(grpc.ForceCodec(codec.NewProtoCodec(enc.InterfaceRegistry).GRPCCodec())))
 	if err != nil {
 		return nil, fmt.Errorf("chain: dial %s: %w", cfg.GRPCAddr, err)
@@ -152,14 +166,27 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 		seqs: map[string]uint64{},
 	}
 	if c.chainID == "" {
-		rctx, cancel := c.rctx(ctx)
-		defer cancel()
-		info, err := cmtservice.NewServiceClient(conn).GetNodeInfo(rctx, &cmtservice.GetNodeInfoRequest{})
+		ask := func(ctx context.Context) error {
+			rctx, cancel := c.rctx(ctx)
+			defer cancel()
+			info, err := cmtservice.NewServiceClient(conn).GetNodeInfo(rctx, &cmtservice.GetNodeInfoRequest{})
+			if err != nil {
+				return err
+			}
+			c.chainID = info.DefaultNodeInfo.Network
+			return nil
+		}
+		var err error
+		if cfg.FailFast {
+			err = ask(ctx)
+		} else {
+			// A worker started before its node (or during a restart) waits for it.
+			err = WaitFor(ctx, cfg.Logger, "node "+cfg.GRPCAddr+" (asking its chain id)", cfg.Backoff, ask)
+		}
 		if err != nil {
 			_ = conn.Close()
 			return nil, fmt.Errorf("chain: asking %s for its chain id: %w", cfg.GRPCAddr, err)
 		}
-		c.chainID = info.DefaultNodeInfo.Network
 	}
 	return c, nil
 }
