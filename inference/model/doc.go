@@ -7,8 +7,10 @@
 //     that every next-character distribution is a proper probability distribution over the training
 //     alphabet plus one "unknown character" symbol. Its quality really grows with order and training
 //     data, which makes it a useful baseline and test subject for Proof of Intelligence.
-//   - OpenAICompat: an adapter that fronts any server speaking the OpenAI legacy /v1/completions API
-//     with logprobs (llama.cpp server, vLLM, Ollama), so a miner can serve a real LLM.
+//   - Model servers, so a miner can serve a real LLM: OpenAICompat (legacy /v1/completions with
+//     echo and logprobs, as vLLM serves it: exact prompt scoring), LlamaCpp (llama.cpp's native
+//     /completion with n_probs) and Chat (chat completions with top_logprobs); the last two score
+//     from next-token distributions (scoreByNextTokens). Probe finds the shape a server speaks.
 //
 // Log-probabilities are natural logarithms throughout. This package is off-chain code: it uses
 // floating point and wall-clock time freely; anything sent to the chain is converted to integers by
