@@ -77,6 +77,9 @@ for i in $(seq 0 $((NODES - 1))); do
     --output-document "$(home 0)/config/gentx/gentx-node$i.json" $(kr "$i") >/dev/null 2>&1
 done
 "$TAOD" genesis collect-gentxs --home "$(home 0)" >/dev/null 2>&1
+# Governance decided in minutes, not days: 60 s voting period (30 s expedited; the SDK's are 48 h/24 h).
+sed -i -e 's/"voting_period": "[0-9]*s"/"voting_period": "60s"/' \
+  -e 's/"expedited_voting_period": "[0-9]*s"/"expedited_voting_period": "30s"/' "$g0"
 "$TAOD" genesis validate-genesis --home "$(home 0)" >/dev/null
 for i in $(seq 1 $((NODES - 1))); do cp "$g0" "$(home "$i")/config/genesis.json"; done
 
@@ -112,6 +115,9 @@ for i in $(seq 0 $((NODES - 1))); do
     "$app"
   "$TAOD" config set client chain-id "$CHAIN_ID" --home "$(home "$i")" >/dev/null
   "$TAOD" config set client keyring-backend test --home "$(home "$i")" >/dev/null
+  # Fees: the node's minimum gas price, and margin for --gas auto (taod reads both as tx defaults).
+  "$TAOD" config set client gas-prices 0.001rao --home "$(home "$i")" >/dev/null
+  "$TAOD" config set client gas-adjustment 1.5 --home "$(home "$i")" >/dev/null
   "$TAOD" config set client node "tcp://127.0.0.1:$(rpc_port "$i")" --home "$(home "$i")" >/dev/null
 done
 

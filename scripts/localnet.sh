@@ -43,6 +43,9 @@ done
 
 "$TAOD" genesis gentx validator 50000000000000rao --chain-id "$CHAIN_ID" "${KR[@]}" >/dev/null 2>&1
 "$TAOD" genesis collect-gentxs --home "$HOME_DIR" >/dev/null 2>&1
+# Governance decided in minutes, not days: 60 s voting period (30 s expedited; the SDK's are 48 h/24 h).
+sed -i -e 's/"voting_period": "[0-9]*s"/"voting_period": "60s"/' \
+  -e 's/"expedited_voting_period": "[0-9]*s"/"expedited_voting_period": "30s"/' "$HOME_DIR/config/genesis.json"
 "$TAOD" genesis validate-genesis --home "$HOME_DIR" >/dev/null
 
 # Fast blocks and loopback-only listeners.
@@ -66,6 +69,9 @@ sed -i \
 # Client defaults so `taod --home build/localnet tx ...` just works.
 "$TAOD" config set client chain-id "$CHAIN_ID" --home "$HOME_DIR" >/dev/null
 "$TAOD" config set client keyring-backend test --home "$HOME_DIR" >/dev/null
+# Fees: the node's minimum gas price, and margin for --gas auto (taod reads both as tx defaults).
+"$TAOD" config set client gas-prices 0.001rao --home "$HOME_DIR" >/dev/null
+"$TAOD" config set client gas-adjustment 1.5 --home "$HOME_DIR" >/dev/null
 "$TAOD" config set client node "tcp://127.0.0.1:$RPC_PORT" --home "$HOME_DIR" >/dev/null
 
 echo "taochain localnet — chain-id $CHAIN_ID, home $HOME_DIR"

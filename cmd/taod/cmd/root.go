@@ -63,12 +63,16 @@ func NewRootCmd() *cobra.Command {
 		Short:         "taochain node and CLI: Proof-of-Intelligence subnets paid in TAO",
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			recordUserFlags(cmd)
 			cmd.SetOut(cmd.OutOrStdout())
 			cmd.SetErr(cmd.ErrOrStderr())
 
 			clientCtx := initClientCtx.WithCmdContext(cmd.Context())
 			clientCtx, err := client.ReadPersistentCommandFlags(clientCtx, cmd.Flags())
 			if err != nil {
+				return err
+			}
+			if err := ensureClientConfig(clientCtx.HomeDir, clientCtx.ChainID); err != nil {
 				return err
 			}
 			clientCtx, err = config.ReadFromClientConfig(clientCtx)
@@ -102,6 +106,12 @@ func NewRootCmd() *cobra.Command {
 		panic(err)
 	}
 	if err := addHandWrittenCommands(rootCmd); err != nil {
+		panic(err)
+	}
+	if err := wrapTxCommands(rootCmd); err != nil {
+		panic(err)
+	}
+	if err := addMetagraphTable(rootCmd); err != nil {
 		panic(err)
 	}
 	return rootCmd
