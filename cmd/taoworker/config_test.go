@@ -174,3 +174,44 @@ func TestKeyringPassphraseSources(t *testing.T) {
 		t.Fatalf("empty passphrase file: %v", err)
 	}
 }
+
+// TestModelServerFlags: --model-url/--model-name and their old names --openai-url/--openai-model
+// (and YAML openai_url) fill the same settings, `--model openai` means server, and an old and a
+// new name with different values is refused naming both flags.
+func TestModelServerFlags(t *testing.T) {
+	dir := t.TempDir()
+	load := func(file string, args ...string) (Config, error) {
+		t.Helper()
+		path := filepath.Join(dir, "miner.yaml")
+		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := minerCmd()
+		if err := cmd.ParseFlags(append([]string{"--config", path, "--hotkey", "m", "--keyring-backend", "test"}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		return loadConfig(cmd, commonFlags, minerFlags)
+	}
+	cfg, err := load("netuid: 1\n", "--model", "openai", "--openai-url", "http://a:1", "--openai-model", "m1")
+	if err != nil || cfg.Miner.Model != "server" || cfg.Miner.ModelURL != "http://a:1" || cfg.Miner.ModelName != "m1" || cfg.Miner.ModelAPI != "auto" {
+		t.Fatalf("old flags: %+v %v", cfg.Miner, err)
+	}
+	cfg, err = load("miner: {model: server, openai_url: \"http://b:2\"}\n")
+	if err != nil || cfg.Miner.ModelURL != "http://b:2" {
+		t.Fatalf("old YAML key: %+v %v", cfg.Miner, err)
+	}
+	cfg, err = load("miner: {model: server, model_url: \"http://b:2\", model_api: llamacpp}\n", "--model-url", "http://c:3")
+	if err != nil || cfg.Miner.ModelURL != "http://c:3" || cfg.Miner.ModelAPI != "llamacpp" {
+		t.Fatalf("flag over file: %+v %v", cfg.Miner, err)
+	}
+	_, err = load("netuid: 1\n", "--model-url", "http://a:1", "--openai-url", "http://b:2")
+	if err == nil || !strings.Contains(err.Error(), "--openai-url") || !strings.Contains(err.Error(), "--model-url") {
+		t.Fatalf("conflicting old and new names: %v", err)
+	}
+	for _, bad := range [][]string{{"--gas-prices", "cheap"}, {"--gas-adjustment", "0.5"}} {
+		_, err := load("netuid: 1\n", bad...)
+		if err == nil || !strings.Contains(err.Error(), bad[0]) {
+			t.Fatalf("%v: error %v does not name the flag", bad, err)
+		}
+	}
+}
