@@ -14,10 +14,15 @@ import (
 type HandlerOptions struct {
 	ante.HandlerOptions
 	IBCKeeper *ibckeeper.Keeper
+	// HotkeyFeeSponsor (x/subnet) lets a coldkey pay the fees of its registered hotkey's own
+	// operations; see HotkeyFeeDecorator.
+	HotkeyFeeSponsor HotkeyFeeSponsor
 }
 
 // NewAnteHandler returns the SDK's standard ante chain (fees, signatures, sequences) followed by
-// IBC's redundant-relay filter, which refunds relayers nothing for packets already relayed.
+// IBC's redundant-relay filter, which refunds relayers nothing for packets already relayed. The
+// SDK's fee deduction is wrapped by HotkeyFeeDecorator: a registered hotkey's own operations may be
+// paid by its coldkey.
 func NewAnteHandler(opts HandlerOptions) (sdk.AnteHandler, error) {
 	switch {
 	case opts.AccountKeeper == nil:
@@ -28,6 +33,12 @@ func NewAnteHandler(opts HandlerOptions) (sdk.AnteHandler, error) {
 		return nil, errors.New("ante handler: sign mode handler is required")
 	case opts.IBCKeeper == nil:
 		return nil, errors.New("ante handler: IBC keeper is required")
+	case opts.HotkeyFeeSponsor == nil:
+		return nil, errors.New("ante handler: hotkey fee sponsor (x/subnet keeper) is required")
+	}
+	spendable, ok := opts.BankKeeper.(SpendableBank)
+	if !ok {
+		return nil, errors.New("ante handler: bank keeper must report spendable coins")
 	}
 	decorators := []sdk.AnteDecorator{
 		ante.NewSetUpContextDecorator(),
@@ -36,7 +47,9 @@ func NewAnteHandler(opts HandlerOptions) (sdk.AnteHandler, error) {
 		ante.NewTxTimeoutHeightDecorator(),
 		ante.NewValidateMemoDecorator(opts.AccountKeeper),
 		ante.NewConsumeGasForTxSizeDecorator(opts.AccountKeeper),
-		ante.NewDeductFeeDecorator(opts.AccountKeeper, opts.BankKeeper, opts.FeegrantKeeper, opts.TxFeeChecker),
+		NewHotkeyFeeDecorator(
+			ante.NewDeductFeeDecorator(opts.AccountKeeper, opts.BankKeeper, opts.FeegrantKeeper, opts.TxFeeChecker),
+			opts.AccountKeeper, spendable, opts.HotkeyFeeSponsor),
 		ante.NewSetPubKeyDecorator(opts.AccountKeeper),
 		ante.NewValidateSigCountDecorator(opts.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(opts.AccountKeeper, opts.SigGasConsumer),

@@ -411,7 +411,8 @@ func (app *App) setAnteHandler(txConfig client.TxConfig) {
 			SignModeHandler: txConfig.SignModeHandler(),
 			SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
 		},
-		IBCKeeper: app.IBCKeeper,
+		IBCKeeper:        app.IBCKeeper,
+		HotkeyFeeSponsor: app.SubnetKeeper,
 	})
 	if err != nil {
 		panic(err)
