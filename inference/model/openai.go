@@ -22,7 +22,8 @@ const maxCompletionResponse = 8 << 20
 // does (request shape completions-echo). llama.cpp's server refuses echo and Ollama ignores it:
 // use LlamaCpp or Chat for those.
 //
-// Score sends prompt+continuation with echo=true, logprobs=1, max_tokens=0 and temperature 0, and
+// Score sends prompt+continuation with echo=true, logprobs=1, max_tokens=1 (servers differ
+// on whether 0 is allowed; the generated token is ignored) and temperature 0, and
 // sums the returned token_logprobs of every token that overlaps the continuation, located by the
 // tokens' text_offset (character offsets into the echoed text; when the server omits text_offset,
 // offsets are rebuilt from the token strings). A token that straddles the prompt/continuation
@@ -128,7 +129,7 @@ func (o *OpenAICompat) Score(ctx context.Context, prompt, continuation string) (
 	}
 	one := 1
 	resp, err := o.complete(ctx, completionRequest{
-		Model: o.Model, Prompt: prompt + continuation, MaxTokens: 0, Echo: true, Logprobs: &one,
+		Model: o.Model, Prompt: prompt + continuation, MaxTokens: 1, Echo: true, Logprobs: &one,
 	})
 	if err != nil {
 		return 0, err

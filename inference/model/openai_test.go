@@ -86,7 +86,7 @@ func TestOpenAICompatScore(t *testing.T) {
 		if math.Abs(got-tc.want) > 1e-12 {
 			t.Fatalf("Score(%q,%q) = %v, want %v", tc.prompt, tc.cont, got, tc.want)
 		}
-		if req.Prompt != tc.prompt+tc.cont || !req.Echo || req.MaxTokens != 0 || req.Logprobs == nil ||
+		if req.Prompt != tc.prompt+tc.cont || !req.Echo || req.MaxTokens != 1 || req.Logprobs == nil ||
 			*req.Logprobs != 1 || req.Model != "tiny-llama" || req.Temperature != 0 {
 			t.Fatalf("unexpected upstream request %+v", req)
 		}
