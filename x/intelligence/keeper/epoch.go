@@ -279,12 +279,27 @@ func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (type
 			return types.EpochRecord{}, err
 		}
 	}
-	err = sdkCtx.EventManager().EmitTypedEvent(&types.EventEpoch{
+	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventEpoch{
 		Netuid: rec.Netuid, Height: rec.Height, Epoch: rec.Epoch, Emission: rec.Emission,
 		OwnerEmission: rec.OwnerEmission, MinerEmission: rec.MinerEmission, ValidatorEmission: rec.ValidatorEmission,
 		TakeEmission: rec.TakeEmission, Neurons: rec.Neurons, ValidatorsByStake: rec.ValidatorsByStake,
-	})
-	return rec, err
+	}); err != nil {
+		return types.EpochRecord{}, err
+	}
+	var validators, miners int
+	for uid := range ei.neurons {
+		switch {
+		case !ei.exists[uid]:
+		case out.ValidatorPermit[uid]:
+			validators++
+		default:
+			miners++
+		}
+	}
+	k.Logger(ctx).Info("subnet epoch paid", "netuid", netuid, "epoch", epoch, "height", rec.Height,
+		"emission", rec.Emission.String(), "owner", rec.OwnerEmission.String(), "miners_paid", rec.MinerEmission.String(),
+		"validators_paid", rec.ValidatorEmission.String(), "miners", miners, "validators", validators)
+	return rec, nil
 }
 
 // setBonds stores the new bond row of uid from out, or removes it when empty: the u16 row under

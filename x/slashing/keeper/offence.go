@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"cosmossdk.io/collections"
+	"cosmossdk.io/log"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -61,7 +62,17 @@ func (k Keeper) recordOffence(ctx context.Context, o types.Offence) (types.Offen
 	if err := k.OffencesByNetuid.Set(ctx, collections.Join(uint16(o.Netuid), id)); err != nil {
 		return types.Offence{}, err
 	}
-	return o, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventOffence{Offence: o})
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventOffence{Offence: o}); err != nil {
+		return types.Offence{}, err
+	}
+	logger(ctx).Info("intelligence offence", "kind", o.Kind.String(), "hotkey", o.Hotkey, "netuid", o.Netuid,
+		"offence_id", o.Id, "epoch", o.Epoch, "height", o.Height, "slashed", o.Slashed.String(), "jail_epochs", o.JailEpochs)
+	return o, nil
+}
+
+// logger is the module's logger; operators follow offences and jails in the node log.
+func logger(ctx context.Context) log.Logger {
+	return sdk.UnwrapSDKContext(ctx).Logger().With("module", "x/slashing")
 }
 
 // slashAndPay slashes fraction of the stake on (hotkey, netuid) into the module account, pays
@@ -125,9 +136,14 @@ func (k Keeper) jailHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAdd
 			return err
 		}
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventJailed{
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventJailed{
 		Netuid: uint32(netuid), Hotkey: hotkey.String(), Epochs: j.RemainingEpochs, OffenceId: offenceID,
-	})
+	}); err != nil {
+		return err
+	}
+	logger(ctx).Info("hotkey jailed: no validator permit", "hotkey", j.Hotkey, "netuid", netuid,
+		"offence_id", offenceID, "jailed_for_epochs", j.RemainingEpochs, "since_height", j.SinceHeight)
+	return nil
 }
 
 // IsJailed reports whether hotkey is kept without a validator permit on netuid.
