@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Sets up the demo subnet on a running localnet: subnet-owner creates subnet "demo", three miner
-# hotkeys (miner1-hot..miner3-hot) are registered by alice, bob and subnet-owner, and alice stakes
-# on miner1-hot so the subnet earns emission.
+# hotkeys (miner1-hot..miner3-hot) are registered by alice, bob and subnet-owner, the validator
+# account registers validator-hot, and alice stakes 5,000 TAO on validator-hot so the subnet earns
+# emission. Stake goes on the validator, not on a miner: stake buys a validator permit, and a
+# permit that is never used to set weights is what x/slashing's liveness rule punishes.
 #
 # With DEMO_VALIDATOR=1 (run it again so after `make localnet`) it also prepares the subnet for
-# taoworker: tempo DEMO_TEMPO (default 10 blocks, the lowest the x/subnet bounds allow), a validator
-# hotkey validator-hot registered and staked by the validator account (20,000 TAO, more than any
-# other hotkey, so it holds a validator permit from the next epoch on), and 10 TAO sent to every
-# hotkey so they can pay their own MsgServeAxon / commit-reveal fees.
+# taoworker: tempo DEMO_TEMPO (default 10 blocks, the lowest the x/subnet bounds allow) and 20,000
+# TAO more on validator-hot from the validator account (more than any other hotkey, so it holds a
+# validator permit from the next epoch on). Hotkeys get no TAO: a registered hotkey's own
+# MsgServeAxon, weights, commits, reveals and evaluations are paid by its coldkey.
 #
 # Idempotent: every step checks the chain first, so running it again changes nothing. Every wait is
 # bounded. Environment: TAOD, LOCALNET_HOME, CHAIN_ID, RPC_PORT as for localnet.sh; DEMO_VALIDATOR
@@ -61,9 +63,6 @@ ensure_key() { "$TAOD" keys show "$1" "${KR[@]}" >/dev/null 2>&1 || "$TAOD" keys
 is_neuron() { "$TAOD" q subnet neuron-by-hotkey "$netuid" "$(addr "$1")" "${Q[@]}" >/dev/null 2>&1; }
 # has_stake COLDKEY HOTKEY_ADDR: whether the coldkey already has a stake position on the hotkey.
 has_stake() { "$TAOD" q subnet stake-by-coldkey "$(addr "$1")" "${Q[@]}" 2>/dev/null | grep -q "\"$2\""; }
-balance() {
-  "$TAOD" q bank balance "$1" rao "${Q[@]}" 2>/dev/null | tr -d ' \n' | sed -n 's/.*"amount":"\([0-9]*\)".*/\1/p'
-}
 demo_netuid() { "$TAOD" q subnet subnets "${Q[@]}" | tr -d " \n" | sed -n 's/.*"netuid":\([0-9]*\),[^}]*"name":"demo".*/\1/p'; }
 
 wait_height 2
@@ -80,8 +79,10 @@ for owner in alice bob subnet-owner; do
   ensure_key "miner$i-hot"
   is_neuron "miner$i-hot" || tx "$owner" subnet register "$netuid" "miner$i-hot" 100000000000
 done
-hot1=$(addr miner1-hot)
-has_stake alice "$hot1" || tx alice subnet add-stake "$hot1" "$netuid" 5000000000000
+ensure_key validator-hot
+is_neuron validator-hot || tx validator subnet register "$netuid" validator-hot 100000000000
+vhot=$(addr validator-hot)
+has_stake alice "$vhot" || tx alice subnet add-stake "$vhot" "$netuid" 5000000000000
 
 if [ "$DEMO_VALIDATOR" = 1 ]; then
   hp=$("$TAOD" q subnet hyperparameters "$netuid" "${Q[@]}" | tr -d ' \n')
@@ -90,19 +91,11 @@ if [ "$DEMO_VALIDATOR" = 1 ]; then
     inner=$(echo "$hp" | sed -e 's/^{"hyperparams"://' -e 's/}$//' -e "s/\"tempo\":\"\{0,1\}[0-9]*\"\{0,1\}/\"tempo\":\"$DEMO_TEMPO\"/")
     tx subnet-owner subnet update-hyperparams "$netuid" "$inner"
   fi
-  ensure_key validator-hot
-  is_neuron validator-hot || tx validator subnet register "$netuid" validator-hot 100000000000
-  for k in miner1-hot miner2-hot miner3-hot validator-hot; do
-    a=$(addr "$k")
-    b=$(balance "$a"); b=${b:-0}
-    [ "$b" -ge 1000000000 ] || tx validator bank send validator "$a" 10000000000rao
-  done
   # Staked last: the permit arrives at the next epoch, and a permitted validator that stays silent
   # for x/slashing's max_missed_epochs loses it, so the validator worker should start right after.
-  vhot=$(addr validator-hot)
   has_stake validator "$vhot" || tx validator subnet add-stake "$vhot" "$netuid" 20000000000000
-  echo "demo: validator-hot ($vhot) staked 20000 TAO; tempo $DEMO_TEMPO; hotkeys funded with 10 TAO for fees"
+  echo "demo: validator-hot ($vhot) staked 20000 TAO more; tempo $DEMO_TEMPO; hotkeys hold no TAO, their coldkeys pay their fees"
 fi
 
-echo "demo: subnet 'demo' is netuid $netuid with 3 miners; alice stakes 5000 TAO on miner1-hot ($hot1)"
+echo "demo: subnet 'demo' is netuid $netuid with 3 miners; alice stakes 5000 TAO on validator-hot ($vhot)"
 echo "demo: watch it with: $TAOD q subnet metagraph $netuid --home $HOME_DIR   and   $TAOD q tao pending-emission $netuid --home $HOME_DIR"
