@@ -55,7 +55,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod: "RegisterSubnet", Use: "register-subnet [name] [max-lock]",
 					Short:          "Lock TAO and create a subnet (max-lock caps the lock cost: rao, or tao such as 200tao)",
-					Example:        "taod tx subnet register-subnet my-subnet 200000000000 --from owner",
+					Example:        "taod tx subnet register-subnet example-subnet 1000000000000 --from subnet-owner --gas auto --wait",
 					PositionalArgs: pos("name", "max_lock"),
 				},
 				{
@@ -66,7 +66,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod: "UpdateHyperparams", Use: "update-hyperparams [netuid] [hyperparams-json]",
 					Short:          "Replace your subnet's hyperparameters (all fields, within governance bounds)",
-					Example:        `taod tx subnet update-hyperparams 1 "$(taod q subnet hyperparameters 1 -o json | jq -c .hyperparams)" --from owner`,
+					Example:        `taod tx subnet update-hyperparams 2 "$(taod q subnet hyperparameters 2 -o json | jq -c .hyperparams)" --from bob --wait`,
 					PositionalArgs: pos("netuid", "hyperparams"),
 				},
 				{
@@ -78,7 +78,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod: "ServeAxon", Use: "serve-axon [netuid] [host] [port] [version]",
 					Short:          "Record your hotkey's axon endpoint (sign with the hotkey account; --protocol http|https)",
-					Example:        "taod tx subnet serve-axon 1 203.0.113.7 8091 1 --protocol AXON_PROTOCOL_HTTP --from hotkey",
+					Example:        "taod tx subnet serve-axon 1 203.0.113.7 8091 1 --protocol http --from miner1-hot --wait",
 					PositionalArgs: pos("netuid", "host", "port", "version"),
 				},
 				{

@@ -43,6 +43,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "PendingEmissions",
 					Use:       "pending-emissions",
 					Short:     "List all subnets' pending emissions",
+					Example:   "taod query tao pending-emissions --page-limit 10",
 				},
 			},
 		},
@@ -52,8 +53,8 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod:      "UpdateParams",
 					Use:            "update-params-proposal [params]",
-					Short:          "Submit a governance proposal to replace all x/tao params",
-					Example:        `taod tx tao update-params-proposal '{"mint_denom":"rao","base_block_emission":"500000000","max_supply":"21000000000000000","security_share":"0.100000000000000000"}' --from mykey`,
+					Short:          "Submit a governance proposal to replace all x/tao params (JSON as 'taod q tao params' prints it)",
+					Example:        `taod tx tao update-params-proposal "$(taod q tao params -o json | jq -c '.params | .security_share = "0.150000000000000000"')" --from alice --deposit 10000000rao --gas auto --wait`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "params"}},
 					GovProposal:    true,
 				},

@@ -102,7 +102,7 @@ func intelligenceWeightCmds() []*cobra.Command {
 	return []*cobra.Command{
 		weightsCmd("set-weights [netuid] [uids] [weights] [version-key]",
 			"Set the weight row of the signing hotkey (--from must be the hotkey)",
-			"taod tx intelligence set-weights 1 0,1,2 65535,30000,100 1 --from myhotkey", 4,
+			"taod tx intelligence set-weights 1 0,1,2 65535,30000,100 1 --from validator-hot --wait", 4,
 			func(hotkey string, r weightRow, _ []string) (sdk.Msg, error) {
 				return &inteltypes.MsgSetWeights{Hotkey: hotkey, Netuid: r.netuid, Uids: r.uids, Weights: r.weights, VersionKey: r.versionKey}, nil
 			}),

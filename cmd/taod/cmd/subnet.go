@@ -32,7 +32,7 @@ func registerCmd() *cobra.Command {
 [hotkey-key-name] (a secp256k1 key in the same keyring) signs "chain_id|netuid|coldkey" to prove
 possession. [max-burn] is the highest price in rao you accept; the current price is shown by
 'taod q subnet registration-price [netuid]'.`,
-		Example: "taod keys add miner4-hot\ntaod tx subnet register 1 miner4-hot 10000000000 --from alice --wait",
+		Example: "taod keys add miner7-hot\ntaod tx subnet register 1 miner7-hot 10000000000 --from alice --wait",
 		Args:    cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx, err := client.GetClientTxContext(cmd)
@@ -103,8 +103,8 @@ func hotkeyProofCmd() *cobra.Command {
 'taod tx subnet register-neuron', which the coldkey then sends. [coldkey] is the address (or keyring
 key name) of the account that will pay the registration; the chain id comes from --chain-id or
 client.toml. Nothing is broadcast.`,
-		Example: `taod keys add miner5-hot
-p=$(taod tx subnet hotkey-proof 1 miner5-hot $(taod keys show bob -a))
+		Example: `taod keys add miner8-hot
+p=$(taod tx subnet hotkey-proof 1 miner8-hot $(taod keys show bob -a))
 taod tx subnet register-neuron 1 $(echo "$p" | jq -r .hotkey_pubkey) $(echo "$p" | jq -r .proof) 10000000000 --from bob --wait`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {

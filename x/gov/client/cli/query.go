@@ -4,13 +4,10 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
-	"github.com/cosmos/cosmos-sdk/version"
 
 	"github.com/taochain/taochain/x/gov/types"
 )
@@ -35,7 +32,7 @@ func VotingPowerCmd() *cobra.Command {
 		Short: "Show an address's governance voting power: bonded stake, subnet stake per netuid, total",
 		Long: "Show the voting power an address votes with: the token value of its delegations to bonded " +
 			"validators plus the TAO value of its (coldkey's) stake in every subnet. Amounts are in rao.",
-		Example: fmt.Sprintf("%s query gov voting-power tao1...", version.AppName),
+		Example: "taod query gov voting-power $(taod keys show alice -a)",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx, err := client.GetClientQueryContext(cmd)
