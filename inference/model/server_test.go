@@ -98,7 +98,7 @@ func llamaCppHandler(t *testing.T, oldFormat bool, requests *int) http.Handler {
 	return mux
 }
 
-// ollamaHandler mimics Ollama's OpenAI-compatible API (v0.12 and later, which returns logprobs on
+// ollamaHandler mimics Ollama's OpenAI-compatible API (v0.12.11 and later, which return logprobs on
 // chat completions): /v1/completions ignores echo and answers with generated text only,
 // /v1/chat/completions returns OpenAI's logprobs.content[].top_logprobs, and there is no
 // /completion (gin's plain-text 404).
