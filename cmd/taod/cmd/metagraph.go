@@ -44,11 +44,7 @@ func addMetagraphTable(rootCmd *cobra.Command) error {
 		}
 		tracker := watch.NewTracker()
 		tracker.Observe(s)
-		names, err := keyringNames(clientCtx)
-		if err != nil {
-			return err
-		}
-		return tracker.Render(cmd.OutOrStdout(), s, names)
+		return tracker.Render(cmd.OutOrStdout(), s, keyringNames(clientCtx))
 	}
 	return nil
 }
@@ -78,15 +74,15 @@ func fetchWatchState(cmd *cobra.Command, clientCtx client.Context, netuid uint32
 }
 
 // keyringNames names hotkeys by their keys in the local keyring, when there is one to read.
-func keyringNames(clientCtx client.Context) (map[string]string, error) {
+func keyringNames(clientCtx client.Context) map[string]string {
 	names := map[string]string{}
 	if clientCtx.Keyring == nil {
-		return names, nil
+		return names
 	}
 	recs, err := clientCtx.Keyring.List()
 	if err != nil {
 		// An os/file keyring may be locked or absent on a query-only machine: show addresses.
-		return names, nil
+		return names
 	}
 	for _, r := range recs {
 		addr, err := r.GetAddress()
@@ -95,5 +91,5 @@ func keyringNames(clientCtx client.Context) (map[string]string, error) {
 		}
 		names[addr.String()] = r.Name
 	}
-	return names, nil
+	return names
 }
