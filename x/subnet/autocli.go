@@ -99,7 +99,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short: "Set your hotkey's delegation take: a percentage (18%) or a u16 fraction of 65535 (11796), at most max_take",
 					Long: "Set your hotkey's delegation take. The chain stores a u16 fraction of 65535; a percentage p is sent as " +
 						"floor(p × 65535 / 100), so 18% is 11796 (the max_take cap) and 5% is 3276.",
-					Example:        "taod tx subnet set-take <hotkey> 18% --from coldkey",
+					Example:        "taod tx subnet set-take $(taod keys show miner1-hot -a) 15% --from alice --wait",
 					PositionalArgs: pos("hotkey", "take"),
 				},
 				{
