@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -44,7 +45,7 @@ func TestWorkersRankMinersOnChain(t *testing.T) {
 	start := time.Now()
 	n := e2e.NewLocalnet(t)
 	n.Start()
-	t.Setenv("DEMO_VALIDATOR", "1") // demo.sh: tempo 10, validator-hot with a permit, funded hotkeys
+	t.Setenv("DEMO_VALIDATOR", "1") // demo.sh: tempo 10, validator-hot with a permit, hotkeys without TAO
 	out := n.RunScript("demo.sh")
 	if !strings.Contains(out, "validator-hot") {
 		t.Fatalf("demo.sh did not set up the validator:\n%s", out)
@@ -55,6 +56,17 @@ func TestWorkersRankMinersOnChain(t *testing.T) {
 	common := []string{"--grpc", grpcAddr, "--chain-id", n.ChainID, "--keyring-dir", n.Home,
 		"--keyring-backend", "test", "--netuid", "1", "--log-format", "json"}
 
+	// A hotkey that is neither registered nor funded cannot pay for serving its axon: the miner
+	// says so at start, with the fix, and exits non-zero instead of retrying forever.
+	n.CLI("keys", "add", "stranger-hot", "--keyring-backend", "test")
+	stranger := exec.Command(bin, append(append([]string{"miner"}, common...), "--hotkey", "stranger-hot", "--order", "1",
+		"--listen", fmt.Sprintf("127.0.0.1:%d", e2e.FreePort(t)), "--home", filepath.Join(t.TempDir(), "stranger"))...)
+	if out, err := stranger.CombinedOutput(); err == nil || !strings.Contains(string(out), "not registered on subnet 1") ||
+		!strings.Contains(string(out), "register-neuron") {
+		t.Fatalf("unregistered, unfunded miner: err %v, want an exit naming the fix:\n%s", err, out)
+	}
+
+	// The demo's miner hotkeys hold no TAO: their coldkeys pay for their axons.
 	orders := map[string]int{"miner1-hot": 1, "miner2-hot": 3, "miner3-hot": 5}
 	ports := map[string]int{}
 	var miners []*e2e.Worker

@@ -104,6 +104,11 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	defer client.Close()
+	// Serving the axon costs a fee; say now, with the fix, if neither the hotkey nor its coldkey
+	// can pay it, rather than failing every retry.
+	if err := client.CheckKeyFees(ctx, cfg.Keys.Hotkey, cfg.Netuid); err != nil {
+		return err
+	}
 
 	reg := prometheus.NewRegistry()
 	refreshes := prometheus.NewCounterVec(prometheus.CounterOpts{

@@ -66,6 +66,10 @@ func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if from == "" {
 		from = cfg.Keys.Hotkey
 	}
+	// Evaluations and weights cost fees; say now, with the fix, if they cannot be paid.
+	if err := client.CheckKeyFees(ctx, from, cfg.Netuid); err != nil {
+		return err
+	}
 	submitter, err := chain.NewEvaluationSubmitter(client, priv, from, journal, log)
 	if err != nil {
 		return err

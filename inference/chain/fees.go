@@ -84,3 +84,15 @@ func CheckHotkeyFees(ctx context.Context, conn grpc.ClientConnInterface, hotkey 
 	return fmt.Errorf("chain: coldkey %s owning hotkey %s has %s%s and the hotkey %s%s; its fees on subnet %d need at least %d%s in one of them: fund the coldkey with `taod tx bank send <funded-key> %s %d%s` (or the hotkey)",
 		coldkey, hotkey, coldBalance, app.BaseDenom, hotBalance, app.BaseDenom, netuid, HotkeyFeeReserve, app.BaseDenom, coldkey, 100*HotkeyFeeReserve, app.BaseDenom)
 }
+
+// CheckKeyFees is CheckHotkeyFees for the local key named key (a hotkey, or an account that
+// submits evaluations for one), over the client's connection.
+func (c *Client) CheckKeyFees(ctx context.Context, key string, netuid uint16) error {
+	addr, err := c.KeyAddress(key)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := c.rctx(ctx)
+	defer cancel()
+	return CheckHotkeyFees(ctx, c.conn, addr, netuid)
+}
