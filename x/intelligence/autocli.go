@@ -65,7 +65,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod: "UpdateParams", Use: "update-params-proposal [params]",
 					Short:          "Submit a governance proposal to replace all x/intelligence params",
-					Example:        `taod tx intelligence update-params-proposal '{"max_epochs_per_block":8,"owner_share":180000,"miner_share":410000,"validator_share":410000,"evaluation_window":"0","evidence_retention_epochs":"16"}' --title "x/intelligence params" --summary "Restate the defaults." --from alice --deposit 10000000rao --gas auto --wait`,
+					Example:        `taod tx intelligence update-params-proposal '{"max_epochs_per_block":8,"owner_share":180000,"miner_share":410000,"validator_share":410000,"evaluation_window":"0","evidence_retention_epochs":"16"}' --title "x/intelligence params" --summary "Restate the defaults." --from alice --deposit 10000000000rao --gas auto --wait`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "params"}},
 					GovProposal:    true,
 				},

@@ -120,7 +120,7 @@ func (poiCLI) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{
 					RpcMethod: "UpdateParams", Use: "update-poi-params-proposal [params]",
 					Short:          "Submit a governance proposal replacing all intelligence slashing params",
-					Example:        `taod tx slashing update-poi-params-proposal "$(taod q slashing poi-params -o json | jq -c .params)" --title "PoI slashing params" --summary "Restate the current params." --from alice --deposit 10000000rao --gas auto --wait`,
+					Example:        `taod tx slashing update-poi-params-proposal "$(taod q slashing poi-params -o json | jq -c .params)" --title "PoI slashing params" --summary "Restate the current params." --from alice --deposit 10000000000rao --gas auto --wait`,
 					PositionalArgs: pos("params"),
 					GovProposal:    true,
 				},

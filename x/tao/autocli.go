@@ -54,7 +54,7 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod:      "UpdateParams",
 					Use:            "update-params-proposal [params]",
 					Short:          "Submit a governance proposal to replace all x/tao params (JSON as 'taod q tao params' prints it)",
-					Example:        `taod tx tao update-params-proposal "$(taod q tao params -o json | jq -c '.params | .security_share = "0.150000000000000000"')" --title "Security share 15%" --summary "Set security_share to 0.15." --from alice --deposit 10000000rao --gas auto --wait`,
+					Example:        `taod tx tao update-params-proposal "$(taod q tao params -o json | jq -c '.params | .security_share = "0.150000000000000000"')" --title "Security share 15%" --summary "Set security_share to 0.15." --from alice --deposit 10000000000rao --gas auto --wait`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "params"}},
 					GovProposal:    true,
 				},
