@@ -11,7 +11,7 @@ import (
 )
 
 // TestSubnetLifecycleAndEmission runs the real taod: a subnet owner creates a subnet, three miners
-// register hotkeys held in the keyring (proof of possession signed by the hotkey), coldkeys stake
+// and a validator register hotkeys held in the keyring (proof of possession signed by the hotkey), coldkeys stake
 // on them, and x/tao's pending emission for the subnet grows block by block.
 func TestSubnetLifecycleAndEmission(t *testing.T) {
 	if testing.Short() {
@@ -21,8 +21,9 @@ func TestSubnetLifecycleAndEmission(t *testing.T) {
 	n.Start()
 	// demo.sh starts while the node is still booting, exactly as make localnet runs it.
 
-	// scripts/demo.sh (run by make localnet) creates subnet "demo" and registers three miners with
-	// `taod tx subnet register`, which signs the proof of possession with each keyring hotkey.
+	// scripts/demo.sh (run by make localnet) creates subnet "demo" and registers three miners and
+	// validator-hot with `taod tx subnet register`, which signs the proof of possession with each
+	// keyring hotkey.
 	out := n.RunScript("demo.sh")
 	if !strings.Contains(out, "subnet 'demo' is netuid") {
 		t.Fatalf("demo.sh output:\n%s", out)
@@ -48,8 +49,18 @@ func TestSubnetLifecycleAndEmission(t *testing.T) {
 		} `json:"neurons"`
 	}
 	n.QueryJSON(&meta, "subnet", "metagraph", netuid)
-	if len(meta.Neurons) != 3 {
-		t.Fatalf("metagraph has %d neurons, want 3: %+v", len(meta.Neurons), meta)
+	want := map[string]bool{}
+	for _, k := range []string{"miner1-hot", "miner2-hot", "miner3-hot", "validator-hot"} {
+		want[n.Address(k)] = true
+	}
+	for i, nr := range meta.Neurons {
+		if nr.UID != i || !want[nr.Hotkey] {
+			t.Fatalf("metagraph neuron %d = %+v, want uids 0..3 held by the demo's hotkeys", i, nr)
+		}
+		delete(want, nr.Hotkey)
+	}
+	if len(want) != 0 {
+		t.Fatalf("metagraph %+v misses %v", meta, want)
 	}
 
 	// A second coldkey delegates to miner2's hotkey through the CLI.

@@ -258,7 +258,9 @@ func TestTickWaitsForTheStateToEnterTheEpoch(t *testing.T) {
 	fc := &epochChain{permit: []string{val.Address()}, miners: []metagraph.Miner{
 		{UID: 1, Hotkey: key.Address(), Endpoint: minertest.StartAxon(t, key, model.Train(corpus.Train(), 3), permit)},
 	}}
-	d, err := dendrite.New(dendrite.Config{Signer: val, Timeout: 2 * time.Second})
+	// A generous timeout: the test is about which epoch acts, and a miner that misses a 2 s
+	// deadline on a loaded machine would leave nothing to commit.
+	d, err := dendrite.New(dendrite.Config{Signer: val, Timeout: 20 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
