@@ -220,14 +220,7 @@ func run(in Input) *state {
 	st.clipped = make([]I32F32, len(st.w.val))
 	st.vtrust = make([]I32F32, n)
 	for i := 0; i < n; i++ {
-		lo, hi := st.w.rowRange(i)
-		var sum I32F32
-		for k := lo; k < hi; k++ {
-			c := st.w.val[k].Min(st.consensus[st.w.col[k]])
-			st.clipped[k] = c
-			sum = sum.Add(c)
-		}
-		st.vtrust[i] = sum
+		st.vtrust[i] = st.clipRow(i, st.consensus, st.clipped)
 	}
 	st.rank = st.rankOf(st.clipped)
 	st.trust = make([]I32F32, n)
@@ -320,6 +313,21 @@ func (st *state) rankOf(vals []I32F32) []I32F32 {
 	return r
 }
 
+// clipRow clips row i of W at consensus c and returns the row's trust Σ_j min(W_ij, c_j); if
+// clipped is not nil it also stores each clipped value, parallel to w.val.
+func (st *state) clipRow(i int, c, clipped []I32F32) I32F32 {
+	lo, hi := st.w.rowRange(i)
+	var sum I32F32
+	for k := lo; k < hi; k++ {
+		v := st.w.val[k].Min(c[st.w.col[k]])
+		if clipped != nil {
+			clipped[k] = v
+		}
+		sum = sum.Add(v)
+	}
+	return sum
+}
+
 // trustWeight is Yuma 3's TrustWeightedConsensus: it reweights every row
 // by S_i·VT_i, where VT_i = Σ_j min(W_ij, c_j) is the validator's trust
 // against the stake-weighted consensus c of the first pass, normalized,
@@ -332,12 +340,7 @@ func (st *state) trustWeight(kappa I32F32) {
 		if st.stake[i] == 0 {
 			continue
 		}
-		lo, hi := st.w.rowRange(i)
-		var vt I32F32
-		for k := lo; k < hi; k++ {
-			vt = vt.Add(st.w.val[k].Min(st.consensus[st.w.col[k]]))
-		}
-		trusted[i] = st.stake[i].Mul(vt)
+		trusted[i] = st.stake[i].Mul(st.clipRow(i, st.consensus, nil))
 		total = total.Add(trusted[i])
 	}
 	if total == 0 {
