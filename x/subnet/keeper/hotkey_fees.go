@@ -33,28 +33,30 @@ func (k Keeper) RegisteredColdkey(ctx context.Context, netuid uint16, hotkey sdk
 // ColdkeyPaidTxsUsed returns how many transactions of hotkey on netuid its coldkey paid in the
 // current window, and the last height of that window.
 func (k Keeper) ColdkeyPaidTxsUsed(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (used uint64, windowEnd int64, err error) {
+	used, _, windowEnd, err = k.coldkeyPaidWindow(ctx, netuid, hotkey)
+	return used, windowEnd, err
+}
+
+// coldkeyPaidWindow reads the subnet's current coldkey-paid window (its index and last height) and
+// how many of hotkey's transactions its coldkey paid in it.
+func (k Keeper) coldkeyPaidWindow(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (used uint64, window, windowEnd int64, err error) {
 	s, err := k.GetSubnet(ctx, netuid)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
-	window, windowEnd := types.ColdkeyPaidWindow(height(ctx), s.Hyperparams.Tempo)
+	window, windowEnd = types.ColdkeyPaidWindow(height(ctx), s.Hyperparams.Tempo)
 	v, err := k.ColdkeyPaidTxs.Get(ctx, collections.Join(netuid, hotkey))
 	switch {
 	case errors.Is(err, collections.ErrNotFound):
-		return 0, windowEnd, nil
+		return 0, window, windowEnd, nil
 	case err != nil:
-		return 0, 0, err
+		return 0, 0, 0, err
 	case v.K1() != window:
-		return 0, windowEnd, nil
+		return 0, window, windowEnd, nil
 	}
-	return v.K2(), windowEnd, nil
+	return v.K2(), window, windowEnd, nil
 }
 
-// UseColdkeyPaidTx checks that the coldkey owning hotkey (registered on netuid) may and can pay fee
-// for one transaction of the hotkey, and counts that transaction; the caller then deducts the fee.
-// Bounds: fee is rao only and at most types.MaxColdkeyPaidFee, and at most
-// types.ColdkeyPaidTxsPerWindow transactions per window of tempo+1 blocks. Each refusal says what
-// to do instead.
 func (k Keeper) UseColdkeyPaidTx(ctx context.Context, netuid uint16, hotkey sdk.AccAddress, fee sdk.Coins) (sdk.AccAddress, error) {
 	coldkey, found, err := k.RegisteredColdkey(ctx, netuid, hotkey)
 	if err != nil {
@@ -68,7 +70,7 @@ func (k Keeper) UseColdkeyPaidTx(ctx context.Context, netuid uint16, hotkey sdk.
 		return nil, types.ErrColdkeyPaidFeeTooHigh.Wrapf("fee %s of hotkey %s: its coldkey %s pays fees of at most %d%s; lower the fee (gas price × gas) or fund the hotkey",
 			fee, hotkey, coldkey, types.MaxColdkeyPaidFee, k.denom)
 	}
-	used, windowEnd, err := k.ColdkeyPaidTxsUsed(ctx, netuid, hotkey)
+	used, window, windowEnd, err := k.coldkeyPaidWindow(ctx, netuid, hotkey)
 	if err != nil {
 		return nil, err
 	}
@@ -80,11 +82,6 @@ func (k Keeper) UseColdkeyPaidTx(ctx context.Context, netuid uint16, hotkey sdk.
 		return nil, types.ErrColdkeyCannotPay.Wrapf("coldkey %s owning hotkey %s has %s%s, fee needs %s%s; fund the coldkey or the hotkey",
 			coldkey, hotkey, have, k.denom, amount, k.denom)
 	}
-	s, err := k.GetSubnet(ctx, netuid)
-	if err != nil {
-		return nil, err
-	}
-	window, _ := types.ColdkeyPaidWindow(height(ctx), s.Hyperparams.Tempo)
 	if err := k.ColdkeyPaidTxs.Set(ctx, collections.Join(netuid, hotkey), collections.Join(window, used+1)); err != nil {
 		return nil, err
 	}
