@@ -40,16 +40,76 @@ func toWeights(entries []types.WeightEntry) []yuma.Weight {
 	return w
 }
 
+// RunEpoch runs subnet netuid's epoch now, closing epoch index epoch, as six steps:
+//
+//  1. load: the subnet, its neurons, stake, weights and bonds, and the pending emission it takes
+//     from x/tao (loadEpoch);
+//  2. compute: Yuma consensus and the division of the emission, pure (computeEpoch);
+//  3. record: per-uid results (rank, trust, consensus, incentive, dividends, validator trust,
+//     emission, active, next validator permit) into x/subnet and the new bonds (recordEpoch);
+//  4. pay: the owner, miners by incentive, validators by dividends: take to the hotkey owner, the
+//     rest into the hotkey's stake pool (payEpoch);
+//  5. prune: expired commits and evaluations (pruneEpoch), then the epoch hooks (x/slashing);
+//  6. publish: the run into LastEpochs, EventEpoch and the log line (publishEpoch).
+//
+// RunEpoch writes as it goes; EndBlocker calls it in a cache context and discards everything on
+// error. Tests may call it directly (also in a cache context if they need atomicity).
+func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (types.EpochRecord, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return types.EpochRecord{}, err
+	}
+	ei, err := k.loadEpoch(ctx, netuid)
+	if err != nil {
+		return types.EpochRecord{}, err
+	}
+	res, err := computeEpoch(ei, params)
+	if err != nil {
+		return types.EpochRecord{}, err
+	}
+	if err := k.recordEpoch(ctx, ei, res); err != nil {
+		return types.EpochRecord{}, err
+	}
+	takeTotal, err := k.payEpoch(ctx, ei, res)
+	if err != nil {
+		return types.EpochRecord{}, err
+	}
+	expired, err := k.pruneEpoch(ctx, netuid, epoch, params.EvidenceRetentionEpochs)
+	if err != nil {
+		return types.EpochRecord{}, err
+	}
+	if err := k.afterSubnetEpoch(ctx, netuid, epoch); err != nil {
+		return types.EpochRecord{}, err
+	}
+	rec := types.EpochRecord{
+		Netuid:            uint32(netuid),
+		Height:            sdk.UnwrapSDKContext(ctx).BlockHeight(),
+		Epoch:             epoch,
+		Emission:          math.NewIntFromUint64(ei.emission),
+		OwnerEmission:     math.NewIntFromUint64(res.pay.owner),
+		MinerEmission:     math.NewIntFromUint64(sum(res.pay.miner)),
+		ValidatorEmission: math.NewIntFromUint64(sum(res.pay.validator)),
+		TakeEmission:      math.NewIntFromUint64(takeTotal),
+		Neurons:           uint32(len(ei.neurons)),
+		ValidatorsByStake: res.pay.byStake,
+	}
+	return rec, k.publishEpoch(ctx, rec, expired, ei, res)
+}
+
 // epochInput is the loaded state of one subnet epoch.
 type epochInput struct {
+	netuid  uint16
 	subnet  subnettypes.Subnet
 	neurons []subnettypes.Neuron // by uid; gaps have an empty Hotkey
 	exists  []bool
 	stakes  []uint64
 	in      yuma.Input
+	// emission is the subnet's pending emission in rao, taken from x/tao by loadEpoch.
+	emission uint64
 }
 
-// loadEpoch reads the subnet, its neurons, their stake, weights and bonds into a yuma.Input.
+// loadEpoch reads the subnet, its neurons, their stake, weights and bonds into a yuma.Input, and
+// takes the subnet's pending emission from x/tao: from here the epoch owns it.
 func (k Keeper) loadEpoch(ctx context.Context, netuid uint16) (epochInput, error) {
 	s, err := k.subnetKeeper.GetSubnet(ctx, netuid)
 	if err != nil {
@@ -76,6 +136,7 @@ func (k Keeper) loadEpoch(ctx context.Context, netuid uint16) (epochInput, error
 	}
 	hp := s.Hyperparams
 	ei := epochInput{
+		netuid:  netuid,
 		subnet:  s,
 		neurons: make([]subnettypes.Neuron, size),
 		exists:  make([]bool, size),
@@ -101,112 +162,119 @@ func (k Keeper) loadEpoch(ctx context.Context, netuid uint16) (epochInput, error
 		ei.in.Neurons[i] = yuma.Neuron{RegisteredAt: now, LastUpdate: 0}
 	}
 	for _, n := range list {
-		uid := uint16(n.Uid)
-		if ei.exists[uid] {
-			return epochInput{}, types.ErrEpoch.Wrapf("uid %d of subnet %d listed twice", uid, netuid)
-		}
-		hotkey, err := sdk.AccAddressFromBech32(n.Hotkey)
-		if err != nil {
-			return epochInput{}, types.ErrEpoch.Wrapf("neuron %d of subnet %d has hotkey %q: %s", uid, netuid, n.Hotkey, err)
-		}
-		stake, err := k.subnetKeeper.HotkeyStake(ctx, hotkey, netuid)
-		if err != nil {
+		if err := k.loadEpochNeuron(ctx, &ei, n); err != nil {
 			return epochInput{}, err
 		}
-		if stake.IsNil() || stake.IsNegative() || !stake.IsUint64() {
-			return epochInput{}, types.ErrEpoch.Wrapf("stake %s of hotkey %s on subnet %d is not a uint64 rao amount", stake, hotkey, netuid)
-		}
-		yn := yuma.Neuron{
-			Stake:           stake.Uint64(),
-			ValidatorPermit: n.ValidatorPermit,
-			LastUpdate:      nonNegU64(n.LastUpdate),
-			RegisteredAt:    nonNegU64(n.RegisteredAt),
-		}
-		row, found, err := k.GetWeights(ctx, netuid, uid)
-		if err != nil {
-			return epochInput{}, err
-		}
-		if found && row.Hotkey == n.Hotkey {
-			yn.Weights = toWeights(row.Weights)
-		}
-		bonds, found, err := k.GetBonds(ctx, netuid, uid)
-		if err != nil {
-			return epochInput{}, err
-		}
-		if found {
-			yn.Bonds = toWeights(bonds.Bonds)
-			yn.BondsFixed = toFixedBonds(bonds)
-		}
-		ei.in.Neurons[uid] = yn
-		ei.neurons[uid] = n
-		ei.exists[uid] = true
-		ei.stakes[uid] = yn.Stake
 	}
+	pending, err := k.taoKeeper.TakePendingEmission(ctx, netuid)
+	if err != nil {
+		return epochInput{}, err
+	}
+	if pending.IsNil() || pending.IsNegative() || !pending.IsUint64() {
+		return epochInput{}, types.ErrEpoch.Wrapf("pending emission %s of subnet %d is not a uint64 rao amount", pending, netuid)
+	}
+	ei.emission = pending.Uint64()
 	return ei, nil
 }
 
-// RunEpoch runs subnet netuid's epoch now, closing epoch index epoch: Yuma consensus over the
-// stored weights, then it writes per-uid results (rank, trust, consensus, incentive, dividends,
-// validator trust, emission, active, next validator permit) into x/subnet, stores the new bonds,
-// takes the subnet's pending emission from x/tao and pays it (owner, miners by incentive,
-// validators by dividends: take to the hotkey owner, the rest into the hotkey's stake pool),
-// drops expired commits and evaluations, records the run in LastEpochs and emits EventEpoch.
-//
-// RunEpoch writes as it goes; EndBlocker calls it in a cache context and discards everything on
-// error. Tests may call it directly (also in a cache context if they need atomicity).
-func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (types.EpochRecord, error) {
-	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return types.EpochRecord{}, err
+// loadEpochNeuron adds neuron n with its stake, weights and bonds to ei.
+func (k Keeper) loadEpochNeuron(ctx context.Context, ei *epochInput, n subnettypes.Neuron) error {
+	netuid, uid := ei.netuid, uint16(n.Uid)
+	if ei.exists[uid] {
+		return types.ErrEpoch.Wrapf("uid %d of subnet %d listed twice", uid, netuid)
 	}
-	ei, err := k.loadEpoch(ctx, netuid)
+	hotkey, err := sdk.AccAddressFromBech32(n.Hotkey)
 	if err != nil {
-		return types.EpochRecord{}, err
+		return types.ErrEpoch.Wrapf("neuron %d of subnet %d has hotkey %q: %s", uid, netuid, n.Hotkey, err)
 	}
+	stake, err := k.subnetKeeper.HotkeyStake(ctx, hotkey, netuid)
+	if err != nil {
+		return err
+	}
+	if stake.IsNil() || stake.IsNegative() || !stake.IsUint64() {
+		return types.ErrEpoch.Wrapf("stake %s of hotkey %s on subnet %d is not a uint64 rao amount", stake, hotkey, netuid)
+	}
+	yn := yuma.Neuron{
+		Stake:           stake.Uint64(),
+		ValidatorPermit: n.ValidatorPermit,
+		LastUpdate:      nonNegU64(n.LastUpdate),
+		RegisteredAt:    nonNegU64(n.RegisteredAt),
+	}
+	row, found, err := k.GetWeights(ctx, netuid, uid)
+	if err != nil {
+		return err
+	}
+	if found && row.Hotkey == n.Hotkey {
+		yn.Weights = toWeights(row.Weights)
+	}
+	bonds, found, err := k.GetBonds(ctx, netuid, uid)
+	if err != nil {
+		return err
+	}
+	if found {
+		yn.Bonds = toWeights(bonds.Bonds)
+		yn.BondsFixed = toFixedBonds(bonds)
+	}
+	ei.in.Neurons[uid] = yn
+	ei.neurons[uid] = n
+	ei.exists[uid] = true
+	ei.stakes[uid] = yn.Stake
+	return nil
+}
+
+// epochResult is what an epoch computed: Yuma's output and the division of the emission.
+type epochResult struct {
+	out yuma.Output
+	pay payout
+}
+
+// computeEpoch runs Yuma over ei and divides ei's emission. It reads and writes no state.
+func computeEpoch(ei epochInput, params types.Params) (epochResult, error) {
 	out := yuma.Epoch(ei.in)
+	pay := splitEmission(ei.emission, params, out, ei.stakes, ei.exists)
+	if pay.owner+sum(pay.miner)+sum(pay.validator) != ei.emission {
+		return epochResult{}, types.ErrEpoch.Wrapf("payout of subnet %d does not sum to the emission %d", ei.netuid, ei.emission)
+	}
+	return epochResult{out: out, pay: pay}, nil
+}
 
-	pending, err := k.taoKeeper.TakePendingEmission(ctx, netuid)
-	if err != nil {
-		return types.EpochRecord{}, err
-	}
-	if pending.IsNil() || pending.IsNegative() || !pending.IsUint64() {
-		return types.EpochRecord{}, types.ErrEpoch.Wrapf("pending emission %s of subnet %d is not a uint64 rao amount", pending, netuid)
-	}
-	total := pending.Uint64()
-	pay := splitEmission(total, params, out, ei.stakes, ei.exists)
-	if pay.owner+sum(pay.miner)+sum(pay.validator) != total {
-		return types.EpochRecord{}, types.ErrEpoch.Wrapf("payout of subnet %d does not sum to the emission %d", netuid, total)
-	}
-
-	// Results and bonds.
+// recordEpoch writes each neuron's results into x/subnet (SetNeuronEpochResult, the one writer of
+// those fields and of validator permits) and stores its new bonds; a uid without a neuron loses
+// any bond row left behind.
+func (k Keeper) recordEpoch(ctx context.Context, ei epochInput, res epochResult) error {
+	out, netuid := res.out, ei.netuid
 	for uid := range ei.neurons {
 		if !ei.exists[uid] {
 			if err := k.Bonds.Remove(ctx, collections.Join(netuid, uint16(uid))); err != nil && !errors.Is(err, collections.ErrNotFound) {
-				return types.EpochRecord{}, err
+				return err
 			}
 			continue
 		}
-		n := ei.neurons[uid]
-		n.Rank = uint32(out.RankU16[uid])
-		n.Trust = uint32(out.TrustU16[uid])
-		n.Consensus = uint32(out.ConsensusU16[uid])
-		n.Incentive = uint32(out.IncentiveU16[uid])
-		n.Dividends = uint32(out.DividendsU16[uid])
-		n.ValidatorTrust = uint32(out.ValidatorTrustU16[uid])
-		n.Emission = math.NewIntFromUint64(pay.miner[uid] + pay.validator[uid])
-		n.Active = out.Active[uid]
-		n.ValidatorPermit = out.ValidatorPermit[uid]
-		if err := k.subnetKeeper.SetNeuron(ctx, n); err != nil {
-			return types.EpochRecord{}, err
+		if err := k.subnetKeeper.SetNeuronEpochResult(ctx, netuid, uint16(uid), subnettypes.EpochResult{
+			Rank:            uint32(out.RankU16[uid]),
+			Trust:           uint32(out.TrustU16[uid]),
+			Consensus:       uint32(out.ConsensusU16[uid]),
+			Incentive:       uint32(out.IncentiveU16[uid]),
+			Dividends:       uint32(out.DividendsU16[uid]),
+			ValidatorTrust:  uint32(out.ValidatorTrustU16[uid]),
+			Emission:        math.NewIntFromUint64(res.pay.miner[uid] + res.pay.validator[uid]),
+			Active:          out.Active[uid],
+			ValidatorPermit: out.ValidatorPermit[uid],
+		}); err != nil {
+			return err
 		}
 		if err := k.setBonds(ctx, netuid, uint16(uid), out, uid); err != nil {
-			return types.EpochRecord{}, err
+			return err
 		}
 	}
+	return nil
+}
 
-	// Payments: accounts (owner, miners, takes) aggregated per address in sorted order, then the
-	// pool increases through the x/subnet module account.
+// payEpoch pays res.pay: account payouts (owner, miners, validator takes) aggregated per address
+// and sent in sorted address order, then the validators' pool increases through the x/subnet
+// module account. It returns the sum of the takes.
+func (k Keeper) payEpoch(ctx context.Context, ei epochInput, res epochResult) (uint64, error) {
+	pay := res.pay
 	accounts := newPayments()
 	accounts.add(ei.subnet.Owner, pay.owner)
 	var takeTotal, poolTotal uint64
@@ -222,7 +290,7 @@ func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (type
 		hotkey := sdk.MustAccAddressFromBech32(n.Hotkey)
 		info, err := k.subnetKeeper.GetHotkeyInfo(ctx, hotkey)
 		if err != nil {
-			return types.EpochRecord{}, err
+			return 0, err
 		}
 		take := mulDivU16(pay.validator[uid], info.Take)
 		accounts.add(info.Coldkey, take)
@@ -231,52 +299,46 @@ func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (type
 		poolTotal += pools[uid]
 	}
 	if err := accounts.send(ctx, k.taoKeeper); err != nil {
-		return types.EpochRecord{}, err
+		return 0, err
 	}
-	if poolTotal > 0 {
-		if err := k.taoKeeper.SendReleasedToModule(ctx, types.SubnetModuleName, math.NewIntFromUint64(poolTotal)); err != nil {
-			return types.EpochRecord{}, err
+	if poolTotal == 0 {
+		return takeTotal, nil
+	}
+	if err := k.taoKeeper.SendReleasedToModule(ctx, types.SubnetModuleName, math.NewIntFromUint64(poolTotal)); err != nil {
+		return 0, err
+	}
+	for uid, amount := range pools {
+		if amount == 0 {
+			continue
 		}
-		for uid, amount := range pools {
-			if amount == 0 {
-				continue
-			}
-			hotkey := sdk.MustAccAddressFromBech32(ei.neurons[uid].Hotkey)
-			if err := k.subnetKeeper.AddToPool(ctx, hotkey, netuid, math.NewIntFromUint64(amount)); err != nil {
-				return types.EpochRecord{}, err
-			}
+		hotkey := sdk.MustAccAddressFromBech32(ei.neurons[uid].Hotkey)
+		if err := k.subnetKeeper.AddToPool(ctx, hotkey, ei.netuid, math.NewIntFromUint64(amount)); err != nil {
+			return 0, err
 		}
 	}
+	return takeTotal, nil
+}
 
+// pruneEpoch drops the commits that can no longer be revealed and the evaluations older than the
+// retention window, and returns how many commits expired.
+func (k Keeper) pruneEpoch(ctx context.Context, netuid uint16, epoch, retention uint64) (uint32, error) {
 	expired, err := k.pruneCommits(ctx, netuid, epoch)
 	if err != nil {
-		return types.EpochRecord{}, err
+		return 0, err
 	}
-	if err := k.pruneEvaluations(ctx, netuid, epoch, params.EvidenceRetentionEpochs); err != nil {
-		return types.EpochRecord{}, err
-	}
-	if err := k.afterSubnetEpoch(ctx, netuid, epoch); err != nil {
-		return types.EpochRecord{}, err
-	}
+	return expired, k.pruneEvaluations(ctx, netuid, epoch, retention)
+}
 
-	rec := types.EpochRecord{
-		Netuid:            uint32(netuid),
-		Height:            sdkCtx.BlockHeight(),
-		Epoch:             epoch,
-		Emission:          pending,
-		OwnerEmission:     math.NewIntFromUint64(pay.owner),
-		MinerEmission:     math.NewIntFromUint64(sum(pay.miner)),
-		ValidatorEmission: math.NewIntFromUint64(sum(pay.validator)),
-		TakeEmission:      math.NewIntFromUint64(takeTotal),
-		Neurons:           uint32(len(ei.neurons)),
-		ValidatorsByStake: pay.byStake,
-	}
-	if err := k.LastEpochs.Set(ctx, netuid, rec); err != nil {
-		return types.EpochRecord{}, err
+// publishEpoch records rec as the subnet's last epoch, emits EventCommitsExpired (when commits
+// expired) and EventEpoch, and logs the payout.
+func (k Keeper) publishEpoch(ctx context.Context, rec types.EpochRecord, expired uint32, ei epochInput, res epochResult) error {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if err := k.LastEpochs.Set(ctx, ei.netuid, rec); err != nil {
+		return err
 	}
 	if expired > 0 {
-		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventCommitsExpired{Netuid: uint32(netuid), Epoch: epoch, Count: expired}); err != nil {
-			return types.EpochRecord{}, err
+		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventCommitsExpired{Netuid: rec.Netuid, Epoch: rec.Epoch, Count: expired}); err != nil {
+			return err
 		}
 	}
 	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventEpoch{
@@ -284,22 +346,22 @@ func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (type
 		OwnerEmission: rec.OwnerEmission, MinerEmission: rec.MinerEmission, ValidatorEmission: rec.ValidatorEmission,
 		TakeEmission: rec.TakeEmission, Neurons: rec.Neurons, ValidatorsByStake: rec.ValidatorsByStake,
 	}); err != nil {
-		return types.EpochRecord{}, err
+		return err
 	}
 	var validators, miners int
 	for uid := range ei.neurons {
 		switch {
 		case !ei.exists[uid]:
-		case out.ValidatorPermit[uid]:
+		case res.out.ValidatorPermit[uid]:
 			validators++
 		default:
 			miners++
 		}
 	}
-	k.Logger(ctx).Info("subnet epoch paid", "netuid", netuid, "epoch", epoch, "height", rec.Height,
+	k.Logger(ctx).Info("subnet epoch paid", "netuid", rec.Netuid, "epoch", rec.Epoch, "height", rec.Height,
 		"emission", rec.Emission.String(), "owner", rec.OwnerEmission.String(), "miners_paid", rec.MinerEmission.String(),
 		"validators_paid", rec.ValidatorEmission.String(), "miners", miners, "validators", validators)
-	return rec, nil
+	return nil
 }
 
 // setBonds stores the new bond row of uid from out, or removes it when empty: the u16 row under

@@ -97,15 +97,14 @@ func (f *fakeSubnetKeeper) IterateNeurons(ctx context.Context, netuid uint16, cb
 		func(_ collections.Pair[uint16, uint16], n subnettypes.Neuron) (bool, error) { return cb(n), nil })
 }
 
-func (f *fakeSubnetKeeper) SetNeuron(ctx context.Context, n subnettypes.Neuron) error {
-	cur, err := f.GetNeuron(ctx, uint16(n.Netuid), uint16(n.Uid))
+func (f *fakeSubnetKeeper) SetNeuronEpochResult(ctx context.Context, netuid, uid uint16, r subnettypes.EpochResult) error {
+	n, err := f.GetNeuron(ctx, netuid, uid)
 	if err != nil {
 		return err
 	}
-	if cur.Hotkey != n.Hotkey || cur.Coldkey != n.Coldkey || cur.RegisteredAt != n.RegisteredAt {
-		return fmt.Errorf("SetNeuron changed the identity of uid %d", n.Uid)
-	}
-	return f.Neurons.Set(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)), n)
+	n.Rank, n.Trust, n.Consensus, n.Incentive, n.Dividends, n.ValidatorTrust = r.Rank, r.Trust, r.Consensus, r.Incentive, r.Dividends, r.ValidatorTrust
+	n.Emission, n.Active, n.ValidatorPermit = r.Emission, r.Active, r.ValidatorPermit
+	return f.Neurons.Set(ctx, collections.Join(netuid, uid), n)
 }
 
 func (f *fakeSubnetKeeper) SetNeuronLastUpdate(ctx context.Context, netuid, uid uint16, at int64) error {

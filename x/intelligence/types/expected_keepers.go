@@ -23,9 +23,9 @@ type SubnetKeeper interface {
 	GetNeuronByHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (subnettypes.Neuron, error)
 	// IterateNeurons calls cb for each neuron of netuid in ascending uid until cb returns true.
 	IterateNeurons(ctx context.Context, netuid uint16, cb func(n subnettypes.Neuron) (stop bool)) error
-	// SetNeuron overwrites a registered neuron (same hotkey, coldkey and registration height);
-	// the epoch writes its consensus results, emission, activity and validator permit with it.
-	SetNeuron(ctx context.Context, n subnettypes.Neuron) error
+	// SetNeuronEpochResult writes an epoch's consensus results, emission, activity and next
+	// validator permit into the neuron at (netuid, uid); x/subnet's one writer of those fields.
+	SetNeuronEpochResult(ctx context.Context, netuid, uid uint16, r subnettypes.EpochResult) error
 	// SetNeuronLastUpdate records the height of a neuron's last weight update.
 	SetNeuronLastUpdate(ctx context.Context, netuid, uid uint16, at int64) error
 	// GetHotkeyInfo returns the owning coldkey, pubkey and take of a hotkey.

@@ -149,8 +149,7 @@ func (k Keeper) CheckSubnetEpoch(ctx context.Context, netuid uint16, epoch uint6
 		permit := n.ValidatorPermit
 		if jailed[n.Hotkey] && permit {
 			permit = false
-			n.ValidatorPermit = false
-			if err := k.subnetKeeper.SetNeuron(ctx, n); err != nil {
+			if err := k.subnetKeeper.RevokeValidatorPermit(ctx, uint16(n.Netuid), uint16(n.Uid)); err != nil {
 				return err
 			}
 		}
@@ -161,8 +160,7 @@ func (k Keeper) CheckSubnetEpoch(ctx context.Context, netuid uint16, epoch uint6
 			t.MissedEpochs = 0
 			// With jail_epochs > 0 jailHotkey took the permit; without a jail it is taken here.
 			if params.JailEpochs == 0 && permit {
-				n.ValidatorPermit = false
-				if err := k.subnetKeeper.SetNeuron(ctx, n); err != nil {
+				if err := k.subnetKeeper.RevokeValidatorPermit(ctx, uint16(n.Netuid), uint16(n.Uid)); err != nil {
 					return err
 				}
 			}

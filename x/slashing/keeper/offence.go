@@ -131,8 +131,7 @@ func (k Keeper) jailHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAdd
 	case err != nil:
 		return err
 	case n.ValidatorPermit:
-		n.ValidatorPermit = false
-		if err := k.subnetKeeper.SetNeuron(ctx, n); err != nil {
+		if err := k.subnetKeeper.RevokeValidatorPermit(ctx, uint16(n.Netuid), uint16(n.Uid)); err != nil {
 			return err
 		}
 	}

@@ -37,8 +37,9 @@ type SubnetKeeper interface {
 	GetNeuronByHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (subnettypes.Neuron, error)
 	// IterateNeurons calls cb for each neuron of netuid in ascending uid until cb returns true.
 	IterateNeurons(ctx context.Context, netuid uint16, cb func(n subnettypes.Neuron) (stop bool)) error
-	// SetNeuron overwrites a registered neuron (used to take a jailed hotkey's permit away).
-	SetNeuron(ctx context.Context, n subnettypes.Neuron) error
+	// RevokeValidatorPermit takes the validator permit of the neuron at (netuid, uid) away until
+	// the next epoch (a jailed or silent validator); a no-op if it holds none.
+	RevokeValidatorPermit(ctx context.Context, netuid, uid uint16) error
 	// GetHotkeyInfo returns the owning coldkey, pubkey and take of a hotkey.
 	GetHotkeyInfo(ctx context.Context, hotkey sdk.AccAddress) (subnettypes.HotkeyInfo, error)
 	// SlashHotkeyStake slashes fraction of the stake on (hotkey, netuid), pool and unbondings,

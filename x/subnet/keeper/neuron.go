@@ -49,8 +49,10 @@ func (k Keeper) GetHotkeyInfo(ctx context.Context, hotkey sdk.AccAddress) (types
 	return h, err
 }
 
-// SetNeuron overwrites a registered neuron. The slot must exist and keep its hotkey; x/intelligence
-// uses it to write consensus results and last_update.
+// SetNeuron overwrites a registered neuron. The slot must exist and keep its hotkey, coldkey and
+// registration height. It is for tests and tools that need to set up a neuron by hand; modules
+// write through the narrow writers below (SetNeuronEpochResult, SetNeuronLastUpdate,
+// RevokeValidatorPermit), each the one writer of its fields.
 func (k Keeper) SetNeuron(ctx context.Context, n types.Neuron) error {
 	if n.Netuid > uint32(types.MaxNetuid) || n.Uid > uint32(types.MaxNetuid) {
 		return types.ErrNeuronNotFound.Wrapf("netuid %d / uid %d out of range", n.Netuid, n.Uid)
@@ -69,7 +71,9 @@ func (k Keeper) SetNeuron(ctx context.Context, n types.Neuron) error {
 	return k.Neurons.Set(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)), n)
 }
 
-// SetNeuronEpochResult writes the consensus results of an epoch into the neuron at (netuid, uid).
+// SetNeuronEpochResult writes the consensus results of an epoch into the neuron at (netuid, uid):
+// rank, trust, consensus, incentive, dividends, validator trust, emission, activity and the
+// validator permit for the next epoch. It is the only writer of those fields.
 func (k Keeper) SetNeuronEpochResult(ctx context.Context, netuid, uid uint16, r types.EpochResult) error {
 	n, err := k.GetNeuron(ctx, netuid, uid)
 	if err != nil {
@@ -86,6 +90,19 @@ func (k Keeper) SetNeuronEpochResult(ctx context.Context, netuid, uid uint16, r 
 	n.Rank, n.Trust, n.Consensus, n.Incentive, n.Dividends, n.ValidatorTrust = r.Rank, r.Trust, r.Consensus, r.Incentive, r.Dividends, r.ValidatorTrust
 	n.Emission = r.Emission
 	n.Active = r.Active
+	n.ValidatorPermit = r.ValidatorPermit
+	return k.Neurons.Set(ctx, collections.Join(netuid, uid), n)
+}
+
+// RevokeValidatorPermit takes the validator permit away from the neuron at (netuid, uid) until the
+// next epoch decides again (x/slashing: a jailed or silent validator). It is a no-op when the
+// neuron holds no permit; granting one is the epoch's alone (SetNeuronEpochResult).
+func (k Keeper) RevokeValidatorPermit(ctx context.Context, netuid, uid uint16) error {
+	n, err := k.GetNeuron(ctx, netuid, uid)
+	if err != nil || !n.ValidatorPermit {
+		return err
+	}
+	n.ValidatorPermit = false
 	return k.Neurons.Set(ctx, collections.Join(netuid, uid), n)
 }
 

@@ -396,32 +396,32 @@ func TestMsgServeAxon(t *testing.T) {
 	}
 }
 
-func TestRecomputePermits(t *testing.T) {
+// TestValidatorPermitWriters: the epoch's result grants and takes permits; RevokeValidatorPermit
+// only takes one away and leaves every other field alone.
+func TestValidatorPermitWriters(t *testing.T) {
 	f := newFixture(t)
 	n := f.registerSubnet(t, addr("owner"))
-	setHyper(t, f, n, func(h *types.Hyperparameters) { h.MaxValidators, h.MaxRegistrationsPerBlock = 2, 4 })
-	hk := []hotkey{newHotkey("0"), newHotkey("1"), newHotkey("2"), newHotkey("3")}
-	for _, h := range hk {
-		f.registerNeuron(t, addr("c"), n, h)
-	}
-	f.addStake(t, addr("d"), hk[1].addr(), n, 5*tao)
-	f.addStake(t, addr("d"), hk[2].addr(), n, 5*tao)
-	f.addStake(t, addr("d"), hk[3].addr(), n, 9*tao)
-	uids, err := f.k.RecomputePermits(f.ctx, n)
+	f.registerNeuron(t, addr("c"), n, newHotkey("0"))
+	f.registerNeuron(t, addr("c"), n, newHotkey("1"))
+	res := types.EpochResult{Incentive: 7, Emission: math.NewInt(3), Active: true, ValidatorPermit: true}
+	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, 1, res))
+	nr, err := f.k.GetNeuron(f.ctx, n, 1)
 	require.NoError(t, err)
-	require.Equal(t, []uint16{1, 3}, uids, "top 2 by stake; tie between 1 and 2 goes to the lower uid")
-	for uid, want := range []bool{false, true, false, true} {
-		nr, err := f.k.GetNeuron(f.ctx, n, uint16(uid))
-		require.NoError(t, err)
-		require.Equal(t, want, nr.ValidatorPermit, "uid %d", uid)
-	}
-	// Zero-stake neurons never get a permit even with free slots.
-	setHyper(t, f, n, func(h *types.Hyperparameters) { h.MaxValidators = 4 })
-	uids, err = f.k.RecomputePermits(f.ctx, n)
+	require.True(t, nr.ValidatorPermit)
+
+	require.NoError(t, f.k.RevokeValidatorPermit(f.ctx, n, 1))
+	got, err := f.k.GetNeuron(f.ctx, n, 1)
 	require.NoError(t, err)
-	require.Equal(t, []uint16{1, 2, 3}, uids)
-	_, err = f.k.RecomputePermits(f.ctx, 99)
-	require.ErrorIs(t, err, types.ErrSubnetNotFound)
+	nr.ValidatorPermit = false
+	require.Equal(t, nr, got, "only the permit changes")
+	require.NoError(t, f.k.RevokeValidatorPermit(f.ctx, n, 0), "no permit: nothing to revoke")
+	require.ErrorIs(t, f.k.RevokeValidatorPermit(f.ctx, n, 9), types.ErrNeuronNotFound)
+
+	res.ValidatorPermit = false
+	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, 1, res))
+	got, err = f.k.GetNeuron(f.ctx, n, 1)
+	require.NoError(t, err)
+	require.False(t, got.ValidatorPermit, "the next epoch decides again")
 }
 
 func TestSetNeuronGuards(t *testing.T) {

@@ -17,8 +17,10 @@ func DefaultGenesis() *GenesisState {
 	}
 }
 
-// EpochResult is what x/intelligence writes into a neuron after an epoch. u16 fields are fractions
-// of 65535; Emission is in rao. Validator permits are not part of it: see Keeper.RecomputePermits.
+// EpochResult is what x/intelligence writes into a neuron after an epoch, through
+// Keeper.SetNeuronEpochResult, the one writer of these fields. u16 fields are fractions of 65535;
+// Emission is in rao; ValidatorPermit is the permit Yuma gave the neuron for the next epoch (the
+// only way a permit is granted; x/slashing can only take one away, with RevokeValidatorPermit).
 type EpochResult struct {
 	Rank           uint32
 	Trust          uint32
@@ -26,8 +28,9 @@ type EpochResult struct {
 	Incentive      uint32
 	Dividends      uint32
 	ValidatorTrust uint32
-	Emission       math.Int
-	Active         bool
+	Emission        math.Int
+	Active          bool
+	ValidatorPermit bool
 }
 
 func validAddr(what, s string) error {
