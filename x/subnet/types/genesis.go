@@ -22,12 +22,12 @@ func DefaultGenesis() *GenesisState {
 // Emission is in rao; ValidatorPermit is the permit Yuma gave the neuron for the next epoch (the
 // only way a permit is granted; x/slashing can only take one away, with RevokeValidatorPermit).
 type EpochResult struct {
-	Rank           uint32
-	Trust          uint32
-	Consensus      uint32
-	Incentive      uint32
-	Dividends      uint32
-	ValidatorTrust uint32
+	Rank            uint32
+	Trust           uint32
+	Consensus       uint32
+	Incentive       uint32
+	Dividends       uint32
+	ValidatorTrust  uint32
 	Emission        math.Int
 	Active          bool
 	ValidatorPermit bool
