@@ -97,6 +97,7 @@ type Client struct {
 	intel  inteltypes.QueryClient
 	auth   authtypes.QueryClient
 	tx     txtypes.ServiceClient
+	cmt    cmtservice.ServiceClient
 
 	mu   sync.Mutex // serialises transactions and guards seqs
 	seqs map[string]uint64
@@ -162,14 +163,14 @@ func Dial(ctx context.Context, cfg Config) (*Client, error) {
 	c := &Client{
 		cfg: cfg, conn: conn, txConfig: enc.TxConfig, cdc: enc.Codec, chainID: cfg.ChainID, gasPrice: price,
 		subnet: subnettypes.NewQueryClient(conn), intel: inteltypes.NewQueryClient(conn),
-		auth: authtypes.NewQueryClient(conn), tx: txtypes.NewServiceClient(conn),
+		auth: authtypes.NewQueryClient(conn), tx: txtypes.NewServiceClient(conn), cmt: cmtservice.NewServiceClient(conn),
 		seqs: map[string]uint64{},
 	}
 	if c.chainID == "" {
 		ask := func(ctx context.Context) error {
 			rctx, cancel := c.rctx(ctx)
 			defer cancel()
-			info, err := cmtservice.NewServiceClient(conn).GetNodeInfo(rctx, &cmtservice.GetNodeInfoRequest{})
+			info, err := c.cmt.GetNodeInfo(rctx, &cmtservice.GetNodeInfoRequest{})
 			if err != nil {
 				return err
 			}
@@ -414,13 +415,11 @@ func (c *Client) buildTx(ctx context.Context, key string, msgs []sdk.Msg, number
 	if err != nil {
 		return SignedTx{}, err
 	}
-	sctx, cancel := c.rctx(ctx)
-	sim, err := c.tx.Simulate(sctx, &txtypes.SimulateRequest{TxBytes: simBytes})
-	cancel()
+	gasUsed, err := c.simulate(ctx, simBytes)
 	if err != nil {
-		return SignedTx{}, fmt.Errorf("chain: simulating tx: %w", simulationError(err))
+		return SignedTx{}, fmt.Errorf("chain: simulating tx: %w", err)
 	}
-	gas := uint64(math.Ceil(float64(sim.GasInfo.GasUsed) * adjustment))
+	gas := uint64(math.Ceil(float64(gasUsed) * adjustment))
 	fee := c.gasPrice.Amount.MulInt64(int64(gas)).Ceil().TruncateInt()
 	b.SetGasLimit(gas)
 	b.SetFeeAmount(sdk.NewCoins(sdk.NewCoin(c.gasPrice.Denom, sdkmath.MaxInt(fee, sdkmath.ZeroInt()))))
@@ -445,6 +444,20 @@ func (c *Client) buildTx(ctx context.Context, key string, msgs []sdk.Msg, number
 		return SignedTx{}, err
 	}
 	return SignedTx{Bytes: txBytes, Hash: TxHash(txBytes), Signer: addr, Sequence: seq}, nil
+}
+
+// simulate runs txBytes through the app's simulation and returns the gas it used. It asks with
+// an ABCI query through the node's gRPC CometBFT service (the same app.Simulate the tx service's
+// Simulate calls) because that answer keeps a refusal's codespace and code: a refusal comes back
+// as a *SimulationError that errors.Is matches by them. Transport failures come back unchanged.
+func (c *Client) simulate(ctx context.Context, txBytes []byte) (gasUsed uint64, err error) {
+	ctx, cancel := c.rctx(ctx)
+	defer cancel()
+	res, err := c.cmt.ABCIQuery(ctx, &cmtservice.ABCIQueryRequest{Path: simulatePath, Data: txBytes})
+	if err != nil {
+		return 0, err
+	}
+	return simulationResult(res)
 }
 
 // Sign builds, simulates and signs msgs from key (the fee payer) at the account's next sequence,

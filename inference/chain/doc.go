@@ -1,8 +1,15 @@
 // Package chain is the worker's gRPC client for a taochain node: metagraph, hyperparameter,
 // epoch-info and nonce queries; account numbers and sequences; transactions built and signed with
-// the SDK TxConfig of app.MakeEncodingConfig and keys from a taod keyring; gas estimated by
-// Simulate × adjustment; sync broadcast and a bounded wait for inclusion; the sequence tracked
-// locally and refetched on ErrWrongSequence; bounded retries on typed errors.
+// the SDK TxConfig of app.MakeEncodingConfig and keys from a taod keyring; gas estimated by the
+// app's simulation × adjustment; sync broadcast and a bounded wait for inclusion; the sequence
+// tracked locally and refetched on ErrWrongSequence; bounded retries on typed errors.
+//
+// Errors from the chain are typed by their ABCI codespace and code, never by their text: a
+// refusal in CheckTx or in a block is a *TxError, one in simulation a *SimulationError, and
+// errors.Is matches either against a registered error (sdkerrors.ErrWrongSequence,
+// inteltypes.ErrStaleNonce, ...). Simulation goes through the ABCI query /app/simulate (asked over
+// gRPC with the CometBFT service's ABCIQuery) because the tx service's Simulate returns a refusal
+// as text only.
 //
 // Evaluations (MsgSubmitEvaluation) go through EvaluationSubmitter, which signs at most one
 // evaluation per (netuid, epoch): the signed evaluation is written to a Journal in the worker's

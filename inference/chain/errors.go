@@ -1,15 +1,13 @@
 package chain
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
+	"strconv"
 	"strings"
 
-	errorsmod "cosmossdk.io/errors"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
+	"github.com/cosmos/cosmos-sdk/client/grpc/cmtservice"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 )
 
@@ -34,52 +32,67 @@ func (e *TxError) Error() string {
 }
 
 // Is reports whether e has the codespace and code of target (a registered *errorsmod.Error).
-func (e *TxError) Is(target error) bool {
-	type coded interface {
-		Codespace() string
-		ABCICode() uint32
-	}
-	var c coded
-	if errors.As(target, &c) {
-		return c.Codespace() == e.Codespace && c.ABCICode() == e.Code
-	}
-	return false
-}
+func (e *TxError) Is(target error) bool { return hasCode(target, e.Codespace, e.Code) }
 
 // SimulationError is a transaction the chain refused while simulating it for gas: CheckTx would
-// refuse it too. The simulate endpoint answers with the error text only (gRPC code Unknown), so a
-// registered error is recognised by its description, which the SDK's wrapping always puts last.
+// refuse it too. Codespace and Code identify the registered error, as in TxError; they come from
+// the ABCI answer to the simulation (see Client.simulate), not from its text.
 type SimulationError struct {
+	// Codespace is the module codespace of the error.
+	Codespace string
+	// Code is the error code within Codespace.
+	Code uint32
 	// Log is the chain's error message.
 	Log string
 }
 
 // Error implements error.
-func (e *SimulationError) Error() string { return "chain: tx rejected in simulation: " + e.Log }
-
-// Is reports whether the chain's message ends with the description of target (a registered
-// *errorsmod.Error).
-func (e *SimulationError) Is(target error) bool {
-	var reg *errorsmod.Error
-	if !errors.As(target, &reg) {
-		return false
-	}
-	desc := reg.Error()
-	return e.Log == desc || strings.HasSuffix(e.Log, ": "+desc)
+func (e *SimulationError) Error() string {
+	return fmt.Sprintf("chain: tx rejected in simulation: %s/%d: %s", e.Codespace, e.Code, e.Log)
 }
 
-// simulateSuffix is what the SDK appends to the error of a tx refused in simulation: the gas used
-// and, for errors from the ante handler, the source location in brackets.
-var simulateSuffix = regexp.MustCompile(`( \[[^\]]*\])?( with gas used: '\d+')?$`)
+// Is reports whether e has the codespace and code of target (a registered *errorsmod.Error).
+func (e *SimulationError) Is(target error) bool { return hasCode(target, e.Codespace, e.Code) }
 
-// simulationError turns a Simulate failure into a *SimulationError when the chain refused the tx
-// (gRPC code Unknown), and returns other failures (transport, deadline) unchanged.
-func simulationError(err error) error {
-	st, ok := status.FromError(err)
-	if !ok || st.Code() != codes.Unknown {
-		return err
+// hasCode reports whether target is a registered error with this codespace and code. Two
+// registered errors may share a description, never a (codespace, code) pair.
+func hasCode(target error, codespace string, code uint32) bool {
+	var c interface {
+		Codespace() string
+		ABCICode() uint32
 	}
-	return &SimulationError{Log: simulateSuffix.ReplaceAllString(st.Message(), "")}
+	return errors.As(target, &c) && c.Codespace() == codespace && c.ABCICode() == code
+}
+
+// simulatePath is the ABCI query path of baseapp's simulation. Unlike the tx service's Simulate,
+// which flattens a refusal into a gRPC status of code Unknown with the error text only, its answer
+// carries the refusal's ABCI codespace and code.
+const simulatePath = "/app/simulate"
+
+// simulateWrap is the context baseapp wraps a refused simulation in.
+const simulateWrap = "failed to simulate tx: "
+
+// simulationResult reads baseapp's answer to an /app/simulate query: the gas used, or a
+// *SimulationError carrying the refusal's codespace and code.
+func simulationResult(res *cmtservice.ABCIQueryResponse) (gasUsed uint64, err error) {
+	if res.Code != 0 {
+		return 0, &SimulationError{Codespace: res.Codespace, Code: res.Code, Log: strings.TrimPrefix(res.Log, simulateWrap)}
+	}
+	// The value is a JSON sdk.SimulationResponse; only its gas is needed, so the message responses
+	// (Any values the worker's registry may not know) are not decoded.
+	var sim struct {
+		GasInfo struct {
+			GasUsed json.Number `json:"gas_used"`
+		} `json:"gas_info"`
+	}
+	if err := json.Unmarshal(res.Value, &sim); err != nil {
+		return 0, fmt.Errorf("chain: decoding the simulation result: %w", err)
+	}
+	gas, err := strconv.ParseUint(sim.GasInfo.GasUsed.String(), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("chain: simulation result: gas used %q: %w", sim.GasInfo.GasUsed, err)
+	}
+	return gas, nil
 }
 
 // retryable reports whether a CheckTx rejection is worth another try, and whether the account

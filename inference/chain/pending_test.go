@@ -2,14 +2,9 @@ package chain
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
@@ -93,31 +88,5 @@ func TestTxErrorMatchesRegisteredErrors(t *testing.T) {
 	}
 	if r, refetch := retryable(&TxError{Codespace: "sdk", Code: 11}); !r || refetch {
 		t.Fatal("out of gas is retried with more gas")
-	}
-}
-
-func TestSimulationRefusalsAreRecognised(t *testing.T) {
-	// What Simulate answers for a reveal sent one block early (as seen on a node).
-	refused := status.Error(codes.Unknown, "message index: 0: subnet 1 is in epoch 2; the commit of epoch 1 "+
-		"can be revealed in epoch 3 only: reveal too early with gas used: '51234'")
-	err := fmt.Errorf("chain: simulating tx: %w", simulationError(refused))
-	var simErr *SimulationError
-	if !errors.As(err, &simErr) || strings.Contains(simErr.Log, "gas used") {
-		t.Fatalf("not a simulation refusal with the gas note stripped: %v", err)
-	}
-	if !errors.Is(err, inteltypes.ErrRevealTooEarly) {
-		t.Fatalf("%v not recognised as ErrRevealTooEarly", err)
-	}
-	if errors.Is(err, inteltypes.ErrAlreadyCommitted) || errors.Is(err, sdkerrors.ErrWrongSequence) {
-		t.Fatalf("%v matched an unrelated registered error", err)
-	}
-	seq := simulationError(status.Error(codes.Unknown, "account sequence mismatch, expected 7, got 6: incorrect account sequence [cosmos/cosmos-sdk@v0.53.8/x/auth/ante/sigverify.go:370] with gas used: '0'"))
-	if !errors.Is(seq, sdkerrors.ErrWrongSequence) {
-		t.Fatalf("%v not recognised as a wrong sequence", seq)
-	}
-	// Transport failures stay what they are, so they are retried as such.
-	down := status.Error(codes.Unavailable, "connection refused")
-	if got := simulationError(down); got != down {
-		t.Fatalf("transport error turned into %v", got)
 	}
 }
