@@ -1,8 +1,6 @@
 package gov
 
 import (
-	"context"
-
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
 	"github.com/spf13/cobra"
 
@@ -19,6 +17,7 @@ import (
 	"github.com/taochain/taochain/x/gov/client/cli"
 	"github.com/taochain/taochain/x/gov/keeper"
 	"github.com/taochain/taochain/x/gov/types"
+	"github.com/taochain/taochain/x/internal/modulekit"
 )
 
 var (
@@ -94,8 +93,5 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return opts
 }
 
-func registerGateway(clientCtx client.Context, mux *gwruntime.ServeMux) {
-	if err := types.RegisterQueryHandlerClient(context.Background(), mux, types.NewQueryClient(clientCtx)); err != nil {
-		panic(err)
-	}
-}
+// registerGateway registers the REST routes of taochain.gov.v1.Query (/taochain/gov/v1/...).
+var registerGateway = modulekit.Gateway(types.NewQueryClient, types.RegisterQueryHandlerClient)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/client"
 
+	"github.com/taochain/taochain/x/internal/modulekit"
 	"github.com/taochain/taochain/x/slashing/types"
 )
 
@@ -83,13 +84,8 @@ func (p poiCLI) GetQueryCmd() *cobra.Command { return p.cli.queryCmd() }
 // GetTxCmd returns the shared `tx slashing` command.
 func (p poiCLI) GetTxCmd() *cobra.Command { return p.cli.txCmd() }
 
-func pos(fields ...string) []*autocliv1.PositionalArgDescriptor {
-	out := make([]*autocliv1.PositionalArgDescriptor, len(fields))
-	for i, f := range fields {
-		out[i] = &autocliv1.PositionalArgDescriptor{ProtoField: f}
-	}
-	return out
-}
+// pos names the positional arguments of a command (see modulekit.Args).
+var pos = modulekit.Args
 
 // AutoCLIOptions describes the intelligence slashing commands.
 func (poiCLI) AutoCLIOptions() *autocliv1.ModuleOptions {

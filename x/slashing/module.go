@@ -1,7 +1,6 @@
 package slashing
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 
@@ -17,6 +16,7 @@ import (
 	sdkslashing "github.com/cosmos/cosmos-sdk/x/slashing"
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 
+	"github.com/taochain/taochain/x/internal/modulekit"
 	"github.com/taochain/taochain/x/slashing/keeper"
 	"github.com/taochain/taochain/x/slashing/types"
 )
@@ -71,9 +71,7 @@ func (am AppModule) RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 // intelligence routes (/taochain/slashing/v1/...).
 func (am AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwruntime.ServeMux) {
 	am.AppModule.RegisterGRPCGatewayRoutes(clientCtx, mux)
-	if err := types.RegisterQueryHandlerClient(context.Background(), mux, types.NewQueryClient(clientCtx)); err != nil {
-		panic(err)
-	}
+	modulekit.Gateway(types.NewQueryClient, types.RegisterQueryHandlerClient)(clientCtx, mux)
 }
 
 // RegisterServices registers the SDK slashing services and migrations and the intelligence

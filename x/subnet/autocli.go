@@ -3,6 +3,7 @@ package subnet
 import (
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 
+	"github.com/taochain/taochain/x/internal/modulekit"
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -10,13 +11,8 @@ var _ interface {
 	AutoCLIOptions() *autocliv1.ModuleOptions
 } = AppModule{}
 
-func pos(fields ...string) []*autocliv1.PositionalArgDescriptor {
-	out := make([]*autocliv1.PositionalArgDescriptor, len(fields))
-	for i, f := range fields {
-		out[i] = &autocliv1.PositionalArgDescriptor{ProtoField: f}
-	}
-	return out
-}
+// pos names the positional arguments of a command (see modulekit.Args).
+var pos = modulekit.Args
 
 // AutoCLIOptions describes the `taod query subnet` and `taod tx subnet` commands.
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {

@@ -3,18 +3,15 @@ package tao
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-
-	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
 
 	"cosmossdk.io/core/appmodule"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 
+	"github.com/taochain/taochain/x/internal/modulekit"
 	"github.com/taochain/taochain/x/tao/keeper"
 	"github.com/taochain/taochain/x/tao/types"
 )
@@ -31,44 +28,30 @@ var (
 	_ appmodule.HasBeginBlocker = AppModule{}
 )
 
-// AppModule is the x/tao application module.
+// AppModule is the x/tao application module. modulekit.Base gives it the methods that only name
+// the module (Name, ConsensusVersion, codec and REST route registration) from identity.
 type AppModule struct {
+	modulekit.Base[identity]
+
 	cdc    codec.Codec
 	keeper keeper.Keeper
+}
+
+// identity is x/tao as modulekit.Base serves it.
+type identity struct{}
+
+// Identity implements modulekit.Identifier.
+func (identity) Identity() modulekit.Identity {
+	return modulekit.Identity{
+		Name: types.ModuleName, ConsensusVersion: ConsensusVersion,
+		RegisterLegacyAminoCodec: types.RegisterLegacyAminoCodec, RegisterInterfaces: types.RegisterInterfaces,
+		RegisterGRPCGatewayRoutes: modulekit.Gateway(types.NewQueryClient, types.RegisterQueryHandlerClient),
+	}
 }
 
 // NewAppModule returns the x/tao AppModule.
 func NewAppModule(cdc codec.Codec, k keeper.Keeper) AppModule {
 	return AppModule{cdc: cdc, keeper: k}
-}
-
-// IsAppModule implements appmodule.AppModule.
-func (AppModule) IsAppModule() {}
-
-// IsOnePerModuleType implements depinject.OnePerModuleType.
-func (AppModule) IsOnePerModuleType() {}
-
-// Name returns the module name.
-func (AppModule) Name() string { return types.ModuleName }
-
-// ConsensusVersion implements module.HasConsensusVersion.
-func (AppModule) ConsensusVersion() uint64 { return ConsensusVersion }
-
-// RegisterLegacyAminoCodec registers the module's types for Amino JSON.
-func (AppModule) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
-	types.RegisterLegacyAminoCodec(cdc)
-}
-
-// RegisterInterfaces registers the module's interface implementations.
-func (AppModule) RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	types.RegisterInterfaces(registry)
-}
-
-// RegisterGRPCGatewayRoutes registers the REST routes of the Query service (/taochain/tao/v1/...).
-func (AppModule) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwruntime.ServeMux) {
-	if err := types.RegisterQueryHandlerClient(context.Background(), mux, types.NewQueryClient(clientCtx)); err != nil {
-		panic(err)
-	}
 }
 
 // RegisterServices registers the Msg and Query services.
@@ -84,29 +67,17 @@ func (AppModule) DefaultGenesis(cdc codec.JSONCodec) json.RawMessage {
 
 // ValidateGenesis validates a genesis state given as JSON.
 func (AppModule) ValidateGenesis(cdc codec.JSONCodec, _ client.TxEncodingConfig, bz json.RawMessage) error {
-	var gs types.GenesisState
-	if err := cdc.UnmarshalJSON(bz, &gs); err != nil {
-		return fmt.Errorf("failed to unmarshal %s genesis state: %w", types.ModuleName, err)
-	}
-	return gs.Validate()
+	return modulekit.ValidateGenesis[types.GenesisState](cdc, types.ModuleName, bz)
 }
 
 // InitGenesis initializes the module state from a JSON genesis state.
 func (am AppModule) InitGenesis(ctx sdk.Context, cdc codec.JSONCodec, data json.RawMessage) {
-	var gs types.GenesisState
-	cdc.MustUnmarshalJSON(data, &gs)
-	if err := am.keeper.InitGenesis(ctx, &gs); err != nil {
-		panic(fmt.Errorf("failed to init %s genesis: %w", types.ModuleName, err))
-	}
+	modulekit.InitGenesis(ctx, cdc, types.ModuleName, data, am.keeper.InitGenesis)
 }
 
 // ExportGenesis exports the module state as JSON.
 func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.RawMessage {
-	gs, err := am.keeper.ExportGenesis(ctx)
-	if err != nil {
-		panic(fmt.Errorf("failed to export %s genesis: %w", types.ModuleName, err))
-	}
-	return cdc.MustMarshalJSON(gs)
+	return modulekit.ExportGenesis(ctx, cdc, types.ModuleName, am.keeper.ExportGenesis)
 }
 
 // BeginBlock mints the block's emission.

@@ -13,6 +13,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/modulekit"
 )
 
 // Keeper owns the x/intelligence store. Collections are exported so genesis, queries and tests
@@ -92,11 +93,7 @@ func NewKeeper(
 		Schedules:     collections.NewMap(sb, types.SchedulesKey, "schedules", collections.Uint16Key, codec.CollValue[types.EpochSchedule](cdc)),
 		WorkMarks:     collections.NewMap(sb, types.WorkMarksKey, "work_marks", uidKey, collections.Int64Value),
 	}
-	schema, err := sb.Build()
-	if err != nil {
-		panic(err)
-	}
-	k.Schema = schema
+	k.Schema = modulekit.MustBuildSchema(sb)
 	return k
 }
 

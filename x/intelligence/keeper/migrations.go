@@ -1,13 +1,12 @@
 package keeper
 
 import (
-	"context"
-
 	"cosmossdk.io/collections"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/modulekit"
 )
 
 // Migrator runs the x/intelligence store migrations registered with the module configurator.
@@ -16,9 +15,7 @@ type Migrator struct {
 }
 
 // NewMigrator returns a Migrator over k.
-func NewMigrator(k Keeper) Migrator {
-	return Migrator{keeper: k}
-}
+func NewMigrator(k Keeper) Migrator { return Migrator{keeper: k} }
 
 // Migrate1to2 gives every bond row stored under Yuma 2 its full-precision Yuma 3 form: a row with
 // u16 bonds and no fixed bonds gets fixed bonds converted exactly as an epoch would convert it on
@@ -26,19 +23,14 @@ func NewMigrator(k Keeper) Migrator {
 // Yuma 3 epoch has not yet run. The u16 entries stay as the display form. Rows that already hold
 // fixed bonds are left as they are, so running the migration twice changes nothing.
 func (m Migrator) Migrate1to2(ctx sdk.Context) error {
-	converted, err := m.keeper.fillFixedBonds(ctx)
-	if err != nil {
-		return err
-	}
-	ctx.Logger().Info("x/intelligence migration 1 to 2: converted Yuma 2 bond rows to fixed bonds",
-		"module", "x/"+types.ModuleName, "rows", converted)
-	return nil
+	return modulekit.CountedMigration(ctx, types.ModuleName,
+		"x/intelligence migration 1 to 2: converted Yuma 2 bond rows to fixed bonds", "rows", m.keeper.fillFixedBonds)
 }
 
 // fillFixedBonds converts the rows as Migrate1to2 describes and returns how many it wrote. It
 // reads every row in key order before writing, since writing under an open iterator is not safe
 // on every store.
-func (k Keeper) fillFixedBonds(ctx context.Context) (int, error) {
+func (k Keeper) fillFixedBonds(ctx sdk.Context) (int, error) {
 	type keyedRow struct {
 		key collections.Pair[uint16, uint16]
 		row types.BondsRow

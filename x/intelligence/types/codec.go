@@ -2,30 +2,28 @@ package types
 
 import (
 	"github.com/cosmos/cosmos-sdk/codec"
-	"github.com/cosmos/cosmos-sdk/codec/legacy"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/msgservice"
+
+	"github.com/taochain/taochain/x/internal/modulekit"
 )
+
+// aminoPrefix starts the Amino JSON names of the module's messages and params; they are part of
+// what a Ledger signs, so it never changes.
+const aminoPrefix = "taochain/intel/"
+
+// msgs are the module's messages, as the codec registers them.
+func msgs() []sdk.Msg {
+	return []sdk.Msg{&MsgSetWeights{}, &MsgSubmitEvaluation{}, &MsgCommitWeights{}, &MsgRevealWeights{}, &MsgUpdateParams{}}
+}
 
 // RegisterLegacyAminoCodec registers the module's messages and params for Amino JSON signing.
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
-	legacy.RegisterAminoMsg(cdc, &MsgSetWeights{}, "taochain/intel/MsgSetWeights")
-	legacy.RegisterAminoMsg(cdc, &MsgSubmitEvaluation{}, "taochain/intel/MsgSubmitEvaluation")
-	legacy.RegisterAminoMsg(cdc, &MsgCommitWeights{}, "taochain/intel/MsgCommitWeights")
-	legacy.RegisterAminoMsg(cdc, &MsgRevealWeights{}, "taochain/intel/MsgRevealWeights")
-	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "taochain/intel/MsgUpdateParams")
-	cdc.RegisterConcrete(&Params{}, "taochain/intel/Params", nil)
+	modulekit.RegisterAminoMsgs(cdc, aminoPrefix, msgs()...)
+	cdc.RegisterConcrete(&Params{}, aminoPrefix+"Params", nil)
 }
 
 // RegisterInterfaces registers the module's sdk.Msg implementations and Msg service.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil),
-		&MsgSetWeights{},
-		&MsgSubmitEvaluation{},
-		&MsgCommitWeights{},
-		&MsgRevealWeights{},
-		&MsgUpdateParams{},
-	)
-	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
+	modulekit.RegisterMsgs(registry, &_Msg_serviceDesc, msgs()...)
 }

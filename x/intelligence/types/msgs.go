@@ -1,6 +1,10 @@
 package types
 
-import sdk "github.com/cosmos/cosmos-sdk/types"
+import (
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/taochain/taochain/x/internal/modulekit"
+)
 
 var (
 	_ sdk.Msg = &MsgSetWeights{}
@@ -17,13 +21,10 @@ func NewMsgUpdateParams(authority string, params Params) *MsgUpdateParams {
 	return &MsgUpdateParams{Authority: authority, Params: params}
 }
 
-// ValidateBasic checks the authority address and the params without chain state. x/gov runs it
-// when a proposal is submitted, so bad params are refused then rather than failing at execution.
+// ValidateBasic checks the authority address and the params without chain state (see
+// modulekit.ValidateParamsUpdate).
 func (m *MsgUpdateParams) ValidateBasic() error {
-	if _, err := sdk.AccAddressFromBech32(m.Authority); err != nil {
-		return ErrInvalidAuthority.Wrapf("authority %q is not a valid address: %s", m.Authority, err)
-	}
-	return m.Params.Validate()
+	return modulekit.ValidateParamsUpdate(m.Authority, m.Params, ErrInvalidAuthority)
 }
 
 // NewMsgRevealWeights returns the reveal of a row committed with WeightsCommitHash.

@@ -10,6 +10,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	slashingkeeper "github.com/cosmos/cosmos-sdk/x/slashing/keeper"
 
+	"github.com/taochain/taochain/x/internal/modulekit"
 	"github.com/taochain/taochain/x/slashing/types"
 )
 
@@ -88,11 +89,7 @@ func NewKeeper(
 		Trackers:      collections.NewMap(sb, types.TrackersKey, "trackers", netuidHotkey, codec.CollValue[types.NeuronTracker](cdc)),
 		NextOffenceID: collections.NewSequence(sb, types.NextOffenceIDKey, "next_offence_id"),
 	}
-	schema, err := sb.Build()
-	if err != nil {
-		panic(err)
-	}
-	k.Schema = schema
+	k.Schema = modulekit.MustBuildSchema(sb)
 	return k
 }
 

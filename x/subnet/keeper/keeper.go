@@ -13,6 +13,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/modulekit"
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -123,11 +124,7 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.Uint16Key, sdk.AccAddressKey),
 			collcodec.KeyToValueCodec(collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key))),
 	}
-	schema, err := sb.Build()
-	if err != nil {
-		panic(err)
-	}
-	k.Schema = schema
+	k.Schema = modulekit.MustBuildSchema(sb)
 	return k
 }
 

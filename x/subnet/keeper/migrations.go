@@ -3,6 +3,7 @@ package keeper
 import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/modulekit"
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -12,9 +13,7 @@ type Migrator struct {
 }
 
 // NewMigrator returns a Migrator over k.
-func NewMigrator(k Keeper) Migrator {
-	return Migrator{keeper: k}
-}
+func NewMigrator(k Keeper) Migrator { return Migrator{keeper: k} }
 
 // Migrate1to2 moves the chain to Yuma 3 as new subnets run it: every existing subnet, and the
 // default_hyperparams new subnets start from, get yuma_version 3, trust_weighted_consensus on and
@@ -25,13 +24,8 @@ func NewMigrator(k Keeper) Migrator {
 // hyperparams_updated_at is kept, so the migration does not use up an owner's hyperparameter rate
 // limit. Running it twice changes nothing.
 func (m Migrator) Migrate1to2(ctx sdk.Context) error {
-	changed, err := m.keeper.moveToYuma3(ctx)
-	if err != nil {
-		return err
-	}
-	ctx.Logger().Info("x/subnet migration 1 to 2: subnets moved to Yuma 3",
-		"module", "x/"+types.ModuleName, "subnets", changed)
-	return nil
+	return modulekit.CountedMigration(ctx, types.ModuleName,
+		"x/subnet migration 1 to 2: subnets moved to Yuma 3", "subnets", m.keeper.moveToYuma3)
 }
 
 // yuma3 is the yuma_version Migrate1to2 writes. It is spelled out rather than taken from

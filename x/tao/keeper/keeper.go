@@ -14,6 +14,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/modulekit"
 	"github.com/taochain/taochain/x/tao/types"
 )
 
@@ -78,11 +79,7 @@ func NewKeeper(
 		PendingEmissions: collections.NewMap(sb, types.PendingEmissionsKey, "pending_emissions", collections.Uint16Key, sdk.IntValue),
 		Totals:           collections.NewItem(sb, types.TotalsKey, "totals", codec.CollValue[types.EmissionTotals](cdc)),
 	}
-	schema, err := sb.Build()
-	if err != nil {
-		panic(err)
-	}
-	k.Schema = schema
+	k.Schema = modulekit.MustBuildSchema(sb)
 	return k
 }
 
