@@ -13,6 +13,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/queryutil"
 )
 
 type queryServer struct {
@@ -27,19 +28,61 @@ func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 // maxCommitsPage bounds one page of Query/Commits.
 const maxCommitsPage = 1000
 
-func queryNetuid(n uint32) (uint16, error) {
-	if n > types.U16Max {
-		return 0, status.Errorf(codes.InvalidArgument, "netuid %d: must be at most %d", n, types.U16Max)
+// queryNetuid checks a requested netuid: any uint16.
+var queryNetuid = queryutil.NetuidAtMost(types.U16Max)
+
+// lookupStatus is the gRPC status of a keeper read that reports whether the entry exists: a failed
+// read is codes.Internal, a missing entry codes.NotFound with the formatted message.
+func lookupStatus(found bool, err error, format string, args ...any) error {
+	if err != nil {
+		return status.Error(codes.Internal, err.Error())
 	}
-	return uint16(n), nil
+	if !found {
+		return status.Errorf(codes.NotFound, format, args...)
+	}
+	return nil
 }
 
-func queryAddr(field, s string) (sdk.AccAddress, error) {
-	a, err := sdk.AccAddressFromBech32(s)
+// uidRequest is a query request that names one neuron by netuid and uid.
+type uidRequest[T any] interface {
+	queryutil.NetuidRequest[T]
+	GetUid() uint32
+}
+
+// readNeuronRow answers a request for one neuron's row of weights or bonds (what) with read, once
+// the request, netuid and uid are checked; a missing row is codes.NotFound.
+func readNeuronRow[V, T any, R uidRequest[T]](ctx context.Context, req R, read func(context.Context, uint16, uint16) (V, bool, error), what string) (V, error) {
+	var zero V
+	netuid, err := queryutil.RequestNetuid(req, queryNetuid)
 	if err != nil {
-		return nil, status.Errorf(codes.InvalidArgument, "%s %q: %s", field, s, err)
+		return zero, err
 	}
-	return a, nil
+	uid := req.GetUid()
+	if uid > types.U16Max {
+		return zero, status.Errorf(codes.InvalidArgument, "uid %d: must be at most %d", uid, types.U16Max)
+	}
+	row, found, err := read(ctx, netuid, uint16(uid))
+	if err := lookupStatus(found, err, "uid %d on subnet %d has no %s", uid, netuid, what); err != nil {
+		return zero, err
+	}
+	return row, nil
+}
+
+// hotkeyRequest is a query request that names a hotkey on a subnet.
+type hotkeyRequest[T any] interface {
+	queryutil.NetuidRequest[T]
+	GetHotkey() string
+}
+
+// requestHotkey checks a request that names a hotkey on a subnet: present, then its netuid, then
+// its hotkey address.
+func requestHotkey[T any, R hotkeyRequest[T]](req R) (uint16, sdk.AccAddress, error) {
+	netuid, err := queryutil.RequestNetuid(req, queryNetuid)
+	if err != nil {
+		return 0, nil, err
+	}
+	hotkey, err := queryutil.Address("hotkey", req.GetHotkey())
+	return netuid, hotkey, err
 }
 
 // Params implements types.QueryServer.
@@ -53,91 +96,53 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 
 // Weights implements types.QueryServer.
 func (q queryServer) Weights(ctx context.Context, req *types.QueryWeightsRequest) (*types.QueryWeightsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	row, err := readNeuronRow(ctx, req, q.k.GetWeights, "weights")
 	if err != nil {
 		return nil, err
-	}
-	if req.Uid > types.U16Max {
-		return nil, status.Errorf(codes.InvalidArgument, "uid %d: must be at most %d", req.Uid, types.U16Max)
-	}
-	row, found, err := q.k.GetWeights(ctx, netuid, uint16(req.Uid))
-	if err != nil {
-		return nil, status.Error(codes.Internal, err.Error())
-	}
-	if !found {
-		return nil, status.Errorf(codes.NotFound, "uid %d on subnet %d has no weights", req.Uid, netuid)
 	}
 	return &types.QueryWeightsResponse{Weights: row}, nil
 }
 
 // AllWeights implements types.QueryServer.
 func (q queryServer) AllWeights(ctx context.Context, req *types.QueryAllWeightsRequest) (*types.QueryAllWeightsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	netuid, err := queryutil.RequestNetuid(req, queryNetuid)
 	if err != nil {
 		return nil, err
 	}
-	rows, page, err := query.CollectionPaginate(ctx, q.k.Weights, req.Pagination,
+	rows, page, err := queryutil.Paginate(ctx, q.k.Weights, req.Pagination,
 		func(_ collections.Pair[uint16, uint16], r types.WeightsRow) (types.WeightsRow, error) { return r, nil },
 		query.WithCollectionPaginationPairPrefix[uint16, uint16](netuid))
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryAllWeightsResponse{Weights: rows, Pagination: page}, nil
 }
 
 // Bonds implements types.QueryServer.
 func (q queryServer) Bonds(ctx context.Context, req *types.QueryBondsRequest) (*types.QueryBondsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	row, err := readNeuronRow(ctx, req, q.k.GetBonds, "bonds")
 	if err != nil {
 		return nil, err
-	}
-	if req.Uid > types.U16Max {
-		return nil, status.Errorf(codes.InvalidArgument, "uid %d: must be at most %d", req.Uid, types.U16Max)
-	}
-	row, found, err := q.k.GetBonds(ctx, netuid, uint16(req.Uid))
-	if err != nil {
-		return nil, status.Error(codes.Internal, err.Error())
-	}
-	if !found {
-		return nil, status.Errorf(codes.NotFound, "uid %d on subnet %d has no bonds", req.Uid, netuid)
 	}
 	return &types.QueryBondsResponse{Bonds: row}, nil
 }
 
 // LastEpoch implements types.QueryServer.
 func (q queryServer) LastEpoch(ctx context.Context, req *types.QueryLastEpochRequest) (*types.QueryLastEpochResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	netuid, err := queryutil.RequestNetuid(req, queryNetuid)
 	if err != nil {
 		return nil, err
 	}
 	rec, found, err := q.k.GetLastEpoch(ctx, netuid)
-	if err != nil {
-		return nil, status.Error(codes.Internal, err.Error())
-	}
-	if !found {
-		return nil, status.Errorf(codes.NotFound, "subnet %d has not run an epoch yet", netuid)
+	if err := lookupStatus(found, err, "subnet %d has not run an epoch yet", netuid); err != nil {
+		return nil, err
 	}
 	return &types.QueryLastEpochResponse{LastEpoch: rec}, nil
 }
 
 // EpochInfo implements types.QueryServer.
 func (q queryServer) EpochInfo(ctx context.Context, req *types.QueryEpochInfoRequest) (*types.QueryEpochInfoResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	netuid, err := queryutil.RequestNetuid(req, queryNetuid)
 	if err != nil {
 		return nil, err
 	}
@@ -164,37 +169,20 @@ func (q queryServer) EpochInfo(ctx context.Context, req *types.QueryEpochInfoReq
 
 // Evaluation implements types.QueryServer.
 func (q queryServer) Evaluation(ctx context.Context, req *types.QueryEvaluationRequest) (*types.QueryEvaluationResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
-	if err != nil {
-		return nil, err
-	}
-	hotkey, err := queryAddr("hotkey", req.Hotkey)
+	netuid, hotkey, err := requestHotkey(req)
 	if err != nil {
 		return nil, err
 	}
 	ev, found, err := q.k.GetEvaluation(ctx, netuid, req.Epoch, hotkey)
-	if err != nil {
-		return nil, status.Error(codes.Internal, err.Error())
-	}
-	if !found {
-		return nil, status.Errorf(codes.NotFound, "no evaluation of %s for subnet %d epoch %d", hotkey, netuid, req.Epoch)
+	if err := lookupStatus(found, err, "no evaluation of %s for subnet %d epoch %d", hotkey, netuid, req.Epoch); err != nil {
+		return nil, err
 	}
 	return &types.QueryEvaluationResponse{Evaluation: ev}, nil
 }
 
 // Nonce implements types.QueryServer.
 func (q queryServer) Nonce(ctx context.Context, req *types.QueryNonceRequest) (*types.QueryNonceResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
-	if err != nil {
-		return nil, err
-	}
-	hotkey, err := queryAddr("hotkey", req.Hotkey)
+	netuid, hotkey, err := requestHotkey(req)
 	if err != nil {
 		return nil, err
 	}
@@ -209,16 +197,13 @@ func (q queryServer) Nonce(ctx context.Context, req *types.QueryNonceRequest) (*
 // 1000) and count_total; page keys are not supported because the result is small (at most
 // reveal_period + 1 commits per validator).
 func (q queryServer) Commits(ctx context.Context, req *types.QueryCommitsRequest) (*types.QueryCommitsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	netuid, err := queryutil.RequestNetuid(req, queryNetuid)
 	if err != nil {
 		return nil, err
 	}
 	var r collections.Ranger[collections.Triple[uint16, sdk.AccAddress, uint64]]
 	if req.Hotkey != "" {
-		hotkey, err := queryAddr("hotkey", req.Hotkey)
+		hotkey, err := queryutil.Address("hotkey", req.Hotkey)
 		if err != nil {
 			return nil, err
 		}

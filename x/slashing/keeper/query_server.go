@@ -4,14 +4,14 @@ import (
 	"context"
 	"errors"
 
+	"cosmossdk.io/collections"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
-
-	"cosmossdk.io/collections"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/taochain/taochain/x/internal/queryutil"
 	"github.com/taochain/taochain/x/slashing/types"
 )
 
@@ -33,8 +33,8 @@ func (q queryServer) PoIParams(ctx context.Context, _ *types.QueryPoIParamsReque
 
 // Offence implements types.QueryServer.
 func (q queryServer) Offence(ctx context.Context, req *types.QueryOffenceRequest) (*types.QueryOffenceResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
 	}
 	o, err := q.k.Offences.Get(ctx, req.Id)
 	if errors.Is(err, collections.ErrNotFound) {
@@ -48,63 +48,58 @@ func (q queryServer) Offence(ctx context.Context, req *types.QueryOffenceRequest
 
 // Offences implements types.QueryServer.
 func (q queryServer) Offences(ctx context.Context, req *types.QueryOffencesRequest) (*types.QueryOffencesResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
 	}
-	list, page, err := query.CollectionPaginate(ctx, q.k.Offences, req.Pagination,
+	list, page, err := queryutil.Paginate(ctx, q.k.Offences, req.Pagination,
 		func(_ uint64, o types.Offence) (types.Offence, error) { return o, nil })
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryOffencesResponse{Offences: list, Pagination: page}, nil
 }
 
 // OffencesByHotkey implements types.QueryServer.
 func (q queryServer) OffencesByHotkey(ctx context.Context, req *types.QueryOffencesByHotkeyRequest) (*types.QueryOffencesResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	hotkey, err := sdk.AccAddressFromBech32(req.Hotkey)
+	hotkey, err := queryutil.RequestAddress(req, "hotkey", req.GetHotkey())
 	if err != nil {
-		return nil, status.Errorf(codes.InvalidArgument, "hotkey %q: %s", req.Hotkey, err)
+		return nil, err
 	}
-	list, page, err := query.CollectionPaginate(ctx, q.k.OffencesByHotkey, req.Pagination,
+	list, page, err := queryutil.Paginate(ctx, q.k.OffencesByHotkey, req.Pagination,
 		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.Offence, error) {
 			return q.k.Offences.Get(ctx, key.K2())
 		}, query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](hotkey))
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryOffencesResponse{Offences: list, Pagination: page}, nil
 }
 
 // OffencesByNetuid implements types.QueryServer.
 func (q queryServer) OffencesByNetuid(ctx context.Context, req *types.QueryOffencesByNetuidRequest) (*types.QueryOffencesResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	netuid, err := queryutil.RequestNetuid(req, queryutil.NetuidAtMost(types.MaxNetuid))
+	if err != nil {
+		return nil, err
 	}
-	if req.Netuid > types.MaxNetuid {
-		return nil, status.Errorf(codes.InvalidArgument, "netuid %d: must be at most %d", req.Netuid, types.MaxNetuid)
-	}
-	list, page, err := query.CollectionPaginate(ctx, q.k.OffencesByNetuid, req.Pagination,
+	list, page, err := queryutil.Paginate(ctx, q.k.OffencesByNetuid, req.Pagination,
 		func(key collections.Pair[uint16, uint64], _ collections.NoValue) (types.Offence, error) {
 			return q.k.Offences.Get(ctx, key.K2())
-		}, query.WithCollectionPaginationPairPrefix[uint16, uint64](uint16(req.Netuid)))
+		}, query.WithCollectionPaginationPairPrefix[uint16, uint64](netuid))
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryOffencesResponse{Offences: list, Pagination: page}, nil
 }
 
 // Jails implements types.QueryServer.
 func (q queryServer) Jails(ctx context.Context, req *types.QueryJailsRequest) (*types.QueryJailsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
 	}
-	list, page, err := query.CollectionPaginate(ctx, q.k.Jails, req.Pagination,
+	list, page, err := queryutil.Paginate(ctx, q.k.Jails, req.Pagination,
 		func(_ collections.Pair[uint16, sdk.AccAddress], j types.Jail) (types.Jail, error) { return j, nil })
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryJailsResponse{Jails: list, Pagination: page}, nil
 }

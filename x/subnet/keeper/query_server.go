@@ -12,6 +12,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/taochain/taochain/x/internal/queryutil"
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -29,12 +30,19 @@ func queryNetuid(n uint32) (uint16, error) {
 	return uint16(n), nil
 }
 
-func queryAddr(field, s string) (sdk.AccAddress, error) {
-	a, err := sdk.AccAddressFromBech32(s)
+// readSubnet answers a request that names a subnet with read(netuid), once the request and its
+// netuid are checked (queryNetuid); read's error is mapped by grpcErr.
+func readSubnet[V, T any, R queryutil.NetuidRequest[T]](ctx context.Context, req R, read func(context.Context, uint16) (V, error)) (V, error) {
+	var zero V
+	netuid, err := queryutil.RequestNetuid(req, queryNetuid)
 	if err != nil {
-		return nil, status.Errorf(codes.InvalidArgument, "%s %q: %s", field, s, err)
+		return zero, err
 	}
-	return a, nil
+	v, err := read(ctx, netuid)
+	if err != nil {
+		return zero, grpcErr(err)
+	}
+	return v, nil
 }
 
 // grpcErr maps registered not-found errors to codes.NotFound and the rest to codes.Internal.
@@ -80,30 +88,23 @@ func (q queryServer) LockCost(ctx context.Context, _ *types.QueryLockCostRequest
 
 // Subnets implements types.QueryServer.
 func (q queryServer) Subnets(ctx context.Context, req *types.QuerySubnetsRequest) (*types.QuerySubnetsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
 	}
-	infos, page, err := query.CollectionPaginate(ctx, q.k.Subnets, req.Pagination, func(_ uint16, s types.Subnet) (types.SubnetInfo, error) {
+	infos, page, err := queryutil.Paginate(ctx, q.k.Subnets, req.Pagination, func(_ uint16, s types.Subnet) (types.SubnetInfo, error) {
 		return q.subnetInfo(ctx, s)
 	})
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QuerySubnetsResponse{Subnets: infos, Pagination: page}, nil
 }
 
 // Subnet implements types.QueryServer.
 func (q queryServer) Subnet(ctx context.Context, req *types.QuerySubnetRequest) (*types.QuerySubnetResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	s, err := readSubnet(ctx, req, q.k.GetSubnet)
 	if err != nil {
 		return nil, err
-	}
-	s, err := q.k.GetSubnet(ctx, netuid)
-	if err != nil {
-		return nil, grpcErr(err)
 	}
 	info, err := q.subnetInfo(ctx, s)
 	if err != nil {
@@ -114,42 +115,25 @@ func (q queryServer) Subnet(ctx context.Context, req *types.QuerySubnetRequest) 
 
 // Hyperparameters implements types.QueryServer.
 func (q queryServer) Hyperparameters(ctx context.Context, req *types.QueryHyperparametersRequest) (*types.QueryHyperparametersResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	hp, err := readSubnet(ctx, req, q.k.GetHyperparams)
 	if err != nil {
 		return nil, err
-	}
-	hp, err := q.k.GetHyperparams(ctx, netuid)
-	if err != nil {
-		return nil, grpcErr(err)
 	}
 	return &types.QueryHyperparametersResponse{Hyperparams: hp}, nil
 }
 
 // RegistrationPrice implements types.QueryServer.
 func (q queryServer) RegistrationPrice(ctx context.Context, req *types.QueryRegistrationPriceRequest) (*types.QueryRegistrationPriceResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	p, err := readSubnet(ctx, req, q.k.RegistrationPrice)
 	if err != nil {
 		return nil, err
-	}
-	p, err := q.k.RegistrationPrice(ctx, netuid)
-	if err != nil {
-		return nil, grpcErr(err)
 	}
 	return &types.QueryRegistrationPriceResponse{Price: p}, nil
 }
 
 // Neuron implements types.QueryServer.
 func (q queryServer) Neuron(ctx context.Context, req *types.QueryNeuronRequest) (*types.QueryNeuronResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	netuid, err := queryutil.RequestNetuid(req, queryNetuid)
 	if err != nil {
 		return nil, err
 	}
@@ -165,14 +149,11 @@ func (q queryServer) Neuron(ctx context.Context, req *types.QueryNeuronRequest) 
 
 // NeuronByHotkey implements types.QueryServer.
 func (q queryServer) NeuronByHotkey(ctx context.Context, req *types.QueryNeuronByHotkeyRequest) (*types.QueryNeuronByHotkeyResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	netuid, err := queryutil.RequestNetuid(req, queryNetuid)
 	if err != nil {
 		return nil, err
 	}
-	hotkey, err := queryAddr("hotkey", req.Hotkey)
+	hotkey, err := queryutil.Address("hotkey", req.Hotkey)
 	if err != nil {
 		return nil, err
 	}
@@ -185,38 +166,29 @@ func (q queryServer) NeuronByHotkey(ctx context.Context, req *types.QueryNeuronB
 
 // Neurons implements types.QueryServer.
 func (q queryServer) Neurons(ctx context.Context, req *types.QueryNeuronsRequest) (*types.QueryNeuronsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	netuid, err := queryutil.RequestNetuid(req, queryNetuid)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := q.k.GetSubnet(ctx, netuid); err != nil {
 		return nil, grpcErr(err)
 	}
-	neurons, page, err := query.CollectionPaginate(ctx, q.k.Neurons, req.Pagination,
+	neurons, page, err := queryutil.Paginate(ctx, q.k.Neurons, req.Pagination,
 		func(_ collections.Pair[uint16, uint16], n types.Neuron) (types.Neuron, error) { return n, nil },
 		query.WithCollectionPaginationPairPrefix[uint16, uint16](netuid))
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryNeuronsResponse{Neurons: neurons, Pagination: page}, nil
 }
 
 // Metagraph implements types.QueryServer.
 func (q queryServer) Metagraph(ctx context.Context, req *types.QueryMetagraphRequest) (*types.QueryMetagraphResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	netuid, err := queryNetuid(req.Netuid)
+	s, err := readSubnet(ctx, req, q.k.GetSubnet)
 	if err != nil {
 		return nil, err
 	}
-	s, err := q.k.GetSubnet(ctx, netuid)
-	if err != nil {
-		return nil, grpcErr(err)
-	}
+	netuid := uint16(req.Netuid) // checked by readSubnet
 	resp := &types.QueryMetagraphResponse{Netuid: uint32(netuid), Block: height(ctx), Hyperparams: s.Hyperparams}
 	var walkErr error
 	err = q.k.IterateNeurons(ctx, netuid, func(n types.Neuron) bool {
@@ -249,10 +221,7 @@ func (q queryServer) Metagraph(ctx context.Context, req *types.QueryMetagraphReq
 
 // Hotkey implements types.QueryServer.
 func (q queryServer) Hotkey(ctx context.Context, req *types.QueryHotkeyRequest) (*types.QueryHotkeyResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	hotkey, err := queryAddr("hotkey", req.Hotkey)
+	hotkey, err := queryutil.RequestAddress(req, "hotkey", req.GetHotkey())
 	if err != nil {
 		return nil, err
 	}
@@ -276,14 +245,11 @@ func (q queryServer) stakeOf(ctx context.Context, coldkey, hotkey sdk.AccAddress
 
 // StakeByColdkey implements types.QueryServer.
 func (q queryServer) StakeByColdkey(ctx context.Context, req *types.QueryStakeByColdkeyRequest) (*types.QueryStakeByColdkeyResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	coldkey, err := queryAddr("coldkey", req.Coldkey)
+	coldkey, err := queryutil.RequestAddress(req, "coldkey", req.GetColdkey())
 	if err != nil {
 		return nil, err
 	}
-	stakes, page, err := query.CollectionPaginate(ctx, q.k.Shares, req.Pagination,
+	stakes, page, err := queryutil.Paginate(ctx, q.k.Shares, req.Pagination,
 		func(key collections.Triple[sdk.AccAddress, sdk.AccAddress, uint16], shares math.Int) (types.Stake, error) {
 			return q.stakeOf(ctx, key.K1(), key.K2(), key.K3(), shares)
 		},
@@ -292,21 +258,18 @@ func (q queryServer) StakeByColdkey(ctx context.Context, req *types.QueryStakeBy
 			o.Prefix = &p
 		})
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryStakeByColdkeyResponse{Stakes: stakes, Pagination: page}, nil
 }
 
 // StakeByHotkey implements types.QueryServer.
 func (q queryServer) StakeByHotkey(ctx context.Context, req *types.QueryStakeByHotkeyRequest) (*types.QueryStakeByHotkeyResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	hotkey, err := queryAddr("hotkey", req.Hotkey)
+	hotkey, err := queryutil.RequestAddress(req, "hotkey", req.GetHotkey())
 	if err != nil {
 		return nil, err
 	}
-	stakes, page, err := query.CollectionPaginate(ctx, q.k.Delegators, req.Pagination,
+	stakes, page, err := queryutil.Paginate(ctx, q.k.Delegators, req.Pagination,
 		func(key collections.Triple[sdk.AccAddress, uint16, sdk.AccAddress], _ collections.NoValue) (types.Stake, error) {
 			shares, err := q.k.GetShares(ctx, key.K3(), key.K1(), key.K2())
 			if err != nil {
@@ -319,7 +282,7 @@ func (q queryServer) StakeByHotkey(ctx context.Context, req *types.QueryStakeByH
 			o.Prefix = &p
 		})
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	// Pools are keyed by netuid first, so look the hotkey up in every netuid that can hold a pool.
 	var pools []types.StakePool
@@ -358,20 +321,17 @@ func (q queryServer) netuidsWithPools(ctx context.Context) ([]uint16, error) {
 
 // Unbonding implements types.QueryServer.
 func (q queryServer) Unbonding(ctx context.Context, req *types.QueryUnbondingRequest) (*types.QueryUnbondingResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	coldkey, err := queryAddr("coldkey", req.Coldkey)
+	coldkey, err := queryutil.RequestAddress(req, "coldkey", req.GetColdkey())
 	if err != nil {
 		return nil, err
 	}
-	entries, page, err := query.CollectionPaginate(ctx, q.k.UnbondingByColdkey, req.Pagination,
+	entries, page, err := queryutil.Paginate(ctx, q.k.UnbondingByColdkey, req.Pagination,
 		func(key collections.Pair[sdk.AccAddress, uint64], _ collections.NoValue) (types.UnbondingEntry, error) {
 			return q.k.Unbondings.Get(ctx, key.K2())
 		},
 		query.WithCollectionPaginationPairPrefix[sdk.AccAddress, uint64](coldkey))
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryUnbondingResponse{Entries: entries, Pagination: page}, nil
 }
@@ -386,10 +346,7 @@ const (
 
 // Wallet implements types.QueryServer.
 func (q queryServer) Wallet(ctx context.Context, req *types.QueryWalletRequest) (*types.QueryWalletResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
-	}
-	coldkey, err := queryAddr("coldkey", req.Coldkey)
+	coldkey, err := queryutil.RequestAddress(req, "coldkey", req.GetColdkey())
 	if err != nil {
 		return nil, err
 	}
