@@ -2,7 +2,6 @@ package simulation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/taochain/taochain/x/intelligence/keeper"
 	"github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/simexpect"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -32,19 +32,6 @@ func height(ctx context.Context) uint64 {
 		return 0
 	}
 	return uint64(h)
-}
-
-// expectError returns a delivery handler for a message built to fail: delivery must fail with want.
-func expectError(want error) simsx.SimDeliveryResultHandler {
-	return func(err error) error {
-		if err == nil {
-			return fmt.Errorf("message built to fail with %q was accepted", want)
-		}
-		if !errors.Is(err, want) {
-			return fmt.Errorf("message built to fail with %q failed with: %w", want, err)
-		}
-		return nil
-	}
 }
 
 // candidate is a neuron whose hotkey is a simulation account, on its subnet.
@@ -161,10 +148,10 @@ func MsgSetWeightsFactory(k keeper.Keeper, sk types.SubnetKeeper) *simsx.ResultH
 		msg := &types.MsgSetWeights{Hotkey: c.hotkey.AddressBech32, Netuid: c.subnet.Netuid, Uids: uids, Weights: weights, VersionKey: uint64(r.Intn(10))}
 		signers := []simsx.SimAccount{c.hotkey}
 		if withoutPermit {
-			return signers, msg, expectError(types.ErrNoValidatorPermit)
+			return signers, msg, simexpect.Failure(types.ErrNoValidatorPermit)
 		}
 		if c.subnet.Hyperparams.CommitReveal {
-			return signers, msg, expectError(types.ErrCommitRevealEnabled)
+			return signers, msg, simexpect.Failure(types.ErrCommitRevealEnabled)
 		}
 		row, found, err := k.GetWeights(ctx, uint16(c.subnet.Netuid), uint16(c.neuron.Uid))
 		if err != nil {
@@ -172,7 +159,7 @@ func MsgSetWeightsFactory(k keeper.Keeper, sk types.SubnetKeeper) *simsx.ResultH
 			return nil, nil, nil
 		}
 		if found && row.Hotkey == c.neuron.Hotkey && int64(height(ctx))-row.Block < int64(min(c.subnet.Hyperparams.WeightsRateLimit, 1<<62)) {
-			return signers, msg, expectError(types.ErrRateLimited)
+			return signers, msg, simexpect.Failure(types.ErrRateLimited)
 		}
 		return signers, msg, nil
 	})
@@ -236,9 +223,9 @@ func MsgSubmitEvaluationFactory(k keeper.Keeper, sk types.SubnetKeeper) *simsx.R
 		signers := []simsx.SimAccount{submitter}
 		switch {
 		case forged:
-			return signers, msg, expectError(types.ErrInvalidSignature)
+			return signers, msg, simexpect.Failure(types.ErrInvalidSignature)
 		case c.subnet.Hyperparams.CommitReveal:
-			return signers, msg, expectError(types.ErrCommitRevealEnabled)
+			return signers, msg, simexpect.Failure(types.ErrCommitRevealEnabled)
 		}
 		if r.Intn(100) < failPercent {
 			msg.Evaluation.Nonce = last
@@ -246,13 +233,13 @@ func MsgSubmitEvaluationFactory(k keeper.Keeper, sk types.SubnetKeeper) *simsx.R
 				reporter.Skipf("signing: %s", err)
 				return nil, nil, nil
 			}
-			return signers, msg, expectError(types.ErrStaleNonce)
+			return signers, msg, simexpect.Failure(types.ErrStaleNonce)
 		}
 		if _, found, err := k.GetEvaluation(ctx, netuid, ev.Epoch, c.hotkey.Address); err != nil {
 			reporter.Skipf("evaluation: %s", err)
 			return nil, nil, nil
 		} else if found {
-			return signers, msg, expectError(types.ErrDuplicateEvaluation)
+			return signers, msg, simexpect.Failure(types.ErrDuplicateEvaluation)
 		}
 		return signers, msg, nil
 	})
@@ -300,7 +287,7 @@ func MsgCommitWeightsFactory(k keeper.Keeper, sk types.SubnetKeeper, book *Commi
 		}
 		signers := []simsx.SimAccount{c.hotkey}
 		if !c.subnet.Hyperparams.CommitReveal {
-			return signers, msg, expectError(types.ErrCommitRevealDisabled)
+			return signers, msg, simexpect.Failure(types.ErrCommitRevealDisabled)
 		}
 		netuid := uint16(c.subnet.Netuid)
 		current, err := k.CurrentEpoch(ctx, netuid)
@@ -315,7 +302,7 @@ func MsgCommitWeightsFactory(k keeper.Keeper, sk types.SubnetKeeper, book *Commi
 			return nil, nil, nil
 		}
 		if has {
-			return signers, msg, expectError(types.ErrAlreadyCommitted)
+			return signers, msg, simexpect.Failure(types.ErrAlreadyCommitted)
 		}
 		book.reveals[bookKey(c.subnet.Netuid, c.hotkey.AddressBech32, revealEpoch)] = p
 		return signers, msg, nil
@@ -366,11 +353,11 @@ func MsgRevealWeightsFactory(k keeper.Keeper, sk types.SubnetKeeper, book *Commi
 		}
 		signers := []simsx.SimAccount{hot}
 		if !d.neuron.ValidatorPermit {
-			return signers, msg, expectError(types.ErrNoValidatorPermit)
+			return signers, msg, simexpect.Failure(types.ErrNoValidatorPermit)
 		}
 		if r.Intn(100) < failPercent {
 			msg.Salt = append([]byte{0xff}, d.p.salt[:len(d.p.salt)-1]...)
-			return signers, msg, expectError(types.ErrCommitMismatch)
+			return signers, msg, simexpect.Failure(types.ErrCommitMismatch)
 		}
 		var neurons []subnettypes.Neuron
 		if err := sk.IterateNeurons(ctx, uint16(d.subnet.Netuid), func(n subnettypes.Neuron) bool {
@@ -381,7 +368,7 @@ func MsgRevealWeightsFactory(k keeper.Keeper, sk types.SubnetKeeper, book *Commi
 			return nil, nil, nil
 		}
 		if !rowAcceptable(d.subnet, neurons, d.p.uids, d.p.weights) {
-			return signers, msg, expectError(types.ErrInvalidWeights)
+			return signers, msg, simexpect.Failure(types.ErrInvalidWeights)
 		}
 		return signers, msg, nil
 	})

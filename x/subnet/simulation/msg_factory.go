@@ -11,6 +11,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/simexpect"
 	"github.com/taochain/taochain/x/subnet/keeper"
 	"github.com/taochain/taochain/x/subnet/types"
 )
@@ -34,8 +35,8 @@ func randAmount(r *simsx.XRand, lo, hi math.Int) math.Int {
 	return lo.Add(math.NewInt(r.Int63n(span.Int64() + 1)))
 }
 
-// pickSubnet returns a random active subnet.
-func pickSubnet(ctx context.Context, k keeper.Keeper, testData *simsx.ChainDataSource) (types.Subnet, bool, error) {
+// randomSubnet returns a random active subnet, or false when there is none.
+func randomSubnet(ctx context.Context, k keeper.Keeper, testData *simsx.ChainDataSource) (types.Subnet, bool, error) {
 	subnets, err := Subnets(ctx, k)
 	if err != nil || len(subnets) == 0 {
 		return types.Subnet{}, false, err
@@ -43,17 +44,51 @@ func pickSubnet(ctx context.Context, k keeper.Keeper, testData *simsx.ChainDataS
 	return subnets[testData.Rand().Intn(len(subnets))], true, nil
 }
 
+// pickSubnet returns a random active subnet; when there is none it skips the operation (false).
+func pickSubnet(ctx context.Context, k keeper.Keeper, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) (types.Subnet, bool) {
+	s, ok, err := randomSubnet(ctx, k, testData)
+	if err != nil || !ok {
+		skip(reporter, "no subnet (%v)", err)
+		return types.Subnet{}, false
+	}
+	return s, true
+}
+
+// pickNeuron returns a random neuron of a random active subnet; when there is none it skips the
+// operation (false).
+func pickNeuron(ctx context.Context, k keeper.Keeper, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) (types.Subnet, types.Neuron, bool) {
+	s, ok := pickSubnet(ctx, k, testData, reporter)
+	if !ok {
+		return types.Subnet{}, types.Neuron{}, false
+	}
+	neurons, err := Neurons(ctx, k, uint16(s.Netuid))
+	if err != nil || len(neurons) == 0 {
+		skip(reporter, "no neuron on subnet %d (%v)", s.Netuid, err)
+		return types.Subnet{}, types.Neuron{}, false
+	}
+	return s, neurons[testData.Rand().Intn(len(neurons))], true
+}
+
+// paramsFactory is simsx.NewSimMsgFactoryWithDeliveryResultHandler for a factory that needs the
+// module params: it reads them and hands them to build, or skips the operation when it cannot.
+func paramsFactory[M sdk.Msg](k keeper.Keeper, build func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter, p types.Params) ([]simsx.SimAccount, M, simsx.SimDeliveryResultHandler)) *simsx.ResultHandlingSimMsgFactory[M] {
+	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, M, simsx.SimDeliveryResultHandler) {
+		p, err := k.Params.Get(ctx)
+		if err != nil {
+			skip(reporter, "params: %s", err)
+			var none M
+			return nil, none, nil
+		}
+		return build(ctx, testData, reporter, p)
+	})
+}
+
 // MsgRegisterSubnetFactory registers a subnet at the current lock cost, replacing the weakest
 // non-immune subnet when max_subnets is reached (or expecting ErrSubnetLimitReached when all are
 // immune).
 func MsgRegisterSubnetFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*types.MsgRegisterSubnet] {
-	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgRegisterSubnet, simsx.SimDeliveryResultHandler) {
+	return paramsFactory(k, func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter, p types.Params) ([]simsx.SimAccount, *types.MsgRegisterSubnet, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand()
-		p, err := k.Params.Get(ctx)
-		if err != nil {
-			skip(reporter, "params: %s", err)
-			return nil, nil, nil
-		}
 		lock, err := k.CurrentLockCost(ctx)
 		if err != nil {
 			skip(reporter, "lock cost: %s", err)
@@ -86,10 +121,10 @@ func MsgRegisterSubnetFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactor
 		}
 		switch {
 		case uint32(len(subnets)) >= p.MaxSubnets && !replaceable:
-			return []simsx.SimAccount{owner}, msg, expectError(types.ErrSubnetLimitReached)
+			return []simsx.SimAccount{owner}, msg, simexpect.Failure(types.ErrSubnetLimitReached)
 		case r.Intn(100) < failPercent && lock.GT(math.OneInt()):
 			msg.MaxLock = lock.SubRaw(1)
-			return []simsx.SimAccount{owner}, msg, expectError(types.ErrLockAboveLimit)
+			return []simsx.SimAccount{owner}, msg, simexpect.Failure(types.ErrLockAboveLimit)
 		}
 		return []simsx.SimAccount{owner}, msg, nil
 	})
@@ -99,9 +134,8 @@ func MsgRegisterSubnetFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactor
 // someone else).
 func MsgDissolveSubnetFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*types.MsgDissolveSubnet] {
 	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgDissolveSubnet, simsx.SimDeliveryResultHandler) {
-		s, ok, err := pickSubnet(ctx, k, testData)
-		if err != nil || !ok {
-			skip(reporter, "no subnet (%v)", err)
+		s, ok := pickSubnet(ctx, k, testData, reporter)
+		if !ok {
 			return nil, nil, nil
 		}
 		if !testData.HasAccount(s.Owner) {
@@ -114,7 +148,7 @@ func MsgDissolveSubnetFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactor
 			if reporter.IsSkipped() {
 				return nil, nil, nil
 			}
-			return []simsx.SimAccount{other}, &types.MsgDissolveSubnet{Owner: other.AddressBech32, Netuid: s.Netuid}, expectError(types.ErrNotSubnetOwner)
+			return []simsx.SimAccount{other}, &types.MsgDissolveSubnet{Owner: other.AddressBech32, Netuid: s.Netuid}, simexpect.Failure(types.ErrNotSubnetOwner)
 		}
 		return []simsx.SimAccount{owner}, &types.MsgDissolveSubnet{Owner: owner.AddressBech32, Netuid: s.Netuid}, nil
 	})
@@ -124,14 +158,9 @@ func MsgDissolveSubnetFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactor
 // governance bounds, keeping max_uids above the highest registered uid; rate-limited updates are
 // expected to fail with ErrRateLimited.
 func MsgUpdateHyperparamsFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*types.MsgUpdateHyperparams] {
-	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgUpdateHyperparams, simsx.SimDeliveryResultHandler) {
+	return paramsFactory(k, func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter, p types.Params) ([]simsx.SimAccount, *types.MsgUpdateHyperparams, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand()
-		p, err := k.Params.Get(ctx)
-		if err != nil {
-			skip(reporter, "params: %s", err)
-			return nil, nil, nil
-		}
-		s, ok, err := pickSubnet(ctx, k, testData)
+		s, ok, err := randomSubnet(ctx, k, testData)
 		if err != nil || !ok || !testData.HasAccount(s.Owner) {
 			skip(reporter, "no subnet owned by a simulation account (%v)", err)
 			return nil, nil, nil
@@ -152,7 +181,7 @@ func MsgUpdateHyperparamsFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFac
 		owner := testData.GetAccount(reporter, s.Owner)
 		msg := &types.MsgUpdateHyperparams{Owner: owner.AddressBech32, Netuid: s.Netuid, Hyperparams: hp}
 		if s.HyperparamsUpdatedAt != 0 && height(ctx)-s.HyperparamsUpdatedAt < int64(p.HyperparamRateLimit) {
-			return []simsx.SimAccount{owner}, msg, expectError(types.ErrRateLimited)
+			return []simsx.SimAccount{owner}, msg, simexpect.Failure(types.ErrRateLimited)
 		}
 		if r.Intn(100) < failPercent {
 			other := testData.AnyAccount(reporter, simsx.ExcludeAccounts(owner))
@@ -160,7 +189,7 @@ func MsgUpdateHyperparamsFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFac
 				return nil, nil, nil
 			}
 			msg.Owner = other.AddressBech32
-			return []simsx.SimAccount{other}, msg, expectError(types.ErrNotSubnetOwner)
+			return []simsx.SimAccount{other}, msg, simexpect.Failure(types.ErrNotSubnetOwner)
 		}
 		return []simsx.SimAccount{owner}, msg, nil
 	})
@@ -173,9 +202,8 @@ func MsgUpdateHyperparamsFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFac
 func MsgRegisterNeuronFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*types.MsgRegisterNeuron] {
 	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgRegisterNeuron, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand()
-		s, ok, err := pickSubnet(ctx, k, testData)
-		if err != nil || !ok {
-			skip(reporter, "no subnet (%v)", err)
+		s, ok := pickSubnet(ctx, k, testData, reporter)
+		if !ok {
 			return nil, nil, nil
 		}
 		netuid := uint16(s.Netuid)
@@ -237,7 +265,7 @@ func MsgRegisterNeuronFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactor
 		// The msg server checks in this order: registrations this block, proof, hotkey owner,
 		// already registered, price, room.
 		if s.BlockRegistrationsHeight == now && s.BlockRegistrations >= s.Hyperparams.MaxRegistrationsPerBlock {
-			return signers, msg, expectError(types.ErrTooManyRegistrations)
+			return signers, msg, simexpect.Failure(types.ErrTooManyRegistrations)
 		}
 		if r.Intn(100) < failPercent {
 			other := testData.AnyAccount(reporter, simsx.ExcludeAccounts(cold))
@@ -248,15 +276,15 @@ func MsgRegisterNeuronFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactor
 				skip(reporter, "signing proof: %s", err)
 				return nil, nil, nil
 			}
-			return signers, msg, expectError(types.ErrInvalidProof)
+			return signers, msg, simexpect.Failure(types.ErrInvalidProof)
 		}
 		switch {
 		case known && info.Coldkey != cold.AddressBech32:
-			return signers, msg, expectError(types.ErrHotkeyOwnedByOther)
+			return signers, msg, simexpect.Failure(types.ErrHotkeyOwnedByOther)
 		case registered:
-			return signers, msg, expectError(types.ErrHotkeyRegistered)
+			return signers, msg, simexpect.Failure(types.ErrHotkeyRegistered)
 		case !free && !replace:
-			return signers, msg, expectError(types.ErrSubnetFull)
+			return signers, msg, simexpect.Failure(types.ErrSubnetFull)
 		}
 		return signers, msg, nil
 	})
@@ -275,17 +303,10 @@ func randomHost(r *simsx.XRand) string {
 func MsgServeAxonFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*types.MsgServeAxon] {
 	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgServeAxon, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand()
-		s, ok, err := pickSubnet(ctx, k, testData)
-		if err != nil || !ok {
-			skip(reporter, "no subnet (%v)", err)
+		s, n, ok := pickNeuron(ctx, k, testData, reporter)
+		if !ok {
 			return nil, nil, nil
 		}
-		neurons, err := Neurons(ctx, k, uint16(s.Netuid))
-		if err != nil || len(neurons) == 0 {
-			skip(reporter, "no neuron on subnet %d (%v)", s.Netuid, err)
-			return nil, nil, nil
-		}
-		n := neurons[r.Intn(len(neurons))]
 		if !testData.HasAccount(n.Hotkey) {
 			skip(reporter, "hotkey %s is not a simulation account", n.Hotkey)
 			return nil, nil, nil
@@ -301,7 +322,7 @@ func MsgServeAxonFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*ty
 		}
 		if r.Intn(100) < failPercent {
 			msg.Port = 0
-			return []simsx.SimAccount{hot}, msg, expectError(types.ErrInvalidAxon)
+			return []simsx.SimAccount{hot}, msg, simexpect.Failure(types.ErrInvalidAxon)
 		}
 		return []simsx.SimAccount{hot}, msg, nil
 	})
@@ -310,24 +331,12 @@ func MsgServeAxonFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*ty
 // MsgAddStakeFactory stakes a random amount from a random account on a random registered hotkey
 // (delegation when the account does not own the hotkey).
 func MsgAddStakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*types.MsgAddStake] {
-	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgAddStake, simsx.SimDeliveryResultHandler) {
+	return paramsFactory(k, func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter, p types.Params) ([]simsx.SimAccount, *types.MsgAddStake, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand()
-		p, err := k.Params.Get(ctx)
-		if err != nil {
-			skip(reporter, "params: %s", err)
+		s, n, ok := pickNeuron(ctx, k, testData, reporter)
+		if !ok {
 			return nil, nil, nil
 		}
-		s, ok, err := pickSubnet(ctx, k, testData)
-		if err != nil || !ok {
-			skip(reporter, "no subnet (%v)", err)
-			return nil, nil, nil
-		}
-		neurons, err := Neurons(ctx, k, uint16(s.Netuid))
-		if err != nil || len(neurons) == 0 {
-			skip(reporter, "no neuron on subnet %d (%v)", s.Netuid, err)
-			return nil, nil, nil
-		}
-		n := neurons[r.Intn(len(neurons))]
 		minCoin := sdk.NewCoin(k.Denom(), p.MinStake)
 		cold := testData.AnyAccountN(3, reporter, simsx.WithLiquidBalanceGTE(minCoin))
 		if reporter.IsSkipped() {
@@ -337,7 +346,7 @@ func MsgAddStakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*typ
 		msg := &types.MsgAddStake{Coldkey: cold.AddressBech32, Hotkey: n.Hotkey, Netuid: s.Netuid}
 		if r.Intn(100) < failPercent && p.MinStake.GT(math.OneInt()) {
 			msg.Amount = p.MinStake.SubRaw(1)
-			return []simsx.SimAccount{cold}, msg, expectError(types.ErrStakeBelowMinimum)
+			return []simsx.SimAccount{cold}, msg, simexpect.Failure(types.ErrStakeBelowMinimum)
 		}
 		liquid := cold.LiquidBalance().AmountOf(k.Denom())
 		msg.Amount = randAmount(r, p.MinStake, math.MaxInt(p.MinStake, liquid.QuoRaw(4)))
@@ -386,13 +395,8 @@ func stakePosition(ctx context.Context, k keeper.Keeper, testData *simsx.ChainDa
 // MsgRemoveStakeFactory unstakes part or all of a random position into the unbonding queue;
 // a position with max_unbonding_entries pending is expected to fail with ErrTooManyUnbonding.
 func MsgRemoveStakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*types.MsgRemoveStake] {
-	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgRemoveStake, simsx.SimDeliveryResultHandler) {
+	return paramsFactory(k, func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter, p types.Params) ([]simsx.SimAccount, *types.MsgRemoveStake, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand()
-		p, err := k.Params.Get(ctx)
-		if err != nil {
-			skip(reporter, "params: %s", err)
-			return nil, nil, nil
-		}
 		pos, pool, value, cold, ok := stakePosition(ctx, k, testData, reporter)
 		if !ok {
 			return nil, nil, nil
@@ -412,11 +416,11 @@ func MsgRemoveStakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*
 			return nil, nil, nil
 		}
 		if pending >= p.MaxUnbondingEntries {
-			return []simsx.SimAccount{cold}, msg, expectError(types.ErrTooManyUnbonding)
+			return []simsx.SimAccount{cold}, msg, simexpect.Failure(types.ErrTooManyUnbonding)
 		}
 		if r.Intn(100) < failPercent {
 			msg.Amount = value.Add(pool.TotalStake).AddRaw(1)
-			return []simsx.SimAccount{cold}, msg, expectError(types.ErrInsufficientStake)
+			return []simsx.SimAccount{cold}, msg, simexpect.Failure(types.ErrInsufficientStake)
 		}
 		if types.SharesForWithdrawal(pool, amount).GT(pos.Shares) {
 			skip(reporter, "rounding: %s needs more shares than held", amount)
@@ -429,13 +433,8 @@ func MsgRemoveStakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*
 // MsgMoveStakeFactory moves part of a random position to a random registered hotkey on a random
 // subnet without unbonding; moving to the same position is expected to fail.
 func MsgMoveStakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*types.MsgMoveStake] {
-	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgMoveStake, simsx.SimDeliveryResultHandler) {
+	return paramsFactory(k, func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter, p types.Params) ([]simsx.SimAccount, *types.MsgMoveStake, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand()
-		p, err := k.Params.Get(ctx)
-		if err != nil {
-			skip(reporter, "params: %s", err)
-			return nil, nil, nil
-		}
 		pos, pool, value, cold, ok := stakePosition(ctx, k, testData, reporter)
 		if !ok {
 			return nil, nil, nil
@@ -450,19 +449,12 @@ func MsgMoveStakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*ty
 		}
 		if r.Intn(100) < failPercent {
 			msg.ToHotkey, msg.ToNetuid = msg.FromHotkey, msg.FromNetuid
-			return []simsx.SimAccount{cold}, msg, expectError(types.ErrSameStakeDestination)
+			return []simsx.SimAccount{cold}, msg, simexpect.Failure(types.ErrSameStakeDestination)
 		}
-		s, ok, err := pickSubnet(ctx, k, testData)
-		if err != nil || !ok {
-			skip(reporter, "no subnet (%v)", err)
+		s, to, ok := pickNeuron(ctx, k, testData, reporter)
+		if !ok {
 			return nil, nil, nil
 		}
-		neurons, err := Neurons(ctx, k, uint16(s.Netuid))
-		if err != nil || len(neurons) == 0 {
-			skip(reporter, "no neuron on subnet %d (%v)", s.Netuid, err)
-			return nil, nil, nil
-		}
-		to := neurons[r.Intn(len(neurons))]
 		toHotkey := sdk.MustAccAddressFromBech32(to.Hotkey)
 		if toHotkey.Equals(pos.Hotkey) && uint16(s.Netuid) == pos.Netuid {
 			skip(reporter, "destination is the source")
@@ -494,13 +486,8 @@ func MsgMoveStakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*ty
 // MsgSetTakeFactory sets a random take on a random hotkey on behalf of its owner; raising it within
 // take_rate_limit is expected to fail with ErrRateLimited, above max_take with ErrTakeTooHigh.
 func MsgSetTakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*types.MsgSetTake] {
-	return simsx.NewSimMsgFactoryWithDeliveryResultHandler(func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgSetTake, simsx.SimDeliveryResultHandler) {
+	return paramsFactory(k, func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter, p types.Params) ([]simsx.SimAccount, *types.MsgSetTake, simsx.SimDeliveryResultHandler) {
 		r := testData.Rand()
-		p, err := k.Params.Get(ctx)
-		if err != nil {
-			skip(reporter, "params: %s", err)
-			return nil, nil, nil
-		}
 		var hotkeys []types.HotkeyInfo
 		if err := k.Hotkeys.Walk(ctx, nil, func(_ sdk.AccAddress, h types.HotkeyInfo) (bool, error) {
 			hotkeys = append(hotkeys, h)
@@ -518,10 +505,10 @@ func MsgSetTakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*type
 		msg := &types.MsgSetTake{Coldkey: cold.AddressBech32, Hotkey: info.Hotkey, Take: uint32(r.Intn(int(p.MaxTake) + 1))}
 		if r.Intn(100) < failPercent {
 			msg.Take = p.MaxTake + 1
-			return []simsx.SimAccount{cold}, msg, expectError(types.ErrTakeTooHigh)
+			return []simsx.SimAccount{cold}, msg, simexpect.Failure(types.ErrTakeTooHigh)
 		}
 		if msg.Take > info.Take && info.TakeUpdatedAt != 0 && height(ctx)-info.TakeUpdatedAt < int64(p.TakeRateLimit) {
-			return []simsx.SimAccount{cold}, msg, expectError(types.ErrRateLimited)
+			return []simsx.SimAccount{cold}, msg, simexpect.Failure(types.ErrRateLimited)
 		}
 		return []simsx.SimAccount{cold}, msg, nil
 	})

@@ -2,8 +2,6 @@ package simulation
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
@@ -82,19 +80,6 @@ func uidSlot(s types.Subnet, neurons []types.Neuron, now int64) (free, replace b
 		}
 	}
 	return false, false
-}
-
-// expectError returns a delivery handler for a message built to fail: delivery must fail with want.
-func expectError(want error) simsx.SimDeliveryResultHandler {
-	return func(err error) error {
-		if err == nil {
-			return fmt.Errorf("message built to fail with %q was accepted", want)
-		}
-		if !errors.Is(err, want) {
-			return fmt.Errorf("message built to fail with %q failed with: %w", want, err)
-		}
-		return nil
-	}
 }
 
 // skip marks the operation skipped; factories return right after it, because the simulator stops
