@@ -9,6 +9,7 @@ import (
 	"github.com/taochain/taochain/x/intelligence/keeper"
 	"github.com/taochain/taochain/x/intelligence/simulation"
 	"github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/modulekit"
 )
 
 var (
@@ -27,7 +28,7 @@ func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
 // RegisterStoreDecoder decodes x/intelligence store entries (for simulation store diffs) from the
 // collections schema.
 func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
-	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+	modulekit.RegisterStoreDecoder(sdr, types.StoreKey, am.keeper.Schema)
 }
 
 // WeightedOperations is the legacy operations hook and returns none: the message factories need

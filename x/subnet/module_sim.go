@@ -5,6 +5,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
+	"github.com/taochain/taochain/x/internal/modulekit"
 	"github.com/taochain/taochain/x/subnet/simulation"
 	"github.com/taochain/taochain/x/subnet/types"
 )
@@ -24,7 +25,7 @@ func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
 // RegisterStoreDecoder decodes x/subnet store entries (for simulation store diffs) from the
 // collections schema.
 func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
-	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+	modulekit.RegisterStoreDecoder(sdr, types.StoreKey, am.keeper.Schema)
 }
 
 // WeightedOperations is the legacy operations hook. The simsx runner ignores it because

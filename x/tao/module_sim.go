@@ -5,6 +5,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
+	"github.com/taochain/taochain/x/internal/modulekit"
 	"github.com/taochain/taochain/x/tao/simulation"
 	"github.com/taochain/taochain/x/tao/types"
 )
@@ -22,7 +23,7 @@ func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
 // RegisterStoreDecoder decodes x/tao store entries (for simulation store diffs) from the
 // collections schema.
 func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
-	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+	modulekit.RegisterStoreDecoder(sdr, types.StoreKey, am.keeper.Schema)
 }
 
 // WeightedOperations returns no operations: x/tao has no user messages. Its state changes every

@@ -23,8 +23,7 @@ func NewMigrator(k Keeper) Migrator { return Migrator{keeper: k} }
 // Yuma 3 epoch has not yet run. The u16 entries stay as the display form. Rows that already hold
 // fixed bonds are left as they are, so running the migration twice changes nothing.
 func (m Migrator) Migrate1to2(ctx sdk.Context) error {
-	return modulekit.CountedMigration(ctx, types.ModuleName,
-		"x/intelligence migration 1 to 2: converted Yuma 2 bond rows to fixed bonds", "rows", m.keeper.fillFixedBonds)
+	return modulekit.CountedMigration(ctx, types.ModuleName, 1, "converted Yuma 2 bond rows to fixed bonds", "rows", m.keeper.fillFixedBonds)
 }
 
 // fillFixedBonds converts the rows as Migrate1to2 describes and returns how many it wrote. It

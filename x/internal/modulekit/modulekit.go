@@ -164,16 +164,17 @@ func RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry, storeKey string, sc
 	sdr[storeKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(schema)
 }
 
-// CountedMigration runs a store migration step that returns how many entries it changed, then
-// logs msg at INFO with module "x/<name>" and the count under countKey, so an operator sees in
-// the upgrade's log what the migration did. Call it from a keeper's Migrator:
+// CountedMigration runs the store migration of module name from version from to from+1, a step
+// that returns how many entries it changed, then logs "x/<name> migration <from> to <from+1>:
+// <what>" at INFO with the count under countKey, so an operator sees in the upgrade's log what the
+// migration did. Call it from a keeper's Migrator:
 //
-//	return modulekit.CountedMigration(ctx, types.ModuleName, "... migration 1 to 2: ...", "rows", m.keeper.step)
-func CountedMigration(ctx sdk.Context, name, msg, countKey string, step func(sdk.Context) (int, error)) error {
+//	return modulekit.CountedMigration(ctx, types.ModuleName, 1, "subnets moved to Yuma 3", "subnets", m.keeper.moveToYuma3)
+func CountedMigration(ctx sdk.Context, name string, from uint64, what, countKey string, step func(sdk.Context) (int, error)) error {
 	n, err := step(ctx)
 	if err != nil {
 		return err
 	}
-	ctx.Logger().Info(msg, "module", "x/"+name, countKey, n)
+	ctx.Logger().Info(fmt.Sprintf("x/%s migration %d to %d: %s", name, from, from+1, what), "module", "x/"+name, countKey, n)
 	return nil
 }

@@ -24,8 +24,7 @@ func NewMigrator(k Keeper) Migrator { return Migrator{keeper: k} }
 // hyperparams_updated_at is kept, so the migration does not use up an owner's hyperparameter rate
 // limit. Running it twice changes nothing.
 func (m Migrator) Migrate1to2(ctx sdk.Context) error {
-	return modulekit.CountedMigration(ctx, types.ModuleName,
-		"x/subnet migration 1 to 2: subnets moved to Yuma 3", "subnets", m.keeper.moveToYuma3)
+	return modulekit.CountedMigration(ctx, types.ModuleName, 1, "subnets moved to Yuma 3", "subnets", m.keeper.moveToYuma3)
 }
 
 // yuma3 is the yuma_version Migrate1to2 writes. It is spelled out rather than taken from
