@@ -174,14 +174,7 @@ func (k Keeper) AddStake(ctx context.Context, coldkey, hotkey sdk.AccAddress, ne
 	if err := k.collect(ctx, coldkey, amount, "stake"); err != nil {
 		return math.Int{}, err
 	}
-	shares, err := k.deposit(ctx, coldkey, hotkey, netuid, amount)
-	if err != nil {
-		return math.Int{}, err
-	}
-	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventStakeAdded{
-		Coldkey: coldkey.String(), Hotkey: hotkey.String(), Netuid: uint32(netuid), Amount: amount, Shares: shares,
-	})
-	return shares, err
+	return k.depositStake(ctx, coldkey, hotkey, netuid, amount)
 }
 
 // RemoveStake moves amount rao of coldkey's stake on (hotkey, netuid) into the unbonding queue; it
@@ -339,14 +332,7 @@ func (k Keeper) StakeFromModule(ctx context.Context, fromModule string, coldkey,
 	if err := k.bankKeeper.SendCoinsFromModuleToModule(ctx, fromModule, types.ModuleName, k.coins(amount)); err != nil {
 		return math.Int{}, err
 	}
-	shares, err := k.deposit(ctx, coldkey, hotkey, netuid, amount)
-	if err != nil {
-		return math.Int{}, err
-	}
-	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventStakeAdded{
-		Coldkey: coldkey.String(), Hotkey: hotkey.String(), Netuid: uint32(netuid), Amount: amount, Shares: shares,
-	})
-	return shares, err
+	return k.depositStake(ctx, coldkey, hotkey, netuid, amount)
 }
 
 // SlashHotkeyStake slashes fraction (0 < fraction < 1) of the stake on (hotkey, netuid): the pool
@@ -407,4 +393,17 @@ func (k Keeper) SlashHotkeyStake(ctx context.Context, hotkey sdk.AccAddress, net
 		PoolSlashed: poolCut, UnbondingSlashed: unbondingCut,
 	})
 	return total, err
+}
+
+// depositStake mints coldkey's shares on (hotkey, netuid) for amount rao that the module account
+// has already received, and emits EventStakeAdded.
+func (k Keeper) depositStake(ctx context.Context, coldkey, hotkey sdk.AccAddress, netuid uint16, amount math.Int) (math.Int, error) {
+	shares, err := k.deposit(ctx, coldkey, hotkey, netuid, amount)
+	if err != nil {
+		return math.Int{}, err
+	}
+	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventStakeAdded{
+		Coldkey: coldkey.String(), Hotkey: hotkey.String(), Netuid: uint32(netuid), Amount: amount, Shares: shares,
+	})
+	return shares, err
 }
