@@ -40,14 +40,8 @@ func validateChannel(order channeltypes.Order, portID string, counterparty chann
 
 // OnChanOpenInit implements porttypes.IBCModule. An empty version selects Version; any other
 // version must equal it.
-func (IBCModule) OnChanOpenInit(
-	_ sdk.Context,
-	order channeltypes.Order,
-	_ []string,
-	portID string,
-	_ string,
-	counterparty channeltypes.Counterparty,
-	version string,
+func (IBCModule) OnChanOpenInit(_ sdk.Context, order channeltypes.Order, _ []string, portID, _ string,
+	counterparty channeltypes.Counterparty, version string,
 ) (string, error) {
 	if err := validateChannel(order, portID, counterparty); err != nil {
 		return "", err
@@ -62,14 +56,8 @@ func (IBCModule) OnChanOpenInit(
 }
 
 // OnChanOpenTry implements porttypes.IBCModule. The counterparty must have proposed Version.
-func (IBCModule) OnChanOpenTry(
-	_ sdk.Context,
-	order channeltypes.Order,
-	_ []string,
-	portID string,
-	_ string,
-	counterparty channeltypes.Counterparty,
-	counterpartyVersion string,
+func (IBCModule) OnChanOpenTry(_ sdk.Context, order channeltypes.Order, _ []string, portID, _ string,
+	counterparty channeltypes.Counterparty, counterpartyVersion string,
 ) (string, error) {
 	if err := validateChannel(order, portID, counterparty); err != nil {
 		return "", err
