@@ -1,6 +1,7 @@
 package types
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/taochain/taochain/x/intelligence/yuma"
@@ -21,15 +22,7 @@ func CanonicalRow(uids, weights []uint32) []WeightEntry {
 			entries = append(entries, WeightEntry{Uid: uid, Value: uint32(scaled[i])})
 		}
 	}
-	slices.SortFunc(entries, func(a, b WeightEntry) int {
-		switch {
-		case a.Uid < b.Uid:
-			return -1
-		case a.Uid > b.Uid:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(entries, func(a, b WeightEntry) int { return cmp.Compare(a.Uid, b.Uid) })
 	return entries
 }
 

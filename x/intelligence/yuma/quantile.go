@@ -1,6 +1,9 @@
 package yuma
 
-import "slices"
+import (
+	"cmp"
+	"slices"
+)
 
 // weighted is one (value, weight) sample of a weighted quantile.
 type weighted struct {
@@ -72,13 +75,5 @@ func quantileSorted(samples []weighted, base, threshold I32F32) I32F32 {
 }
 
 func sortByValue(samples []weighted) {
-	slices.SortFunc(samples, func(a, b weighted) int {
-		switch {
-		case a.value < b.value:
-			return -1
-		case a.value > b.value:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(samples, func(a, b weighted) int { return cmp.Compare(a.value, b.value) })
 }
