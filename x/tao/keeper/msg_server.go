@@ -8,16 +8,12 @@ import (
 	"github.com/taochain/taochain/x/tao/types"
 )
 
-type msgServer struct {
-	k Keeper
-}
+type msgServer struct{ k Keeper }
 
 var _ types.MsgServer = msgServer{}
 
 // NewMsgServerImpl returns the x/tao Msg service implementation.
-func NewMsgServerImpl(k Keeper) types.MsgServer {
-	return msgServer{k: k}
-}
+func NewMsgServerImpl(k Keeper) types.MsgServer { return msgServer{k: k} }
 
 // UpdateParams replaces the module params. Only the authority may call it; the new params must be
 // valid, must keep mint_denom (pending emission is held in it) and must not set max_supply below
