@@ -158,12 +158,9 @@ func (q queryServer) EpochInfo(ctx context.Context, req *types.QueryEpochInfoReq
 	}
 	hp := s.Hyperparams
 	return &types.QueryEpochInfoResponse{
-		Height:          sdk.UnwrapSDKContext(ctx).BlockHeight(),
-		Tempo:           hp.Tempo,
-		CurrentEpoch:    sc.Epoch,
-		NextEpochHeight: sc.NextEpochHeight,
-		CommitReveal:    hp.CommitReveal,
-		RevealPeriod:    hp.RevealPeriod,
+		Height:       sdk.UnwrapSDKContext(ctx).BlockHeight(),
+		CurrentEpoch: sc.Epoch, NextEpochHeight: sc.NextEpochHeight,
+		Tempo: hp.Tempo, CommitReveal: hp.CommitReveal, RevealPeriod: hp.RevealPeriod,
 	}, nil
 }
 

@@ -80,6 +80,16 @@ func pickNeuron(ctx context.Context, sk types.SubnetKeeper, testData *simsx.Chai
 	return candidate{subnet: s, neuron: n, neurons: neurons, hotkey: hot, priv: priv}, true
 }
 
+// row returns randomRow over c's subnet; when there is no acceptable row it skips the operation
+// (false).
+func (c candidate) row(r *simsx.XRand, reporter simsx.SimulationReporter) ([]uint32, []uint32, bool) {
+	uids, values, ok := randomRow(r, c.subnet, c.neurons)
+	if !ok {
+		reporter.Skipf("no acceptable row on subnet %d", c.subnet.Netuid)
+	}
+	return uids, values, ok
+}
+
 // randomRow returns a weight row over random distinct uids of neurons that satisfies the subnet's
 // min_allowed_weights and max_weight_limit, or false if no such row was found.
 func randomRow(r *simsx.XRand, s subnettypes.Subnet, neurons []subnettypes.Neuron) ([]uint32, []uint32, bool) {
@@ -140,9 +150,8 @@ func MsgSetWeightsFactory(k keeper.Keeper, sk types.SubnetKeeper) *simsx.ResultH
 		if !ok {
 			return nil, nil, nil
 		}
-		uids, weights, ok := randomRow(r, c.subnet, c.neurons)
+		uids, weights, ok := c.row(r, reporter)
 		if !ok {
-			reporter.Skipf("no acceptable row on subnet %d", c.subnet.Netuid)
 			return nil, nil, nil
 		}
 		msg := &types.MsgSetWeights{Hotkey: c.hotkey.AddressBech32, Netuid: c.subnet.Netuid, Uids: uids, Weights: weights, VersionKey: uint64(r.Intn(10))}
@@ -179,9 +188,8 @@ func MsgSubmitEvaluationFactory(k keeper.Keeper, sk types.SubnetKeeper) *simsx.R
 		if reporter.IsSkipped() {
 			return nil, nil, nil
 		}
-		uids, scores, ok := randomRow(r, c.subnet, c.neurons)
+		uids, scores, ok := c.row(r, reporter)
 		if !ok {
-			reporter.Skipf("no acceptable row on subnet %d", c.subnet.Netuid)
 			return nil, nil, nil
 		}
 		netuid := uint16(c.subnet.Netuid)
@@ -274,9 +282,8 @@ func MsgCommitWeightsFactory(k keeper.Keeper, sk types.SubnetKeeper, book *Commi
 		if !ok {
 			return nil, nil, nil
 		}
-		uids, weights, ok := randomRow(r, c.subnet, c.neurons)
+		uids, weights, ok := c.row(r, reporter)
 		if !ok {
-			reporter.Skipf("no acceptable row on subnet %d", c.subnet.Netuid)
 			return nil, nil, nil
 		}
 		p := reveal{uids: uids, weights: weights, versionKey: uint64(r.Intn(10)), salt: make([]byte, types.MinSaltLength+r.Intn(types.MaxSaltLength-types.MinSaltLength+1))}

@@ -69,6 +69,16 @@ func pickNeuron(ctx context.Context, k keeper.Keeper, testData *simsx.ChainDataS
 	return s, neurons[testData.Rand().Intn(len(neurons))], true
 }
 
+// simAccount returns the simulation account of addr; when addr is not one it skips the operation
+// (false), giving the reason format with args.
+func simAccount(testData *simsx.ChainDataSource, reporter simsx.SimulationReporter, addr, format string, args ...any) (simsx.SimAccount, bool) {
+	if !testData.HasAccount(addr) {
+		skip(reporter, format, args...)
+		return simsx.SimAccount{}, false
+	}
+	return testData.GetAccount(reporter, addr), true
+}
+
 // paramsFactory is simsx.NewSimMsgFactoryWithDeliveryResultHandler for a factory that needs the
 // module params: it reads them and hands them to build, or skips the operation when it cannot.
 func paramsFactory[M sdk.Msg](k keeper.Keeper, build func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter, p types.Params) ([]simsx.SimAccount, M, simsx.SimDeliveryResultHandler)) *simsx.ResultHandlingSimMsgFactory[M] {
@@ -138,11 +148,10 @@ func MsgDissolveSubnetFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactor
 		if !ok {
 			return nil, nil, nil
 		}
-		if !testData.HasAccount(s.Owner) {
-			skip(reporter, "subnet %d owner is not a simulation account", s.Netuid)
+		owner, ok := simAccount(testData, reporter, s.Owner, "subnet %d owner is not a simulation account", s.Netuid)
+		if !ok {
 			return nil, nil, nil
 		}
-		owner := testData.GetAccount(reporter, s.Owner)
 		if testData.Rand().Intn(100) < failPercent {
 			other := testData.AnyAccount(reporter, simsx.ExcludeAccounts(owner))
 			if reporter.IsSkipped() {
@@ -307,11 +316,10 @@ func MsgServeAxonFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*ty
 		if !ok {
 			return nil, nil, nil
 		}
-		if !testData.HasAccount(n.Hotkey) {
-			skip(reporter, "hotkey %s is not a simulation account", n.Hotkey)
+		hot, ok := simAccount(testData, reporter, n.Hotkey, "hotkey %s is not a simulation account", n.Hotkey)
+		if !ok {
 			return nil, nil, nil
 		}
-		hot := testData.GetAccount(reporter, n.Hotkey)
 		protocol := types.AXON_PROTOCOL_HTTP
 		if r.Intn(2) == 0 {
 			protocol = types.AXON_PROTOCOL_HTTPS
@@ -497,11 +505,10 @@ func MsgSetTakeFactory(k keeper.Keeper) *simsx.ResultHandlingSimMsgFactory[*type
 			return nil, nil, nil
 		}
 		info := hotkeys[r.Intn(len(hotkeys))]
-		if !testData.HasAccount(info.Coldkey) {
-			skip(reporter, "hotkey owner %s is not a simulation account", info.Coldkey)
+		cold, ok := simAccount(testData, reporter, info.Coldkey, "hotkey owner %s is not a simulation account", info.Coldkey)
+		if !ok {
 			return nil, nil, nil
 		}
-		cold := testData.GetAccount(reporter, info.Coldkey)
 		msg := &types.MsgSetTake{Coldkey: cold.AddressBech32, Hotkey: info.Hotkey, Take: uint32(r.Intn(int(p.MaxTake) + 1))}
 		if r.Intn(100) < failPercent {
 			msg.Take = p.MaxTake + 1
