@@ -28,7 +28,8 @@ import (
 
 // Identity is what Base needs to know about a module: its name (also its store key's and
 // codespace's, by convention), its consensus version, the types package's codec registration
-// functions and the registration of its Query service's REST routes (see Gateway).
+// functions and the registration of its Query service's REST routes (see Gateway). A module
+// without messages or a Query service leaves the functions it has no use for nil.
 type Identity struct {
 	Name                      string
 	ConsensusVersion          uint64
@@ -76,18 +77,24 @@ func (Base[I]) ConsensusVersion() uint64 { return identityOf[I]().ConsensusVersi
 
 // RegisterLegacyAminoCodec registers the module's messages for Amino JSON signing.
 func (Base[I]) RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
-	identityOf[I]().RegisterLegacyAminoCodec(cdc)
+	if register := identityOf[I]().RegisterLegacyAminoCodec; register != nil {
+		register(cdc)
+	}
 }
 
 // RegisterInterfaces registers the module's sdk.Msg implementations and Msg service.
 func (Base[I]) RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	identityOf[I]().RegisterInterfaces(registry)
+	if register := identityOf[I]().RegisterInterfaces; register != nil {
+		register(registry)
+	}
 }
 
 // RegisterGRPCGatewayRoutes registers the REST routes of the module's Query service
 // (/taochain/<module>/v1/...).
 func (Base[I]) RegisterGRPCGatewayRoutes(clientCtx client.Context, mux *gwruntime.ServeMux) {
-	identityOf[I]().RegisterGRPCGatewayRoutes(clientCtx, mux)
+	if register := identityOf[I]().RegisterGRPCGatewayRoutes; register != nil {
+		register(clientCtx, mux)
+	}
 }
 
 // Gateway returns the registration of a Query service's REST routes from the service's generated
