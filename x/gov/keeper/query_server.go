@@ -7,6 +7,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/taochain/taochain/x/gov/types"
+	"github.com/taochain/taochain/x/internal/queryutil"
 )
 
 var _ types.QueryServer = queryServer{}
@@ -18,8 +19,8 @@ func NewQueryServerImpl(k Keeper) types.QueryServer { return queryServer{k: k} }
 
 // VotingPower implements types.QueryServer.
 func (q queryServer) VotingPower(ctx context.Context, req *types.QueryVotingPowerRequest) (*types.QueryVotingPowerResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
 	}
 	addr, err := q.k.accountCodec.StringToBytes(req.Address)
 	if err != nil {

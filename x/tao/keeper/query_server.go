@@ -11,8 +11,8 @@ import (
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/taochain/taochain/x/internal/queryutil"
 	"github.com/taochain/taochain/x/tao/types"
 )
 
@@ -29,8 +29,8 @@ func NewQueryServerImpl(k Keeper) types.QueryServer {
 
 // Params returns the module params.
 func (q queryServer) Params(ctx context.Context, req *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
 	}
 	params, err := q.k.Params.Get(ctx)
 	if err != nil {
@@ -41,8 +41,8 @@ func (q queryServer) Params(ctx context.Context, req *types.QueryParamsRequest) 
 
 // Issuance returns the supply of the mint denom, the cap and the running totals.
 func (q queryServer) Issuance(ctx context.Context, req *types.QueryIssuanceRequest) (*types.QueryIssuanceResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
 	}
 	params, err := q.k.Params.Get(ctx)
 	if err != nil {
@@ -64,8 +64,8 @@ func (q queryServer) Issuance(ctx context.Context, req *types.QueryIssuanceReque
 
 // CurrentEmission returns the per-block emission at the current issuance and its split.
 func (q queryServer) CurrentEmission(ctx context.Context, req *types.QueryCurrentEmissionRequest) (*types.QueryCurrentEmissionResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
 	}
 	be, err := q.k.computeBlockEmission(ctx)
 	if err != nil {
@@ -84,8 +84,8 @@ func (q queryServer) CurrentEmission(ctx context.Context, req *types.QueryCurren
 
 // NextHalving returns the next halving threshold and an estimated height at the current emission.
 func (q queryServer) NextHalving(ctx context.Context, req *types.QueryNextHalvingRequest) (*types.QueryNextHalvingResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
 	}
 	params, err := q.k.Params.Get(ctx)
 	if err != nil {
@@ -118,13 +118,11 @@ func (q queryServer) NextHalving(ctx context.Context, req *types.QueryNextHalvin
 
 // PendingEmission returns one subnet's pending emission.
 func (q queryServer) PendingEmission(ctx context.Context, req *types.QueryPendingEmissionRequest) (*types.QueryPendingEmissionResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	netuid, err := queryutil.RequestNetuid(req, queryutil.NetuidAtMost(types.MaxNetuid))
+	if err != nil {
+		return nil, err
 	}
-	if req.Netuid > types.MaxNetuid {
-		return nil, status.Errorf(codes.InvalidArgument, "netuid %d: must be at most %d", req.Netuid, types.MaxNetuid)
-	}
-	amount, err := q.k.PendingEmissions.Get(ctx, uint16(req.Netuid))
+	amount, err := q.k.PendingEmissions.Get(ctx, netuid)
 	if errors.Is(err, collections.ErrNotFound) {
 		return nil, status.Errorf(codes.NotFound, "no pending emission for subnet %d", req.Netuid)
 	}
@@ -138,15 +136,15 @@ func (q queryServer) PendingEmission(ctx context.Context, req *types.QueryPendin
 
 // PendingEmissions returns all subnets' pending emissions by ascending netuid, paginated.
 func (q queryServer) PendingEmissions(ctx context.Context, req *types.QueryPendingEmissionsRequest) (*types.QueryPendingEmissionsResponse, error) {
-	if req == nil {
-		return nil, status.Error(codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
 	}
-	entries, pageRes, err := query.CollectionPaginate(ctx, q.k.PendingEmissions, req.Pagination,
+	entries, pageRes, err := queryutil.Paginate(ctx, q.k.PendingEmissions, req.Pagination,
 		func(netuid uint16, amount math.Int) (types.PendingEmission, error) {
 			return types.PendingEmission{Netuid: uint32(netuid), Amount: amount}, nil
 		})
 	if err != nil {
-		return nil, status.Error(codes.InvalidArgument, err.Error())
+		return nil, err
 	}
 	return &types.QueryPendingEmissionsResponse{PendingEmissions: entries, Pagination: pageRes}, nil
 }
