@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"cosmossdk.io/collections"
 	corestore "cosmossdk.io/core/store"
@@ -23,7 +22,7 @@ type Keeper struct {
 	subnetKeeper types.SubnetKeeper
 	taoKeeper    types.TaoKeeper
 	// epochHooks holds the x/slashing epoch hooks (see slashing_hooks.go).
-	epochHooks *epochHooksHolder
+	epochHooks modulekit.Late[EpochHooks]
 
 	// Schema is the collections schema of the module store.
 	Schema collections.Schema
@@ -62,9 +61,7 @@ func NewKeeper(
 	taoKeeper types.TaoKeeper,
 	authority string,
 ) Keeper {
-	if _, err := sdk.AccAddressFromBech32(authority); err != nil {
-		panic(fmt.Sprintf("invalid %s authority address %q: %s", types.ModuleName, authority, err))
-	}
+	modulekit.MustAuthority(types.ModuleName, authority)
 	if subnetKeeper == nil || taoKeeper == nil {
 		panic("x/intelligence needs the x/subnet and x/tao keepers")
 	}
@@ -74,7 +71,7 @@ func NewKeeper(
 		authority:    authority,
 		subnetKeeper: subnetKeeper,
 		taoKeeper:    taoKeeper,
-		epochHooks:   &epochHooksHolder{},
+		epochHooks:   modulekit.NewLate[EpochHooks](),
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Weights:      collections.NewMap(sb, types.WeightsKey, "weights", uidKey, codec.CollValue[types.WeightsRow](cdc)),
 		Bonds:        collections.NewMap(sb, types.BondsKey, "bonds", uidKey, codec.CollValue[types.BondsRow](cdc)),

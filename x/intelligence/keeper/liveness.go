@@ -41,8 +41,9 @@ func (k Keeper) LastWork(ctx context.Context, netuid, uid uint16) (height int64,
 
 // jailOf asks x/slashing (through the epoch hooks) whether hotkey is jailed on netuid.
 func (k Keeper) jailOf(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (types.JailInfo, bool, error) {
-	if k.epochHooks == nil || k.epochHooks.hooks == nil {
+	h, ok := k.epochHooks.Get()
+	if !ok || h == nil {
 		return types.JailInfo{}, false, nil
 	}
-	return k.epochHooks.hooks.JailOf(ctx, netuid, hotkey)
+	return h.JailOf(ctx, netuid, hotkey)
 }

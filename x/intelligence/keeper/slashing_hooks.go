@@ -21,22 +21,16 @@ type EpochHooks interface {
 	JailOf(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (types.JailInfo, bool, error)
 }
 
-// epochHooksHolder is shared by every copy of the keeper, so SetEpochHooks after copies were
-// handed out (to the module, the IBC app, x/subnet's hooks) still reaches them all.
-type epochHooksHolder struct{ hooks EpochHooks }
-
 // SetEpochHooks installs the epoch hooks (x/slashing). It may be called once.
 func (k Keeper) SetEpochHooks(h EpochHooks) {
-	if k.epochHooks.hooks != nil {
-		panic("x/intelligence epoch hooks already set")
-	}
-	k.epochHooks.hooks = h
+	k.epochHooks.Set(h, "x/intelligence epoch hooks already set")
 }
 
 // afterSubnetEpoch calls the installed epoch hooks, if any.
 func (k Keeper) afterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64) error {
-	if k.epochHooks == nil || k.epochHooks.hooks == nil {
+	h, ok := k.epochHooks.Get()
+	if !ok || h == nil {
 		return nil
 	}
-	return k.epochHooks.hooks.AfterSubnetEpoch(ctx, netuid, epoch)
+	return h.AfterSubnetEpoch(ctx, netuid, epoch)
 }

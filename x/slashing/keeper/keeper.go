@@ -62,9 +62,7 @@ func NewKeeper(
 	accountKeeper types.AccountKeeper,
 	authority string,
 ) Keeper {
-	if _, err := sdk.AccAddressFromBech32(authority); err != nil {
-		panic(fmt.Sprintf("invalid %s authority %q: %s", types.ModuleName, authority, err))
-	}
+	modulekit.MustAuthority(types.ModuleName, authority)
 	if accountKeeper.GetModuleAddress(types.ModuleName) == nil {
 		panic(fmt.Sprintf("the %s module account has not been set", types.ModuleName))
 	}

@@ -27,8 +27,8 @@ type Keeper struct {
 
 	accountKeeper types.AccountKeeper
 	bankKeeper    types.BankKeeper
-	// hooks is shared by every copy of the keeper, so SetHooks after copies were handed out works.
-	hooks *hooksHolder
+	// hooks are x/intelligence's and x/slashing's, set after the keeper is built (SetHooks).
+	hooks modulekit.Late[types.SubnetHooks]
 
 	Schema collections.Schema
 	// Params are the module parameters.
@@ -68,8 +68,6 @@ type Keeper struct {
 	ColdkeyPaidTxs collections.Map[collections.Pair[uint16, sdk.AccAddress], collections.Pair[int64, uint64]]
 }
 
-type hooksHolder struct{ hooks types.SubnetHooks }
-
 // NewKeeper builds the keeper. authority is the address allowed to change params (gov module
 // account); denom is the staking denom ("rao"). The subnet module account must be registered with
 // the Burner permission in x/auth.
@@ -84,9 +82,7 @@ func NewKeeper(
 	if addr := accountKeeper.GetModuleAddress(types.ModuleName); addr == nil {
 		panic(fmt.Sprintf("the %s module account has not been set", types.ModuleName))
 	}
-	if _, err := sdk.AccAddressFromBech32(authority); err != nil {
-		panic(fmt.Sprintf("invalid %s authority %q: %s", types.ModuleName, authority, err))
-	}
+	modulekit.MustAuthority(types.ModuleName, authority)
 	if err := sdk.ValidateDenom(denom); err != nil {
 		panic(fmt.Sprintf("invalid %s denom %q: %s", types.ModuleName, denom, err))
 	}
@@ -98,7 +94,7 @@ func NewKeeper(
 		denom:         denom,
 		accountKeeper: accountKeeper,
 		bankKeeper:    bankKeeper,
-		hooks:         &hooksHolder{},
+		hooks:         modulekit.NewLate[types.SubnetHooks](),
 
 		Params:     collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		LockState:  collections.NewItem(sb, types.LockStateKey, "lock_state", codec.CollValue[types.LockState](cdc)),
@@ -130,10 +126,7 @@ func NewKeeper(
 
 // SetHooks installs the lifecycle hooks (x/intelligence). It may be called once.
 func (k Keeper) SetHooks(h types.SubnetHooks) {
-	if k.hooks.hooks != nil {
-		panic("x/subnet hooks already set")
-	}
-	k.hooks.hooks = h
+	k.hooks.Set(h, "x/subnet hooks already set")
 }
 
 // GetAuthority returns the params authority address.

@@ -18,18 +18,12 @@ import (
 	"github.com/taochain/taochain/x/tao/types"
 )
 
-// subnetKeeperRef lets SetSubnetKeeper reach every copy of a Keeper: Keeper is passed by value,
-// and x/subnet may be constructed after x/tao.
-type subnetKeeperRef struct {
-	keeper types.SubnetKeeper
-}
-
 // Keeper manages x/tao state: params, per-subnet pending emission and running totals.
 type Keeper struct {
 	addressCodec     address.Codec
 	authKeeper       types.AccountKeeper
 	bankKeeper       types.BankKeeper
-	subnet           *subnetKeeperRef
+	subnet           modulekit.Late[types.SubnetKeeper] // x/subnet may be built after x/tao
 	feeCollectorName string
 	authority        string
 
@@ -72,7 +66,7 @@ func NewKeeper(
 		addressCodec:     authKeeper.AddressCodec(),
 		authKeeper:       authKeeper,
 		bankKeeper:       bankKeeper,
-		subnet:           &subnetKeeperRef{keeper: subnetKeeper},
+		subnet:           modulekit.NewLate[types.SubnetKeeper](),
 		feeCollectorName: feeCollectorName,
 		authority:        authority,
 		Params:           collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
@@ -80,16 +74,16 @@ func NewKeeper(
 		Totals:           collections.NewItem(sb, types.TotalsKey, "totals", codec.CollValue[types.EmissionTotals](cdc)),
 	}
 	k.Schema = modulekit.MustBuildSchema(sb)
+	if subnetKeeper != nil {
+		k.subnet.Set(subnetKeeper, "x/tao: subnet keeper already set")
+	}
 	return k
 }
 
 // SetSubnetKeeper wires the x/subnet keeper when it is built after x/tao. It affects every copy of
 // this Keeper and panics if a SubnetKeeper is already set.
 func (k Keeper) SetSubnetKeeper(sk types.SubnetKeeper) {
-	if k.subnet.keeper != nil {
-		panic("x/tao: subnet keeper already set")
-	}
-	k.subnet.keeper = sk
+	k.subnet.Set(sk, "x/tao: subnet keeper already set")
 }
 
 // GetAuthority returns the address allowed to update the module params.
@@ -130,12 +124,13 @@ func (k Keeper) PendingEmission(ctx context.Context, netuid uint16) (math.Int, e
 
 // subnetStakes reads every subnet's stake from x/subnet, ascending by netuid.
 func (k Keeper) subnetStakes(ctx context.Context) ([]types.SubnetStake, math.Int, error) {
-	if k.subnet.keeper == nil {
+	sk, ok := k.subnet.Get()
+	if !ok || sk == nil {
 		return nil, math.ZeroInt(), types.ErrSubnetKeeperNotSet.Wrap("call SetSubnetKeeper or pass it to NewKeeper")
 	}
 	var stakes []types.SubnetStake
 	total := math.ZeroInt()
-	err := k.subnet.keeper.IterateSubnetStakes(ctx, func(netuid uint16, stake math.Int) bool {
+	err := sk.IterateSubnetStakes(ctx, func(netuid uint16, stake math.Int) bool {
 		if !stake.IsNil() && stake.IsPositive() {
 			stakes = append(stakes, types.SubnetStake{Netuid: netuid, Stake: stake})
 			total = total.Add(stake)

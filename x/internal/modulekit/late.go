@@ -1,0 +1,48 @@
+package modulekit
+
+import (
+	"fmt"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+// Late is a value a keeper receives after it is built — the hooks of a module built later, or a
+// keeper built after it — that every copy of the keeper must see. Keepers are passed by value
+// (to the module, the IBC app, other keepers' hooks) before the app finishes wiring, so the value
+// lives behind a pointer the copies share. It is set at most once, at app construction.
+type Late[T any] struct{ box *lateBox[T] }
+
+type lateBox[T any] struct {
+	v   T
+	set bool
+}
+
+// NewLate returns a Late with no value; keep it in the keeper built by NewKeeper.
+func NewLate[T any]() Late[T] { return Late[T]{box: &lateBox[T]{}} }
+
+// Set stores v for every copy of the keeper. Wiring happens once: a second Set panics with
+// alreadySet (say which module and what, e.g. "x/subnet hooks already set").
+func (l Late[T]) Set(v T, alreadySet string) {
+	if l.box.set {
+		panic(alreadySet)
+	}
+	l.box.v, l.box.set = v, true
+}
+
+// Get returns the value and whether one was set. The zero Late (a keeper not built by its
+// NewKeeper) has none.
+func (l Late[T]) Get() (T, bool) {
+	if l.box == nil || !l.box.set {
+		var zero T
+		return zero, false
+	}
+	return l.box.v, true
+}
+
+// MustAuthority panics unless authority, the address allowed to update module's params (the gov
+// module account), is a valid bech32 account address. Every NewKeeper calls it first.
+func MustAuthority(module, authority string) {
+	if _, err := sdk.AccAddressFromBech32(authority); err != nil {
+		panic(fmt.Sprintf("invalid %s authority address %q: %s", module, authority, err))
+	}
+}
