@@ -1,3 +1,5 @@
+// Helpers for a module's NewKeeper: values wired after construction, the authority check.
+
 package modulekit
 
 import (
