@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/intelligence/keeper"
 	"github.com/taochain/taochain/x/intelligence/types"
 	"github.com/taochain/taochain/x/intelligence/yuma"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
@@ -17,6 +18,22 @@ import (
 
 // The tests below run RunEpoch's steps one at a time on the epoch world and check that each does
 // its own part and nothing else.
+
+// computedEpoch is the epoch world at its first epoch block with 1,000,000,007 rao pending, loaded
+// and computed; nothing is recorded or paid yet.
+func computedEpoch(t *testing.T) (*epochWorld, *keeper.EpochSteps) {
+	t.Helper()
+	w := newEpochWorld(t)
+	f := w.f
+	f.setPending(t, netuid, math.NewInt(1_000_000_007))
+	f.setHeight(8)
+	s, err := f.k.LoadEpoch(f.ctx, netuid)
+	require.NoError(t, err)
+	params, err := f.k.Params.Get(f.ctx)
+	require.NoError(t, err)
+	require.NoError(t, s.Compute(params))
+	return w, s
+}
 
 func TestEpochStepLoadTakesPendingAndReadsState(t *testing.T) {
 	w := newEpochWorld(t)
@@ -39,17 +56,11 @@ func TestEpochStepLoadTakesPendingAndReadsState(t *testing.T) {
 	require.True(t, totalReceived(t, f).IsZero(), "load pays nothing")
 }
 
-func TestEpochStepComputeIsPureAndConserves(t *testing.T) {
-	w := newEpochWorld(t)
+// TestEpochStepComputeIsDeterministicAndConserves: compute takes no context (it cannot touch
+// state); run again on the same input it gives the same output and division.
+func TestEpochStepComputeIsDeterministicAndConserves(t *testing.T) {
+	w, s := computedEpoch(t)
 	f := w.f
-	f.setPending(t, netuid, math.NewInt(1_000_000_007))
-	f.setHeight(8)
-	s, err := f.k.LoadEpoch(f.ctx, netuid)
-	require.NoError(t, err)
-	before := f.neuron(t, netuid, w.miners[0].uid)
-	params, err := f.k.Params.Get(f.ctx)
-	require.NoError(t, err)
-	require.NoError(t, s.Compute(params))
 
 	require.Equal(t, yuma.Epoch(s.Input()), s.Output(), "compute is Yuma over the loaded input")
 	owner, miner, validator := s.Payout()
@@ -58,19 +69,19 @@ func TestEpochStepComputeIsPureAndConserves(t *testing.T) {
 		total += miner[uid] + validator[uid]
 	}
 	require.Equal(t, s.Emission(), total, "the division conserves the emission")
-	require.Equal(t, before, f.neuron(t, netuid, w.miners[0].uid), "compute writes nothing")
-}
 
-func TestEpochStepRecordWritesResultsButPaysNothing(t *testing.T) {
-	w := newEpochWorld(t)
-	f := w.f
-	f.setPending(t, netuid, math.NewInt(1_000_000_007))
-	f.setHeight(8)
-	s, err := f.k.LoadEpoch(f.ctx, netuid)
-	require.NoError(t, err)
+	out := s.Output()
 	params, err := f.k.Params.Get(f.ctx)
 	require.NoError(t, err)
 	require.NoError(t, s.Compute(params))
+	require.Equal(t, out, s.Output())
+	owner2, miner2, validator2 := s.Payout()
+	require.Equal(t, []any{owner, miner, validator}, []any{owner2, miner2, validator2})
+}
+
+func TestEpochStepRecordWritesResultsButPaysNothing(t *testing.T) {
+	w, s := computedEpoch(t)
+	f := w.f
 	require.NoError(t, s.Record(f.ctx))
 
 	out := s.Output()
@@ -90,15 +101,8 @@ func TestEpochStepRecordWritesResultsButPaysNothing(t *testing.T) {
 }
 
 func TestEpochStepPayPaysEveryRao(t *testing.T) {
-	w := newEpochWorld(t)
+	w, s := computedEpoch(t)
 	f := w.f
-	f.setPending(t, netuid, math.NewInt(1_000_000_007))
-	f.setHeight(8)
-	s, err := f.k.LoadEpoch(f.ctx, netuid)
-	require.NoError(t, err)
-	params, err := f.k.Params.Get(f.ctx)
-	require.NoError(t, err)
-	require.NoError(t, s.Compute(params))
 	before := f.neuron(t, netuid, w.v1.uid)
 	takes, err := s.Pay(f.ctx)
 	require.NoError(t, err)
