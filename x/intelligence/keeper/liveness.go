@@ -42,7 +42,7 @@ func (k Keeper) LastWork(ctx context.Context, netuid, uid uint16) (height int64,
 // jailOf asks x/slashing (through the epoch hooks) whether hotkey is jailed on netuid.
 func (k Keeper) jailOf(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (types.JailInfo, bool, error) {
 	h, ok := k.epochHooks.Get()
-	if !ok || h == nil {
+	if !ok {
 		return types.JailInfo{}, false, nil
 	}
 	return h.JailOf(ctx, netuid, hotkey)

@@ -29,7 +29,7 @@ func (k Keeper) SetEpochHooks(h EpochHooks) {
 // afterSubnetEpoch calls the installed epoch hooks, if any.
 func (k Keeper) afterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64) error {
 	h, ok := k.epochHooks.Get()
-	if !ok || h == nil {
+	if !ok {
 		return nil
 	}
 	return h.AfterSubnetEpoch(ctx, netuid, epoch)

@@ -23,10 +23,17 @@ type lateBox[T any] struct {
 func NewLate[T any]() Late[T] { return Late[T]{box: &lateBox[T]{}} }
 
 // Set stores v for every copy of the keeper. Wiring happens once: a second Set panics with
-// alreadySet (say which module and what, e.g. "x/subnet hooks already set").
+// alreadySet (say which module and what, e.g. "x/subnet hooks already set"). A nil v (T is an
+// interface) stores nothing, so Get's ok alone says whether there is a value to call.
 func (l Late[T]) Set(v T, alreadySet string) {
+	if l.box == nil {
+		panic("modulekit: Set on a Late not made by NewLate (" + alreadySet + ")")
+	}
 	if l.box.set {
 		panic(alreadySet)
+	}
+	if any(v) == nil {
+		return
 	}
 	l.box.v, l.box.set = v, true
 }
@@ -42,7 +49,8 @@ func (l Late[T]) Get() (T, bool) {
 }
 
 // MustAuthority panics unless authority, the address allowed to update module's params (the gov
-// module account), is a valid bech32 account address. Every NewKeeper calls it first.
+// module account), is a valid bech32 account address. The NewKeeper of x/subnet, x/intelligence
+// and x/slashing call it first; x/tao checks through its account keeper's address codec instead.
 func MustAuthority(module, authority string) {
 	if _, err := sdk.AccAddressFromBech32(authority); err != nil {
 		panic(fmt.Sprintf("invalid %s authority address %q: %s", module, authority, err))

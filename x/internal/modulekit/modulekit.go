@@ -4,7 +4,9 @@
 // decoder. What differs between modules — services, genesis content, blockers, invariants —
 // stays in each module's module.go, shaped like the SDK's x/bank or x/protocolpool.
 //
-// Every helper keeps the behaviour (including panic and error texts) of the code it replaced.
+// Every helper keeps the behaviour (including panic and error texts) of the code it replaced,
+// except MustAuthority: x/subnet's and x/slashing's invalid-authority panic now says "authority
+// address" as x/intelligence's and x/tao's did.
 package modulekit
 
 import (

@@ -57,6 +57,11 @@ func (k Keeper) coldkeyPaidWindow(ctx context.Context, netuid uint16, hotkey sdk
 	return v.K2(), window, windowEnd, nil
 }
 
+// UseColdkeyPaidTx checks that the coldkey owning hotkey (registered on netuid) may and can pay fee
+// for one transaction of the hotkey, and counts that transaction; the caller then deducts the fee.
+// Bounds: fee is rao only and at most types.MaxColdkeyPaidFee, and at most
+// types.ColdkeyPaidTxsPerWindow transactions per window of tempo+1 blocks. Each refusal says what
+// to do instead.
 func (k Keeper) UseColdkeyPaidTx(ctx context.Context, netuid uint16, hotkey sdk.AccAddress, fee sdk.Coins) (sdk.AccAddress, error) {
 	coldkey, found, err := k.RegisteredColdkey(ctx, netuid, hotkey)
 	if err != nil {

@@ -282,7 +282,7 @@ func (k Keeper) RegisterNeuron(ctx context.Context, coldkey sdk.AccAddress, netu
 	if err := k.Subnets.Set(ctx, netuid, s); err != nil {
 		return types.Neuron{}, math.Int{}, "", err
 	}
-	if h, ok := k.hooks.Get(); ok && h != nil {
+	if h, ok := k.hooks.Get(); ok {
 		if err := h.AfterNeuronRegistered(ctx, netuid, uid, victim != nil); err != nil {
 			return types.Neuron{}, math.Int{}, "", err
 		}

@@ -414,14 +414,24 @@ func TestValidatorPermitWriters(t *testing.T) {
 	require.NoError(t, err)
 	nr.ValidatorPermit = false
 	require.Equal(t, nr, got, "only the permit changes")
+	before, err := f.k.GetNeuron(f.ctx, n, 0)
+	require.NoError(t, err)
 	require.NoError(t, f.k.RevokeValidatorPermit(f.ctx, n, 0), "no permit: nothing to revoke")
+	after, err := f.k.GetNeuron(f.ctx, n, 0)
+	require.NoError(t, err)
+	require.Equal(t, before, after)
 	require.ErrorIs(t, f.k.RevokeValidatorPermit(f.ctx, n, 9), types.ErrNeuronNotFound)
 
+	// The next epoch decides again: it grants the permit back, and can take it.
+	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, 1, res))
+	got, err = f.k.GetNeuron(f.ctx, n, 1)
+	require.NoError(t, err)
+	require.True(t, got.ValidatorPermit, "the epoch grants the permit again")
 	res.ValidatorPermit = false
 	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, 1, res))
 	got, err = f.k.GetNeuron(f.ctx, n, 1)
 	require.NoError(t, err)
-	require.False(t, got.ValidatorPermit, "the next epoch decides again")
+	require.False(t, got.ValidatorPermit, "the epoch takes it")
 }
 
 func TestSetNeuronGuards(t *testing.T) {

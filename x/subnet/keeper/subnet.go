@@ -247,7 +247,7 @@ func (k Keeper) dissolveSubnet(ctx context.Context, netuid uint16, replaced bool
 	} else if err := k.SubnetStake.Remove(ctx, netuid); err != nil {
 		return err
 	}
-	if h, ok := k.hooks.Get(); ok && h != nil {
+	if h, ok := k.hooks.Get(); ok {
 		if err := h.AfterSubnetDissolved(ctx, netuid); err != nil {
 			return err
 		}

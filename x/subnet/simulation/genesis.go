@@ -239,7 +239,7 @@ func (b *genesisBuilder) addSubnet(r *rand.Rand, accs []simtypes.Account, netuid
 			ranking = append(ranking, staked{idx: len(b.gs.Neurons) - 1, stake: pool.TotalStake, uid: uid})
 		}
 	}
-	// Permits as x/subnet's RecomputePermits assigns them: top max_validators by stake, ties lower uid.
+	// Permits as Yuma's epoch grants them: top max_validators by stake, ties lower uid.
 	slices.SortStableFunc(ranking, func(a, c staked) int {
 		if cmp := c.stake.BigInt().Cmp(a.stake.BigInt()); cmp != 0 {
 			return cmp

@@ -55,7 +55,7 @@ func (k Keeper) computeBlockEmission(ctx context.Context) (blockEmission, error)
 func (k Keeper) BeginBlocker(ctx context.Context) error {
 	defer telemetry.ModuleMeasureSince(types.ModuleName, telemetry.Now(), telemetry.MetricKeyBeginBlocker)
 
-	if sk, ok := k.subnet.Get(); !ok || sk == nil {
+	if _, ok := k.subnet.Get(); !ok {
 		return types.ErrSubnetKeeperNotSet.Wrap("x/tao cannot split emission without x/subnet")
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)

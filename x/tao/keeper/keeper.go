@@ -74,9 +74,7 @@ func NewKeeper(
 		Totals:           collections.NewItem(sb, types.TotalsKey, "totals", codec.CollValue[types.EmissionTotals](cdc)),
 	}
 	k.Schema = modulekit.MustBuildSchema(sb)
-	if subnetKeeper != nil {
-		k.subnet.Set(subnetKeeper, "x/tao: subnet keeper already set")
-	}
+	k.subnet.Set(subnetKeeper, "x/tao: subnet keeper already set") // nil: set later
 	return k
 }
 
@@ -125,7 +123,7 @@ func (k Keeper) PendingEmission(ctx context.Context, netuid uint16) (math.Int, e
 // subnetStakes reads every subnet's stake from x/subnet, ascending by netuid.
 func (k Keeper) subnetStakes(ctx context.Context) ([]types.SubnetStake, math.Int, error) {
 	sk, ok := k.subnet.Get()
-	if !ok || sk == nil {
+	if !ok {
 		return nil, math.ZeroInt(), types.ErrSubnetKeeperNotSet.Wrap("call SetSubnetKeeper or pass it to NewKeeper")
 	}
 	var stakes []types.SubnetStake
