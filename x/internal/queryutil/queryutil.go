@@ -31,15 +31,6 @@ func Address(field, s string) (sdk.AccAddress, error) {
 	return a, nil
 }
 
-// RequestAddress checks a request whose first field to check is an address: req must be present
-// (CheckRequest) and value, read with req's nil-safe getter, must parse as Address(field, value).
-func RequestAddress[T any](req *T, field, value string) (sdk.AccAddress, error) {
-	if err := CheckRequest(req); err != nil {
-		return nil, err
-	}
-	return Address(field, value)
-}
-
 // NetuidRequest is a query request (a *T) that names a subnet.
 type NetuidRequest[T any] interface {
 	*T

@@ -46,10 +46,12 @@ func TestRequestNetuid(t *testing.T) {
 	}
 }
 
-func TestRequestAddress(t *testing.T) {
+func TestCheckRequestThenAddress(t *testing.T) {
 	var none *netuidReq
-	_, err := queryutil.RequestAddress(none, "hotkey", "")
-	requireStatus(t, err, codes.InvalidArgument, "empty request")
-	_, err = queryutil.RequestAddress(&netuidReq{}, "hotkey", "")
+	requireStatus(t, queryutil.CheckRequest(none), codes.InvalidArgument, "empty request")
+	if err := queryutil.CheckRequest(&netuidReq{}); err != nil {
+		t.Fatalf("a present request: %v", err)
+	}
+	_, err := queryutil.Address("hotkey", "")
 	requireStatus(t, err, codes.InvalidArgument, `hotkey "": empty address string is not allowed`)
 }

@@ -61,7 +61,10 @@ func (q queryServer) Offences(ctx context.Context, req *types.QueryOffencesReque
 
 // OffencesByHotkey implements types.QueryServer.
 func (q queryServer) OffencesByHotkey(ctx context.Context, req *types.QueryOffencesByHotkeyRequest) (*types.QueryOffencesResponse, error) {
-	hotkey, err := queryutil.RequestAddress(req, "hotkey", req.GetHotkey())
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
+	}
+	hotkey, err := queryutil.Address("hotkey", req.Hotkey)
 	if err != nil {
 		return nil, err
 	}

@@ -188,7 +188,7 @@ func (q queryServer) Metagraph(ctx context.Context, req *types.QueryMetagraphReq
 	if err != nil {
 		return nil, err
 	}
-	netuid := uint16(req.Netuid) // checked by readSubnet
+	netuid := uint16(s.Netuid)
 	resp := &types.QueryMetagraphResponse{Netuid: uint32(netuid), Block: height(ctx), Hyperparams: s.Hyperparams}
 	var walkErr error
 	err = q.k.IterateNeurons(ctx, netuid, func(n types.Neuron) bool {
@@ -221,7 +221,10 @@ func (q queryServer) Metagraph(ctx context.Context, req *types.QueryMetagraphReq
 
 // Hotkey implements types.QueryServer.
 func (q queryServer) Hotkey(ctx context.Context, req *types.QueryHotkeyRequest) (*types.QueryHotkeyResponse, error) {
-	hotkey, err := queryutil.RequestAddress(req, "hotkey", req.GetHotkey())
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
+	}
+	hotkey, err := queryutil.Address("hotkey", req.Hotkey)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +248,10 @@ func (q queryServer) stakeOf(ctx context.Context, coldkey, hotkey sdk.AccAddress
 
 // StakeByColdkey implements types.QueryServer.
 func (q queryServer) StakeByColdkey(ctx context.Context, req *types.QueryStakeByColdkeyRequest) (*types.QueryStakeByColdkeyResponse, error) {
-	coldkey, err := queryutil.RequestAddress(req, "coldkey", req.GetColdkey())
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
+	}
+	coldkey, err := queryutil.Address("coldkey", req.Coldkey)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +271,10 @@ func (q queryServer) StakeByColdkey(ctx context.Context, req *types.QueryStakeBy
 
 // StakeByHotkey implements types.QueryServer.
 func (q queryServer) StakeByHotkey(ctx context.Context, req *types.QueryStakeByHotkeyRequest) (*types.QueryStakeByHotkeyResponse, error) {
-	hotkey, err := queryutil.RequestAddress(req, "hotkey", req.GetHotkey())
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
+	}
+	hotkey, err := queryutil.Address("hotkey", req.Hotkey)
 	if err != nil {
 		return nil, err
 	}
@@ -321,7 +330,10 @@ func (q queryServer) netuidsWithPools(ctx context.Context) ([]uint16, error) {
 
 // Unbonding implements types.QueryServer.
 func (q queryServer) Unbonding(ctx context.Context, req *types.QueryUnbondingRequest) (*types.QueryUnbondingResponse, error) {
-	coldkey, err := queryutil.RequestAddress(req, "coldkey", req.GetColdkey())
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
+	}
+	coldkey, err := queryutil.Address("coldkey", req.Coldkey)
 	if err != nil {
 		return nil, err
 	}
@@ -346,7 +358,10 @@ const (
 
 // Wallet implements types.QueryServer.
 func (q queryServer) Wallet(ctx context.Context, req *types.QueryWalletRequest) (*types.QueryWalletResponse, error) {
-	coldkey, err := queryutil.RequestAddress(req, "coldkey", req.GetColdkey())
+	if err := queryutil.CheckRequest(req); err != nil {
+		return nil, err
+	}
+	coldkey, err := queryutil.Address("coldkey", req.Coldkey)
 	if err != nil {
 		return nil, err
 	}
