@@ -1,6 +1,8 @@
 package keeper
 
 import (
+	"context"
+
 	"cosmossdk.io/collections"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -29,7 +31,7 @@ func (m Migrator) Migrate1to2(ctx sdk.Context) error {
 // fillFixedBonds converts the rows as Migrate1to2 describes and returns how many it wrote. It
 // reads every row in key order before writing, since writing under an open iterator is not safe
 // on every store.
-func (k Keeper) fillFixedBonds(ctx sdk.Context) (int, error) {
+func (k Keeper) fillFixedBonds(ctx context.Context) (int, error) {
 	type keyedRow struct {
 		key collections.Pair[uint16, uint16]
 		row types.BondsRow

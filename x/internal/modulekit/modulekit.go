@@ -179,7 +179,7 @@ func RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry, storeKey string, sc
 // migration did. Call it from a keeper's Migrator:
 //
 //	return modulekit.CountedMigration(ctx, types.ModuleName, 1, "subnets moved to Yuma 3", "subnets", m.keeper.moveToYuma3)
-func CountedMigration(ctx sdk.Context, name string, from uint64, what, countKey string, step func(sdk.Context) (int, error)) error {
+func CountedMigration(ctx sdk.Context, name string, from uint64, what, countKey string, step func(context.Context) (int, error)) error {
 	n, err := step(ctx)
 	if err != nil {
 		return err

@@ -1,6 +1,8 @@
 package keeper
 
 import (
+	"context"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/taochain/taochain/x/internal/modulekit"
@@ -50,7 +52,7 @@ func toYuma3(hp *types.Hyperparameters, hi types.Hyperparameters) bool {
 // the Yuma 3 fields, which every bound allows once max_hyperparams does, so it does not
 // re-validate whole parameter sets: a check that was tightened after a subnet was created must not
 // halt the chain at the upgrade height.
-func (k Keeper) moveToYuma3(ctx sdk.Context) (int, error) {
+func (k Keeper) moveToYuma3(ctx context.Context) (int, error) {
 	p, err := k.Params.Get(ctx)
 	if err != nil {
 		return 0, err
