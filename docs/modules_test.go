@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/taochain/taochain/testutil/doctest"
+	"github.com/taochain/taochain/testutil/e2e"
 )
 
 // guideMarker starts the skip reason of the docs/modules.md blocks that TestModuleGuide runs. The
@@ -27,10 +28,7 @@ func TestModuleGuide(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the whole repository in a copy")
 	}
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := e2e.RepoRoot()
 	src, err := os.ReadFile(filepath.Join(root, "docs", "modules.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -84,14 +82,14 @@ func copyTrackedFiles(t *testing.T, root, dir string) {
 		t.Fatalf("git ls-files: %v", err)
 	}
 	for _, name := range strings.Split(strings.TrimRight(string(list), "\x00"), "\x00") {
-		bz, err := os.ReadFile(filepath.Join(root, name))
+		info, err := os.Lstat(filepath.Join(root, name))
 		if os.IsNotExist(err) {
 			continue
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		info, err := os.Stat(filepath.Join(root, name))
+		bz, err := os.ReadFile(filepath.Join(root, name))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/taochain/taochain/inference/chain"
 	"github.com/taochain/taochain/testutil/e2e"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
 type metaNeuron struct {
@@ -162,7 +164,7 @@ func mustContain(t *testing.T, url, want string) {
 }
 
 // testChainClient drives inference/chain in-process against the running node: concurrent senders
-// from one key (ErrWrongSequence → refetch), and the pending-submission state machine on real
+// from one key (ErrWrongSequence → refetch), a tx refused in simulation, and the pending-submission state machine on real
 // transactions: rebroadcast of the same bytes, rebuild after the sequence moved, done when the
 // hash is on chain.
 func testChainClient(t *testing.T, n *e2e.Node) {
@@ -222,6 +224,7 @@ func testChainClient(t *testing.T, n *e2e.Node) {
 	if retries == 0 {
 		t.Fatalf("concurrent senders never hit ErrWrongSequence; logs:\n%s", logs.String())
 	}
+	checkRefusedSimulation(ctx, t, c1, logs, "bob", bob)
 
 	hot, err := chain.HotkeyPrivKey(kr, "validator-hot")
 	if err != nil {
@@ -280,5 +283,37 @@ func testChainClient(t *testing.T, n *e2e.Node) {
 	}
 	if st, _ := c1.GetTx(ctx, b.Hash); st.Found {
 		t.Fatalf("stale transaction %s was included", b.Hash)
+	}
+}
+
+// checkRefusedSimulation sends a transaction the chain refuses (dissolving a subnet that does not
+// exist): it comes back from the simulation at once, not retried and not broadcast, as a
+// *chain.SimulationError holding x/subnet's codespace and the code of ErrSubnetNotFound, which
+// errors.Is matches by those and not by text.
+func checkRefusedSimulation(ctx context.Context, t *testing.T, c *chain.Client, logs *e2e.Output, key, from string) {
+	t.Helper()
+	_, seq, err := c.Account(ctx, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := len(logs.String())
+	_, err = c.Send(ctx, key, &subnettypes.MsgDissolveSubnet{Owner: from, Netuid: 4242})
+	var simErr *chain.SimulationError
+	if !errors.As(err, &simErr) {
+		t.Fatalf("refused tx: %v, want a *chain.SimulationError", err)
+	}
+	t.Logf("refused: %v", err)
+	if simErr.Codespace != subnettypes.ModuleName || simErr.Code != subnettypes.ErrSubnetNotFound.ABCICode() {
+		t.Fatalf("refusal carries %s/%d, want %s/%d", simErr.Codespace, simErr.Code,
+			subnettypes.ModuleName, subnettypes.ErrSubnetNotFound.ABCICode())
+	}
+	if !errors.Is(err, subnettypes.ErrSubnetNotFound) || errors.Is(err, subnettypes.ErrNotSubnetOwner) {
+		t.Fatalf("%v: errors.Is matched the wrong registered error", err)
+	}
+	if after := logs.String()[logged:]; strings.Contains(after, "retrying") {
+		t.Fatalf("a refused simulation was retried:\n%s", after)
+	}
+	if _, after, err := c.Account(ctx, from); err != nil || after != seq {
+		t.Fatalf("%s's sequence %d after the refusal, was %d (err %v): the refused tx was broadcast", from, after, seq, err)
 	}
 }
