@@ -7,7 +7,8 @@
 # Ports: node i uses BASE_PORT + 10*i + {0: p2p, 1: rpc, 2: grpc, 3: api (REST), 4: prometheus}.
 #
 # Environment: TAOD (binary, default build/taod), LOCALNET_MULTI_HOME (default build/localnet-multi),
-# CHAIN_ID (default taochain-multi-1), BASE_PORT (default 26600), NO_START=1 to only prepare the
+# CHAIN_ID (default taochain-multi-1), BASE_PORT (default 26600), SNAPSHOT_INTERVAL (state-sync
+# snapshots, default every 20 blocks), NO_START=1 to only prepare the
 # homes, DEMO=0 to skip the demo subnet (scripts/demo.sh against node0), WORKERS=0 to skip the demo
 # workers (TAOWORKER, default next to TAOD; scripts/demo-workers.sh: three miners, a validator
 # worker and the live summary, all against node0; MINER_PORT, VALIDATOR_METRICS_PORT).
@@ -19,6 +20,8 @@ TAOWORKER=${TAOWORKER:-$(dirname "$TAOD")/taoworker}
 ROOT_DIR=${LOCALNET_MULTI_HOME:-$root/build/localnet-multi}
 CHAIN_ID=${CHAIN_ID:-taochain-multi-1}
 BASE_PORT=${BASE_PORT:-26600}
+# State-sync snapshots every SNAPSHOT_INTERVAL blocks (a node that joins restores the latest one).
+SNAPSHOT_INTERVAL=${SNAPSHOT_INTERVAL:-20}
 NODES=4
 
 [ -x "$TAOD" ] || { echo "localnet-multi: $TAOD not found; run 'make build' first" >&2; exit 1; }
@@ -112,6 +115,7 @@ for i in $(seq 0 $((NODES - 1))); do
     -e 's/^minimum-gas-prices = .*/minimum-gas-prices = "0.001rao"/' \
     -e "s#^address = \"tcp://localhost:1317\"#address = \"tcp://127.0.0.1:$(api_port "$i")\"#" \
     -e "s#^address = \"localhost:9090\"#address = \"127.0.0.1:$(grpc_port "$i")\"#" \
+    -e "s/^snapshot-interval = .*/snapshot-interval = $SNAPSHOT_INTERVAL/" \
     "$app"
   "$TAOD" config set client chain-id "$CHAIN_ID" --home "$(home "$i")" >/dev/null
   "$TAOD" config set client keyring-backend test --home "$(home "$i")" >/dev/null

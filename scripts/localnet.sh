@@ -4,7 +4,7 @@
 #
 # Environment: TAOD (binary, default build/taod), LOCALNET_HOME (default build/localnet),
 # CHAIN_ID (default taochain-local-1), RPC_PORT (26657), GRPC_PORT (9090), API_PORT (1317),
-# P2P_PORT (26656), NO_START=1 to only prepare the home, DEMO=0 to skip the demo subnet
+# P2P_PORT (26656), SNAPSHOT_INTERVAL (state-sync snapshots, default every 100 blocks), NO_START=1 to only prepare the home, DEMO=0 to skip the demo subnet
 # (scripts/demo.sh: subnet "demo" with three registered miners and stake), WORKERS=0 to skip the
 # off-chain workers (TAOWORKER, default next to TAOD: three miners on MINER_PORT.. (8091-8093) with
 # n-gram orders 1/3/5, a validator worker, and `taoworker watch` printing a live summary).
@@ -65,6 +65,7 @@ sed -i \
   -e 's/^minimum-gas-prices = .*/minimum-gas-prices = "0.001rao"/' \
   -e "s#^address = \"tcp://localhost:1317\"#address = \"tcp://127.0.0.1:$API_PORT\"#" \
   -e "s#^address = \"localhost:9090\"#address = \"127.0.0.1:$GRPC_PORT\"#" \
+  -e "s/^snapshot-interval = .*/snapshot-interval = ${SNAPSHOT_INTERVAL:-100}/" \
   "$app"
 # Client defaults so `taod --home build/localnet tx ...` just works.
 "$TAOD" config set client chain-id "$CHAIN_ID" --home "$HOME_DIR" >/dev/null
