@@ -76,6 +76,11 @@ type Node struct {
 	GRPC    int
 	API     int
 	P2P     int
+	// Host is the address the node's RPC listens on; empty means 127.0.0.1.
+	Host string
+	// Wrap is prepended to the start command (e.g. `ip netns exec <ns>`); it must exec the binary
+	// so that the started process is taod itself.
+	Wrap    []string
 	cmd     *exec.Cmd
 	logFile *os.File
 	done    chan struct{}
@@ -125,8 +130,9 @@ func (n *Node) Start() {
 		n.T.Fatal(err)
 	}
 	n.logFile = f
-	n.cmd = exec.Command(n.Bin, "start", "--home", n.Home, "--api.enable", "--grpc.enable",
-		"--minimum-gas-prices", "0.001rao")
+	argv := append(append([]string{}, n.Wrap...), n.Bin, "start", "--home", n.Home, "--api.enable",
+		"--grpc.enable", "--minimum-gas-prices", "0.001rao")
+	n.cmd = exec.Command(argv[0], argv[1:]...)
 	n.cmd.Stdout, n.cmd.Stderr = f, f
 	if err := n.cmd.Start(); err != nil {
 		n.T.Fatal(err)
@@ -225,7 +231,14 @@ func (n *Node) Height() int64 {
 }
 
 // RPCAddr is the node's CometBFT RPC address.
-func (n *Node) RPCAddr() string { return fmt.Sprintf("tcp://127.0.0.1:%d", n.RPC) }
+func (n *Node) RPCAddr() string { return fmt.Sprintf("tcp://%s:%d", n.host(), n.RPC) }
+
+func (n *Node) host() string {
+	if n.Host == "" {
+		return "127.0.0.1"
+	}
+	return n.Host
+}
 
 // WaitHeight waits until the chain reaches height h or timeout passes.
 func (n *Node) WaitHeight(h int64, timeout time.Duration) {

@@ -164,12 +164,12 @@ var rpcClient = &http.Client{
 	Transport: &http.Transport{MaxIdleConns: 128, MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second},
 }
 
-// RPCGet requests http://127.0.0.1:<rpc>/<path> from the node's CometBFT JSON-RPC server and
+// RPCGet requests http://<host>:<rpc>/<path> from the node's CometBFT JSON-RPC server and
 // decodes the "result" field into v.
 func (n *Node) RPCGet(path string, v any) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://127.0.0.1:%d/%s", n.RPC, path), nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("http://%s:%d/%s", n.host(), n.RPC, path), nil)
 	if err != nil {
 		return err
 	}
