@@ -55,8 +55,17 @@ type GenesisMutator func(cdc app.EncodingConfig, state app.GenesisState)
 // InitChain and commits the first block.
 func NewChain(t testing.TB, nAccounts int, balance sdkmath.Int, mutators ...GenesisMutator) *Chain {
 	t.Helper()
+	return NewChainWithOptions(t, nil, nAccounts, balance, mutators...)
+}
+
+// NewChainWithOptions is NewChain with extra BaseApp options for the app, such as
+// baseapp.SetSnapshot for a chain that takes state-sync snapshots.
+func NewChainWithOptions(t testing.TB, baseAppOptions []func(*baseapp.BaseApp), nAccounts int, balance sdkmath.Int,
+	mutators ...GenesisMutator,
+) *Chain {
+	t.Helper()
 	a := app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()),
-		baseapp.SetChainID(ChainID))
+		append([]func(*baseapp.BaseApp){baseapp.SetChainID(ChainID)}, baseAppOptions...)...)
 
 	privVal := mock.NewPV()
 	pubKey, err := privVal.GetPubKey()
