@@ -16,7 +16,7 @@ BUILD_FLAGS := -ldflags '$(ldflags)'
 # Tests run two packages at a time (2-core CI) with a bounded total time.
 TEST_FLAGS ?= -p 2 -timeout 60m
 
-.PHONY: all build install localnet localnet-multi test test-unit bench sim lint vet fmt proto-tools proto-gen proto-swagger clean
+.PHONY: all build install localnet localnet-multi test test-deps test-unit bench sim lint vet fmt proto-tools proto-gen proto-swagger clean
 
 all: build
 
@@ -39,9 +39,13 @@ localnet: build
 localnet-multi: build
 	TAOD=$(BUILDDIR)/taod ./scripts/localnet-multi.sh
 
-## test: every unit, integration and end-to-end test (e2e tests build the real binaries).
-test:
+## test: every unit, integration and end-to-end test (e2e tests build the real binaries). As root
+## with apt, it first installs what the network-fault tests need (scripts/install-test-deps.sh).
+test: test-deps
 	$(GO) test $(TEST_FLAGS) ./...
+
+test-deps:
+	@./scripts/install-test-deps.sh
 
 test-unit:
 	$(GO) test $(TEST_FLAGS) -short ./...
