@@ -173,6 +173,14 @@ func (n *Node) Stop() {
 	n.cmd = nil
 }
 
+// Signal sends sig to the running node process (e.g. SIGSTOP / SIGCONT to pause and resume it).
+func (n *Node) Signal(sig os.Signal) error {
+	if n.cmd == nil || n.cmd.Process == nil {
+		return fmt.Errorf("node %s is not running", n.Home)
+	}
+	return n.cmd.Process.Signal(sig)
+}
+
 // Exited reports whether the node process has ended.
 func (n *Node) Exited() bool {
 	select {
