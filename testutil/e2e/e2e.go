@@ -80,10 +80,12 @@ type Node struct {
 	Host string
 	// Wrap is prepended to the start command (e.g. `ip netns exec <ns>`); it must exec the binary
 	// so that the started process is taod itself.
-	Wrap    []string
-	cmd     *exec.Cmd
-	logFile *os.File
-	done    chan struct{}
+	Wrap []string
+	// StartArgs are appended to the start command (e.g. `--log_format json`).
+	StartArgs []string
+	cmd       *exec.Cmd
+	logFile   *os.File
+	done      chan struct{}
 }
 
 // NewLocalnet prepares a fresh single-validator home with scripts/localnet.sh (without starting it).
@@ -132,6 +134,7 @@ func (n *Node) Start() {
 	n.logFile = f
 	argv := append(append([]string{}, n.Wrap...), n.Bin, "start", "--home", n.Home, "--api.enable",
 		"--grpc.enable", "--minimum-gas-prices", "0.001rao")
+	argv = append(argv, n.StartArgs...)
 	n.cmd = exec.Command(argv[0], argv[1:]...)
 	n.cmd.Stdout, n.cmd.Stderr = f, f
 	if err := n.cmd.Start(); err != nil {
