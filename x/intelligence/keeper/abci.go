@@ -3,16 +3,14 @@ package keeper
 import (
 	"context"
 	"errors"
-	"strconv"
-
-	metrics "github.com/hashicorp/go-metrics"
 
 	"cosmossdk.io/collections"
 
-	"github.com/cosmos/cosmos-sdk/telemetry"
+	sdktelemetry "github.com/cosmos/cosmos-sdk/telemetry"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/telemetry"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -25,13 +23,14 @@ import (
 // fails, nothing it wrote is kept (its pending emission stays in x/tao), the failure is logged and
 // reported with EventEpochFailed, and the chain goes on.
 func (k Keeper) EndBlocker(ctx context.Context) error {
-	defer telemetry.ModuleMeasureSince(types.ModuleName, telemetry.Now(), telemetry.MetricKeyEndBlocker)
+	defer sdktelemetry.ModuleMeasureSince(types.ModuleName, sdktelemetry.Now(), sdktelemetry.MetricKeyEndBlocker)
 	if _, err := k.advanceSchedules(ctx); err != nil {
 		k.Logger(ctx).Error("advancing subnet epoch schedules failed", "err", err)
 	}
 	if _, err := k.ProcessEpochQueue(ctx); err != nil {
 		k.Logger(ctx).Error("processing the subnet epoch queue failed", "err", err)
 	}
+	k.observeEpochQueue(ctx)
 	return nil
 }
 
@@ -106,11 +105,10 @@ func (k Keeper) ProcessEpochQueue(ctx context.Context) (int, error) {
 		}
 		start := telemetry.Now()
 		cacheCtx, write := sdkCtx.CacheContext()
-		_, err := k.RunEpoch(cacheCtx, netuid, q.Epoch)
-		labels := []metrics.Label{telemetry.NewLabel("netuid", strconv.FormatUint(uint64(netuid), 10))}
+		rec, err := k.RunEpoch(cacheCtx, netuid, q.Epoch)
+		observeEpoch(ctx, netuid, start, rec, err)
 		if err != nil {
 			k.Logger(ctx).Error("subnet epoch failed; skipped without writing anything", "netuid", netuid, "epoch", q.Epoch, "height", sdkCtx.BlockHeight(), "err", err)
-			telemetry.IncrCounterWithLabels([]string{types.ModuleName, "epoch", "failed"}, 1, labels)
 			if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventEpochFailed{
 				Netuid: q.Netuid, Height: sdkCtx.BlockHeight(), Epoch: q.Epoch, Error: err.Error(),
 			}); err != nil {
@@ -120,8 +118,6 @@ func (k Keeper) ProcessEpochQueue(ctx context.Context) (int, error) {
 		}
 		write()
 		ran++
-		telemetry.IncrCounterWithLabels([]string{types.ModuleName, "epoch", "run"}, 1, labels)
-		telemetry.ModuleMeasureSince(types.ModuleName, start, "epoch")
 	}
 	return ran, nil
 }

@@ -166,7 +166,8 @@ func (k Keeper) writeRow(ctx context.Context, v validator, uids, weights []uint3
 }
 
 // SetWeights implements types.MsgServer.
-func (m msgServer) SetWeights(ctx context.Context, msg *types.MsgSetWeights) (*types.MsgSetWeightsResponse, error) {
+func (m msgServer) SetWeights(ctx context.Context, msg *types.MsgSetWeights) (_ *types.MsgSetWeightsResponse, err error) {
+	defer func() { observeWeights(ctx, weightsMsgSet, msg.Netuid, err) }()
 	v, err := m.k.loadValidator(ctx, msg.Hotkey, msg.Netuid)
 	if err != nil {
 		return nil, err
@@ -194,7 +195,8 @@ func (m msgServer) SetWeights(ctx context.Context, msg *types.MsgSetWeights) (*t
 }
 
 // SubmitEvaluation implements types.MsgServer.
-func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEvaluation) (*types.MsgSubmitEvaluationResponse, error) {
+func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEvaluation) (_ *types.MsgSubmitEvaluationResponse, err error) {
+	defer func() { observeEvaluation(ctx, msg.Evaluation.Netuid, err) }()
 	if _, err := parseAddr("submitter", msg.Submitter); err != nil {
 		return nil, err
 	}
@@ -287,7 +289,8 @@ func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEva
 }
 
 // CommitWeights implements types.MsgServer.
-func (m msgServer) CommitWeights(ctx context.Context, msg *types.MsgCommitWeights) (*types.MsgCommitWeightsResponse, error) {
+func (m msgServer) CommitWeights(ctx context.Context, msg *types.MsgCommitWeights) (_ *types.MsgCommitWeightsResponse, err error) {
+	defer func() { observeWeights(ctx, weightsMsgCommit, msg.Netuid, err) }()
 	v, err := m.k.loadValidator(ctx, msg.Hotkey, msg.Netuid)
 	if err != nil {
 		return nil, err
@@ -331,7 +334,8 @@ func (m msgServer) CommitWeights(ctx context.Context, msg *types.MsgCommitWeight
 }
 
 // RevealWeights implements types.MsgServer.
-func (m msgServer) RevealWeights(ctx context.Context, msg *types.MsgRevealWeights) (*types.MsgRevealWeightsResponse, error) {
+func (m msgServer) RevealWeights(ctx context.Context, msg *types.MsgRevealWeights) (_ *types.MsgRevealWeightsResponse, err error) {
+	defer func() { observeWeights(ctx, weightsMsgReveal, msg.Netuid, err) }()
 	v, err := m.k.loadValidator(ctx, msg.Hotkey, msg.Netuid)
 	if err != nil {
 		return nil, err

@@ -65,6 +65,7 @@ func (k Keeper) recordOffence(ctx context.Context, o types.Offence) (types.Offen
 	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventOffence{Offence: o}); err != nil {
 		return types.Offence{}, err
 	}
+	observeOffence(ctx, o)
 	logger(ctx).Info("intelligence offence", "kind", o.Kind.String(), "hotkey", o.Hotkey, "netuid", o.Netuid,
 		"offence_id", o.Id, "epoch", o.Epoch, "height", o.Height, "slashed", o.Slashed.String(), "jail_epochs", o.JailEpochs)
 	return o, nil

@@ -130,7 +130,7 @@ func (k Keeper) MintBlockEmission(ctx context.Context) error {
 		return err
 	}
 
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventEmission{
+	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventEmission{
 		Height:   sdk.UnwrapSDKContext(ctx).BlockHeight(),
 		Minted:   minted,
 		Security: be.security,
@@ -138,5 +138,9 @@ func (k Keeper) MintBlockEmission(ctx context.Context) error {
 		Halvings: be.halvings,
 		Issuance: be.issuance.Add(minted),
 		Subnets:  subnetEvents,
-	})
+	}); err != nil {
+		return err
+	}
+	observeMinted(ctx, be.security, minted.Sub(be.security))
+	return nil
 }
