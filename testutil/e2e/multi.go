@@ -57,6 +57,13 @@ func NewNetwork(t testing.TB) *Network {
 	return nw
 }
 
+// FreePortBlock returns a base port such that base..base+n-1 are all free on 127.0.0.1, for
+// scripts that lay out their ports from one base (BASE_PORT).
+func FreePortBlock(t testing.TB, n int) int {
+	t.Helper()
+	return freePortBlock(t, n)
+}
+
 // freePortBlock finds a base port such that base..base+n-1 are all free on 127.0.0.1. It searches
 // below the kernel's ephemeral range (32768+), where FreePort's ports come from.
 func freePortBlock(t testing.TB, n int) int {
