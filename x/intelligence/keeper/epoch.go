@@ -26,6 +26,19 @@ func nonNegU64(v int64) uint64 {
 	return uint64(v)
 }
 
+// heightBase is what loadEpoch adds to every height it gives Yuma, which takes heights as uint64
+// and only compares them with each other (activity, weight masking, fresh uids): 0 on a chain that
+// has only run from block 1, and minus the lowest height otherwise. A chain restarted from a
+// zero-height export (app/export.go) stores heights from before its first block as zero or
+// negative; moving them all up by one base keeps their order instead of clamping them together.
+func heightBase(last types.EpochRecord, neurons []subnettypes.Neuron) uint64 {
+	low := min(last.Height, 0)
+	for _, n := range neurons {
+		low = min(low, n.RegisteredAt, n.LastUpdate)
+	}
+	return uint64(-low)
+}
+
 func toWeights(entries []types.WeightEntry) []yuma.Weight {
 	if len(entries) == 0 {
 		return nil
@@ -104,6 +117,8 @@ type epochInput struct {
 	exists  []bool
 	stakes  []uint64
 	in      yuma.Input
+	// base is added to every height in `in` (see heightBase).
+	base uint64
 	// emission is the subnet's pending emission in rao, taken from x/tao by loadEpoch.
 	emission uint64
 }
@@ -129,10 +144,15 @@ func (k Keeper) loadEpoch(ctx context.Context, netuid uint16) (epochInput, error
 		}
 		size = max(size, int(n.Uid)+1)
 	}
-	now := blockHeight(ctx)
-	last, _, err := k.GetLastEpoch(ctx, netuid)
+	last, lastFound, err := k.GetLastEpoch(ctx, netuid)
 	if err != nil {
 		return epochInput{}, err
+	}
+	base := heightBase(last, list)
+	now := blockHeight(ctx) + base
+	lastEpochBlock := uint64(0) // before the first epoch every uid is fresh
+	if lastFound {
+		lastEpochBlock = uint64(last.Height + int64(base))
 	}
 	hp := s.Hyperparams
 	ei := epochInput{
@@ -141,9 +161,10 @@ func (k Keeper) loadEpoch(ctx context.Context, netuid uint16) (epochInput, error
 		neurons: make([]subnettypes.Neuron, size),
 		exists:  make([]bool, size),
 		stakes:  make([]uint64, size),
+		base:    base,
 		in: yuma.Input{
 			CurrentBlock:           now,
-			LastEpochBlock:         nonNegU64(last.Height),
+			LastEpochBlock:         lastEpochBlock,
 			ActivityCutoff:         hp.ActivityCutoff,
 			Kappa:                  uint16(min(hp.Kappa, types.U16Max)),
 			BondsMovingAverage:     hp.BondsMovingAverage,
@@ -197,8 +218,8 @@ func (k Keeper) loadEpochNeuron(ctx context.Context, ei *epochInput, n subnettyp
 	yn := yuma.Neuron{
 		Stake:           stake.Uint64(),
 		ValidatorPermit: n.ValidatorPermit,
-		LastUpdate:      nonNegU64(n.LastUpdate),
-		RegisteredAt:    nonNegU64(n.RegisteredAt),
+		LastUpdate:      uint64(n.LastUpdate + int64(ei.base)),
+		RegisteredAt:    uint64(n.RegisteredAt + int64(ei.base)),
 	}
 	row, found, err := k.GetWeights(ctx, netuid, uid)
 	if err != nil {
