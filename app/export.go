@@ -14,11 +14,19 @@ import (
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	"github.com/cosmos/cosmos-sdk/x/staking"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	intelligencekeeper "github.com/taochain/taochain/x/intelligence/keeper"
+	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
+	poislashingkeeper "github.com/taochain/taochain/x/slashing/keeper"
+	poislashingtypes "github.com/taochain/taochain/x/slashing/types"
+	subnetkeeper "github.com/taochain/taochain/x/subnet/keeper"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
 // ExportAppStateAndValidators exports the state of every module and the validator set, for
-// `taod export`. With forZeroHeight the state is prepared for a new chain starting at height 0:
-// rewards withdrawn, slashing and staking heights reset.
+// `taod export`. With forZeroHeight the state is prepared for a new chain whose first block is 1:
+// rewards withdrawn, SDK slashing and staking heights reset, and every absolute height in
+// taochain's modules shifted back by the last block height (see shiftHeights).
 func (app *App) ExportAppStateAndValidators(forZeroHeight bool, jailAllowedAddrs, modulesToExport []string) (servertypes.ExportedApp, error) {
 	ctx := app.NewContextLegacy(true, cmtproto.Header{Height: app.LastBlockHeight()})
 	height := app.LastBlockHeight() + 1
@@ -32,6 +40,11 @@ func (app *App) ExportAppStateAndValidators(forZeroHeight bool, jailAllowedAddrs
 	if err != nil {
 		return servertypes.ExportedApp{}, err
 	}
+	if forZeroHeight {
+		if err := app.shiftHeights(genState, app.LastBlockHeight()); err != nil {
+			return servertypes.ExportedApp{}, err
+		}
+	}
 	appState, err := json.MarshalIndent(genState, "", "  ")
 	if err != nil {
 		return servertypes.ExportedApp{}, err
@@ -43,6 +56,52 @@ func (app *App) ExportAppStateAndValidators(forZeroHeight bool, jailAllowedAddrs
 		Height:          height,
 		ConsensusParams: app.GetConsensusParams(ctx),
 	}, err
+}
+
+// shiftHeights moves every absolute height in taochain's module genesis states back by
+// haltHeight, the last block of the exported chain, so that block 1 of the restarted chain stands
+// for block haltHeight+1 of the old one: each module shifts its own heights (ShiftHeights in its
+// keeper package), and blocks until the next epoch, remaining immunity, unbonding completion and
+// rate limits are unchanged. A module left out of the export (modulesToExport) is skipped.
+func (app *App) shiftHeights(genState map[string]json.RawMessage, haltHeight int64) error {
+	if bz, ok := genState[subnettypes.ModuleName]; ok {
+		var gs subnettypes.GenesisState
+		if err := app.appCodec.UnmarshalJSON(bz, &gs); err != nil {
+			return fmt.Errorf("%s genesis: %w", subnettypes.ModuleName, err)
+		}
+		subnetkeeper.ShiftHeights(&gs, haltHeight)
+		genState[subnettypes.ModuleName] = app.appCodec.MustMarshalJSON(&gs)
+	}
+	if bz, ok := genState[intelligencetypes.ModuleName]; ok {
+		var gs intelligencetypes.GenesisState
+		if err := app.appCodec.UnmarshalJSON(bz, &gs); err != nil {
+			return fmt.Errorf("%s genesis: %w", intelligencetypes.ModuleName, err)
+		}
+		intelligencekeeper.ShiftHeights(&gs, haltHeight)
+		genState[intelligencetypes.ModuleName] = app.appCodec.MustMarshalJSON(&gs)
+	}
+	// x/tao stores no heights: its halvings follow total issuance, not the block height.
+	if bz, ok := genState[slashingtypes.ModuleName]; ok {
+		// app_state.slashing is the SDK slashing genesis with taochain's state in one field.
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(bz, &fields); err != nil {
+			return fmt.Errorf("%s genesis: %w", slashingtypes.ModuleName, err)
+		}
+		if raw, ok := fields[poislashingtypes.GenesisField]; ok {
+			var gs poislashingtypes.GenesisState
+			if err := app.appCodec.UnmarshalJSON(raw, &gs); err != nil {
+				return fmt.Errorf("%s genesis field %q: %w", slashingtypes.ModuleName, poislashingtypes.GenesisField, err)
+			}
+			poislashingkeeper.ShiftHeights(&gs, haltHeight)
+			fields[poislashingtypes.GenesisField] = app.appCodec.MustMarshalJSON(&gs)
+			out, err := json.Marshal(fields)
+			if err != nil {
+				return err
+			}
+			genState[slashingtypes.ModuleName] = out
+		}
+	}
+	return nil
 }
 
 // prepForZeroHeightGenesis settles distribution, resets heights and jails nobody except as staking
