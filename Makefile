@@ -11,12 +11,14 @@ ldflags = -X github.com/cosmos/cosmos-sdk/version.Name=taochain \
           -X github.com/cosmos/cosmos-sdk/version.AppName=taod \
           -X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
           -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
-BUILD_FLAGS := -ldflags '$(ldflags)'
+# BUILD_TAGS=upgrade_e2e adds the test-only testprobe upgrade (app/upgrades_e2e.go).
+BUILD_TAGS ?=
+BUILD_FLAGS := -tags '$(BUILD_TAGS)' -ldflags '$(ldflags)'
 
 # Tests run two packages at a time (2-core CI) with a bounded total time.
 TEST_FLAGS ?= -p 2 -timeout 60m
 
-.PHONY: all build install localnet localnet-multi test test-deps test-unit bench sim lint vet fmt proto-tools proto-gen proto-swagger clean
+.PHONY: all build cosmovisor install localnet localnet-multi test test-deps test-unit bench sim lint vet fmt proto-tools proto-gen proto-swagger clean
 
 all: build
 
@@ -25,6 +27,12 @@ build:
 	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/taod ./cmd/taod
 	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/taoworker ./cmd/taoworker
 	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/yumasim ./cmd/yumasim
+
+## cosmovisor: cosmovisor v1.5.0 into BUILDDIR, built from its own module (tools/cosmovisor, pinned in
+## go.mod/go.sum there) so its dependencies stay out of taochain's.
+cosmovisor:
+	@mkdir -p $(BUILDDIR)
+	cd tools/cosmovisor && $(GO) build -o $(abspath $(BUILDDIR))/cosmovisor cosmossdk.io/tools/cosmovisor/cmd/cosmovisor
 
 install:
 	$(GO) install $(BUILD_FLAGS) ./cmd/taod ./cmd/taoworker
