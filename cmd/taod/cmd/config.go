@@ -19,9 +19,12 @@ const (
 	DefaultSnapshotInterval = 1000
 	// DefaultSnapshotKeepRecent is how many state-sync snapshots a node keeps.
 	DefaultSnapshotKeepRecent = 2
-	// DefaultPrometheusRetention is how long, in seconds, the app's telemetry keeps metrics for the
-	// API server's /metrics?format=prometheus.
-	DefaultPrometheusRetention = 60
+	// DefaultPrometheusRetention is how long, in seconds, the app's telemetry keeps a metric that is
+	// not updated in its Prometheus sink (served at the API server's /metrics?format=prometheus
+	// and CometBFT's prometheus_listen_addr): a day, longer than any subnet's epoch, so per-epoch
+	// counters (epochs run, emission distributed) and rare ones (offences) do not vanish and restart
+	// from zero between two updates, as they did with 60 s.
+	DefaultPrometheusRetention = 86400
 	// DefaultCometPrometheusAddr is where CometBFT serves its Prometheus metrics: loopback, so a
 	// fresh node does not expose them to the internet; scrape remotely by changing it.
 	DefaultCometPrometheusAddr = "127.0.0.1:26660"
