@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 
+	storetypes "cosmossdk.io/store/types"
 	upgradetypes "cosmossdk.io/x/upgrade/types"
 
 	"github.com/taochain/taochain/app/upgrades"
@@ -14,6 +15,11 @@ import (
 var Upgrades = []upgrades.Upgrade{
 	yuma3.Upgrade,
 }
+
+// upgradeStoreKeys are KV stores that belong to an upgrade rather than to a module, mounted with
+// the module stores. Only the test-only upgrade of upgrades_e2e.go (built with -tags upgrade_e2e)
+// has one; a module's store key belongs in newStoreKeys.
+var upgradeStoreKeys []*storetypes.KVStoreKey
 
 // setupUpgradeHandlers registers the handler of every entry of Upgrades with x/upgrade, which runs
 // it at the height of the governance plan of the same name. It needs the configurator, so it runs
@@ -33,8 +39,11 @@ func (app *App) setupUpgradeHandlers() {
 
 // setupUpgradeStoreLoaders adds, renames and deletes stores when the node restarts at the height
 // of a pending upgrade: the old binary wrote the plan to data/upgrade-info.json when it halted. It
-// must run before the stores are loaded.
+// must run before the stores are loaded. It also mounts upgradeStoreKeys.
 func (app *App) setupUpgradeStoreLoaders() {
+	for _, key := range upgradeStoreKeys {
+		app.MountStore(key, storetypes.StoreTypeIAVL)
+	}
 	info, err := app.UpgradeKeeper.ReadUpgradeInfoFromDisk()
 	if err != nil {
 		panic(fmt.Errorf("reading upgrade info from disk: %w", err))
