@@ -36,15 +36,19 @@ const (
 )
 
 // observeEpoch records one queued epoch's run: its duration since start, and whether it ran or
-// failed. An epoch that ran also counts the emission it paid to the owner, miners and validators.
+// failed (adding 0 to the other counter, so both series exist from a subnet's first epoch on and
+// rate() and alerts on failures see a 0 rather than no data). An epoch that ran also counts the
+// emission it paid to the owner, miners and validators.
 func observeEpoch(ctx context.Context, netuid uint16, start time.Time, rec types.EpochRecord, err error) {
 	subnet := telemetry.Netuid(netuid)
 	telemetry.Since(ctx, metricEpochDuration, start, subnet)
 	if err != nil {
 		telemetry.Count(ctx, metricEpochFailed, 1, subnet)
+		telemetry.Count(ctx, metricEpochRun, 0, subnet)
 		return
 	}
 	telemetry.Count(ctx, metricEpochRun, 1, subnet)
+	telemetry.Count(ctx, metricEpochFailed, 0, subnet)
 	telemetry.Amount(ctx, metricEmissionPaid, rec.OwnerEmission, subnet, telemetry.Label(labelRecipient, recipientOwner))
 	telemetry.Amount(ctx, metricEmissionPaid, rec.MinerEmission, subnet, telemetry.Label(labelRecipient, recipientMiners))
 	telemetry.Amount(ctx, metricEmissionPaid, rec.ValidatorEmission, subnet, telemetry.Label(labelRecipient, recipientValidators))
