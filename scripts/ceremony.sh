@@ -89,6 +89,16 @@ node_id() { jq -r .priv_key.value "$1/config/node_key.json" | base64 -d | tail -
 # client_config HOME KEY VALUE: sets a string key of the home's client.toml (taod's tx defaults).
 client_config() { sed -i "s#^$2 = .*#$2 = \"$3\"#" "$1/config/client.toml"; }
 
+# has_key HOME: whether the home's keyring holds KEY (test and file keyrings are files; asking
+# taod would prompt for the file keyring's passphrase).
+has_key() {
+  case "$KEYRING_BACKEND" in
+  test | file) [ -f "$1/keyring-$KEYRING_BACKEND/$KEY.info" ] ;;
+  # shellcheck disable=SC2046
+  *) "$TAOD" keys show "$KEY" $(kr "$1") >/dev/null 2>&1 ;;
+  esac
+}
+
 # ---- operator-init <home> <moniker> ----
 operator_init() {
   [ $# = 2 ] || die "usage: operator-init <home> <moniker>"
@@ -98,13 +108,15 @@ operator_init() {
   "$TAOD" init "$moniker" --default-denom rao --home "$home" >/dev/null 2>&1 ||
     die "operator-init: taod init failed in $home"
   local addr id out
-  # shellcheck disable=SC2046
-  if out=$("$TAOD" keys add "$KEY" $(kr "$home") --output json 2>&1); then
+  if has_key "$home"; then # the operator brought a key of that name
+    # shellcheck disable=SC2046
+    addr=$("$TAOD" keys show "$KEY" -a $(kr "$home")) || die "operator-init: could not read key $KEY"
+  else
+    # The key's JSON (with the mnemonic) is on stdout; passphrase prompts stay on the terminal.
+    # shellcheck disable=SC2046
+    out=$("$TAOD" keys add "$KEY" $(kr "$home") --output json) || die "operator-init: could not create key $KEY"
     echo "$out" >"$home/$KEY.key.json"
     addr=$(jq -r .address <<<"$out")
-  else # the operator brought a key of that name (keys add refuses to overwrite it)
-    # shellcheck disable=SC2046
-    addr=$("$TAOD" keys show "$KEY" -a $(kr "$home")) || die "operator-init: could not create key $KEY: $out"
   fi
   id=$(node_id "$home")
   echo "$addr $moniker $id" >"$home/operator.txt"
@@ -122,6 +134,8 @@ coordinator_start() {
     die "coordinator-start: chain-id '$chain_id' is not valid; expected letters, digits, '.', '_' or '-' (e.g. taochain-1)"
   [ -f "$operators" ] || die "coordinator-start: operators file $operators not found; expected one 'address ...' line per operator"
   [ -z "$accounts" ] || [ -f "$accounts" ] || die "coordinator-start: accounts file $accounts not found"
+  [ -z "${GENESIS_TIME:-}" ] || [[ "$GENESIS_TIME" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$ ]] ||
+    die "coordinator-start: GENESIS_TIME '$GENESIS_TIME' is not an RFC 3339 UTC time; expected e.g. 2027-01-15T16:00:00Z"
   [ -e "$home/config/genesis.json" ] && die "coordinator-start: $home is already initialised; expected a new home"
   "$TAOD" init coordinator --chain-id "$chain_id" --default-denom rao --home "$home" >/dev/null 2>&1 ||
     die "coordinator-start: taod init failed in $home"
@@ -154,8 +168,6 @@ coordinator_start() {
     done <"$accounts"
   fi
   if [ -n "${GENESIS_TIME:-}" ]; then
-    [[ "$GENESIS_TIME" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z$ ]] ||
-      die "coordinator-start: GENESIS_TIME '$GENESIS_TIME' is not an RFC 3339 UTC time; expected e.g. 2027-01-15T16:00:00Z"
     sed -i "s/^  \"genesis_time\": \".*\",$/  \"genesis_time\": \"$GENESIS_TIME\",/" "$g"
   fi
   [ -z "${VOTING_PERIOD:-}" ] || sed -i "s/\"voting_period\": \"[0-9]*s\"/\"voting_period\": \"$VOTING_PERIOD\"/" "$g"
@@ -196,12 +208,12 @@ operator_gentx() {
   "$TAOD" genesis validate-genesis "$pre" >/dev/null || die "operator-gentx: $pre does not validate"
   moniker=$(sed -n 's/^moniker = "\(.*\)"$/\1/p' "$home/config/config.toml")
   cp "$pre" "$home/config/genesis.json"
-  local out="$home/gentx-$moniker.json" log
+  local out="$home/gentx-$moniker.json"
+  # taod talks on stderr (and asks there for a file keyring's passphrase).
   # shellcheck disable=SC2046
-  if ! log=$("$TAOD" genesis gentx "$KEY" "$amount" --chain-id "$chain_id" --moniker "$moniker" \
-    --ip "$ip" --p2p-port "$p2p" --output-document "$out" $(kr "$home") 2>&1); then
-    die "operator-gentx: taod genesis gentx failed: $log"
-  fi
+  "$TAOD" genesis gentx "$KEY" "$amount" --chain-id "$chain_id" --moniker "$moniker" \
+    --ip "$ip" --p2p-port "$p2p" --output-document "$out" $(kr "$home") ||
+    die "operator-gentx: taod genesis gentx failed (its error is above)"
   echo "gentx for $chain_id (pre-genesis sha256 $(sha256 "$pre")): $moniker bonds $amount, peer address $ip:$p2p"
   echo "  send $out to the coordinator"
 }
@@ -236,6 +248,15 @@ trial() {
   rm -rf "$dir"
 }
 
+# once MAP KEY WHAT FILE: records that FILE's gentx has KEY in the associative array MAP (the
+# caller's), refusing a second gentx with the same KEY.
+once() {
+  local -n seen=$1
+  [ -z "${seen[$2]:-}" ] ||
+    die "coordinator-collect: duplicate gentx: ${seen[$2]} and $4 have the same $3; expected one gentx per operator, each with its own key, node and moniker"
+  seen[$2]=$4
+}
+
 coordinator_collect() {
   [ $# = 2 ] || die "usage: coordinator-collect <home> <gentx-dir>"
   local home=$1 dir=$2
@@ -266,16 +287,10 @@ coordinator_collect() {
     [[ "$memo" =~ ^([0-9a-f]{40})@([^:@]+):([0-9]+)$ ]] ||
       die "coordinator-collect: $f ($moniker) has memo '$memo'; expected the node's peer address <node-id>@<ip>:<port> (operator-gentx writes it)"
     node=${BASH_REMATCH[1]}
-    for kv in "by_val:$val:validator $val" "by_moniker:$moniker:moniker $moniker" \
-      "by_pubkey:$pub:consensus key $pub" "by_node:$node:node id $node"; do
-      local map=${kv%%:*} rest=${kv#*:}
-      local k=${rest%%:*} what=${rest#*:}
-      local -n seen=$map
-      [ -z "${seen[$k]:-}" ] ||
-        die "coordinator-collect: duplicate gentx: $f and ${seen[$k]} have the same $what; expected one gentx per operator, each with its own key, node and moniker"
-      seen[$k]=$f
-      unset -n seen
-    done
+    once by_val "$val" "validator $val" "$f"
+    once by_moniker "$moniker" "moniker $moniker" "$f"
+    once by_pubkey "$pub" "consensus key $pub" "$f"
+    once by_node "$node" "node id $node" "$f"
     acc=$(acc_of "$val")
     [ -n "$acc" ] || die "coordinator-collect: $f ($moniker) has validator address '$val'; expected a taovaloper1... address"
     have=$(balance "$pre" "$acc" "$denom")
@@ -284,12 +299,13 @@ coordinator_collect() {
     peers="${peers:+$peers,}$memo"
   done
 
-  # Always collect into the pre-genesis, so a refused round leaves nothing behind.
+  # Always collect into the pre-genesis; a refused round puts it back, leaving nothing behind.
   cp "$pre" "$g"
   local log
   log=$("$TAOD" genesis collect-gentxs --gentx-dir "$dir" --home "$home" 2>&1 >/dev/null) ||
-    die "coordinator-collect: taod genesis collect-gentxs failed: $log"
-  log=$("$TAOD" genesis validate-genesis --home "$home" 2>&1) || die "coordinator-collect: the genesis does not validate: $log"
+    { cp "$pre" "$g"; die "coordinator-collect: taod genesis collect-gentxs failed: $log"; }
+  log=$("$TAOD" genesis validate-genesis --home "$home" 2>&1) ||
+    { cp "$pre" "$g"; die "coordinator-collect: the genesis does not validate: $log"; }
   if ! trial "$home"; then
     cp "$pre" "$g"
     if grep -q "signature verification failed" <<<"$trial_log"; then
@@ -349,6 +365,16 @@ operator_install() {
 # ---- all <root> <n> ----
 port() { echo $((BASE_PORT + 10 * $1 + $2)); } # port NODE OFFSET
 
+# run_step STEP ARGS...: runs one ceremony step as its own process, as the machine playing that
+# role would; its output is shown only when it fails.
+run_step() {
+  local out
+  out=$("$self" "$@" 2>&1) || {
+    echo "$out" >&2
+    die "all: step $1 failed"
+  }
+}
+
 # local_config HOME I: loopback listeners on node I's ports, 1 s blocks, client defaults.
 local_config() {
   local home=$1 i=$2
@@ -392,26 +418,26 @@ all() {
   : >"$wire/operators.txt"
   # 1. Every operator initialises its home and sends operator.txt to the coordinator.
   for i in $(seq 0 $((n - 1))); do
-    "$self" operator-init "$top/node$i" "node$i" >/dev/null
+    run_step operator-init "$top/node$i" "node$i"
     cat "$top/node$i/operator.txt" >>"$wire/operators.txt"
   done
   # 2. The coordinator funds them (and ACCOUNTS) and sends the pre-genesis to every operator.
-  "$self" coordinator-start "$coord" "$CHAIN_ID" "$wire/operators.txt" ${ACCOUNTS:+"$ACCOUNTS"} >/dev/null
+  run_step coordinator-start "$coord" "$CHAIN_ID" "$wire/operators.txt" ${ACCOUNTS:+"$ACCOUNTS"}
   cp "$coord/pre-genesis.json" "$wire/pre-genesis.json"
   # 3. Every operator makes its gentx and sends it to the coordinator.
   for i in $(seq 0 $((n - 1))); do
-    "$self" operator-gentx "$top/node$i" "$wire/pre-genesis.json" "$SELF_BOND" 127.0.0.1 "$(port "$i" 0)" >/dev/null
+    run_step operator-gentx "$top/node$i" "$wire/pre-genesis.json" "$SELF_BOND" 127.0.0.1 "$(port "$i" 0)"
     cp "$top/node$i/gentx-node$i.json" "$wire/gentx/"
   done
   # 4. The coordinator collects, checks and publishes genesis, checksum and peers.
-  "$self" coordinator-collect "$coord" "$wire/gentx" >/dev/null
+  run_step coordinator-collect "$coord" "$wire/gentx"
   cp "$coord/genesis.json" "$coord/genesis.sha256" "$coord/peers.txt" "$wire/"
   # 5. Every operator verifies and installs the genesis with the peers.
   local sum peers
   sum=$(cut -d' ' -f1 "$wire/genesis.sha256")
   peers=$(cat "$wire/peers.txt")
   for i in $(seq 0 $((n - 1))); do
-    "$self" operator-install "$top/node$i" "$wire/genesis.json" "$sum" "$peers" >/dev/null
+    run_step operator-install "$top/node$i" "$wire/genesis.json" "$sum" "$peers"
     local_config "$top/node$i" "$i"
   done
   echo "genesis ceremony done: $n validators, chain-id $CHAIN_ID, homes $top/node{0..$((n - 1))}"
@@ -445,18 +471,23 @@ usage() {
   exit 2
 }
 
-[ $# -ge 1 ] || usage
-step=$1
-shift
-case "$step" in
-operator-init | coordinator-start | operator-gentx | coordinator-collect | operator-install | all)
-  need_taod
-  need_tools
-  "${step//-/_}" "$@"
-  ;;
-help | -h | --help) usage ;;
-*)
-  echo "ceremony: unknown step '$step'" >&2
-  usage
-  ;;
-esac
+main() {
+  [ $# -ge 1 ] || usage
+  local step=$1
+  shift
+  case "$step" in
+  operator-init | coordinator-start | operator-gentx | coordinator-collect | operator-install | all)
+    need_taod
+    need_tools
+    "${step//-/_}" "$@"
+    ;;
+  help | -h | --help) usage ;;
+  *)
+    echo "ceremony: unknown step '$step'" >&2
+    usage
+    ;;
+  esac
+}
+
+# On one line, so a running step never reads an edited script past this point.
+main "$@"; exit
