@@ -200,9 +200,12 @@ func (app *App) prepForZeroHeightGenesis(ctx sdk.Context, jailAllowedAddrs []str
 	if err != nil {
 		return err
 	}
+	// Unbonding entries start at block 1, not 0 as in the SDK's simapp: MsgCancelUnbondingDelegation
+	// names an entry by its creation height and refuses heights below 1, so at 0 no unbonding
+	// begun before the restart could be cancelled on the new chain.
 	err = app.StakingKeeper.IterateUnbondingDelegations(ctx, func(_ int64, ubd stakingtypes.UnbondingDelegation) (stop bool) {
 		for i := range ubd.Entries {
-			ubd.Entries[i].CreationHeight = 0
+			ubd.Entries[i].CreationHeight = 1
 		}
 		if err := app.StakingKeeper.SetUnbondingDelegation(ctx, ubd); err != nil {
 			panic(err)

@@ -1,12 +1,15 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -23,6 +26,8 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
 // The simulations run with `go test ./app/...` at a CI size (see ciNumBlocks, ciBlockSize,
@@ -124,6 +129,57 @@ func TestAppImportExport(t *testing.T) {
 			require.NoError(tb, err, "importing the exported genesis")
 			require.NoError(tb, newApp.StoreConsensusParams(ctxB, exported.ConsensusParams))
 			requireEqualStores(tb, app, newApp, importExportSkips)
+		}, requireAllSeedsRun(t, seeds, 1))
+}
+
+// TestAppSimulationAfterImport simulates, exports the state for zero height (heights shifted, see
+// ExportAppStateAndValidators), starts a fresh app from that export through the simulator's own
+// InitChain and simulates on it for half as many blocks, checking the invariants after every block
+// of both runs. Unlike the SDK's simapp version, the second run really starts from the export (its
+// AppStateFn returns it, with the first run's accounts), not from a new random genesis.
+func TestAppSimulationAfterImport(t *testing.T) {
+	seeds := simSeeds(6, 1)
+	var mu sync.Mutex
+	carried := 0
+	t.Cleanup(func() {
+		if !t.Failed() {
+			require.Positive(t, carried, "no exported state held a neuron to carry over")
+		}
+	})
+	simsx.RunWithSeeds(t, newSimApp, simStateFactory, seeds, nil, requireInvariants,
+		func(tb testing.TB, ti simsx.TestInstance[*App], accs []simtypes.Account) {
+			tb.Helper()
+			exported, err := ti.App.ExportAppStateAndValidators(true, nil, nil)
+			require.NoError(tb, err)
+			require.Zero(tb, exported.Height, "a zero-height export starts the new chain at block 1")
+			var state GenesisState
+			require.NoError(tb, json.Unmarshal(exported.AppState, &state))
+			var subnets subnettypes.GenesisState
+			require.NoError(tb, ti.App.AppCodec().UnmarshalJSON(state[subnettypes.ModuleName], &subnets))
+			for _, n := range subnets.Neurons {
+				require.LessOrEqual(tb, n.RegisteredAt, int64(0), "neuron %d/%d registered before the export", n.Netuid, n.Uid)
+			}
+			tb.Logf("seed %d: exported at height %d with %d subnets, %d neurons, %d unbonding entries",
+				ti.Cfg.Seed, ti.App.LastBlockHeight(), len(subnets.Subnets), len(subnets.Neurons), len(subnets.Unbonding))
+			imported := func(app *App) simsx.SimStateFactory {
+				f := simStateFactory(app)
+				f.AppStateFn = func(r *rand.Rand, _ []simtypes.Account, cfg simtypes.Config) (json.RawMessage, []simtypes.Account, string, time.Time) {
+					return exported.AppState, accs, cfg.ChainID, simtypes.RandTimestamp(r)
+				}
+				return f
+			}
+			// Half as many blocks again keeps the test within the CI budget of one simulation.
+			cfg := ti.Cfg
+			cfg.NumBlocks = max(cfg.NumBlocks/2, 1)
+			simsx.RunWithSeed(tb, cfg, newSimApp, imported, ti.Cfg.Seed, nil, requireInvariants,
+				func(tb testing.TB, after simsx.TestInstance[*App], _ []simtypes.Account) {
+					blocks, peak, _ := checkerOf(tb, after.App).result()
+					tb.Logf("seed %d: %d blocks simulated after the import, peak activity %+v", ti.Cfg.Seed, blocks, peak)
+					require.GreaterOrEqual(tb, peak.Subnets, min(len(subnets.Subnets), 1), "the imported chain lost the exported subnets")
+				})
+			mu.Lock()
+			defer mu.Unlock()
+			carried += len(subnets.Neurons)
 		}, requireAllSeedsRun(t, seeds, 1))
 }
 
