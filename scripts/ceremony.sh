@@ -147,7 +147,7 @@ coordinator_start() {
     read -r addr rest <<<"$line"
     [[ "$addr" =~ ^tao1[02-9ac-hj-np-z]{38}$ ]] ||
       die "coordinator-start: $operators line $n: '$addr' is not an account address; expected the tao1... address operator-init printed"
-    [ "$(balance "$g" "$addr" rao)" = 0 ] ||
+    jq -e --arg a "$addr" 'any(.app_state.bank.balances[]; .address == $a) | not' "$g" >/dev/null ||
       die "coordinator-start: $operators line $n: operator $addr is listed twice; expected each operator once"
     "$TAOD" genesis add-genesis-account "$addr" "$OPERATOR_FUNDS" --home "$home" ||
       die "coordinator-start: $operators line $n: could not fund operator $addr with $OPERATOR_FUNDS"
