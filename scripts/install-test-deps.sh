@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system packages the tests use beyond Go and gcc, when they are missing:
 #   iproute2, iptables  the network-fault tests (testutil/netlab: namespaces, veth, bridge, NFQUEUE)
+#   jq                  scripts/ceremony.sh (so localnet-multi and every 4-validator test) and the
+#                       docs' commands
 # Needs root and Debian's apt; otherwise it says what is missing and exits 0, and the tests that
 # need it skip with the reason.
 set -euo pipefail
@@ -8,10 +10,11 @@ set -euo pipefail
 missing=()
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+command -v jq >/dev/null 2>&1 || missing+=(jq)
 [ ${#missing[@]} = 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "install-test-deps: missing ${missing[*]} (needs root and apt-get); the network-fault tests will skip" >&2
+  echo "install-test-deps: missing ${missing[*]} (needs root and apt-get); the tests that need them will skip or fail saying so" >&2
   exit 0
 fi
 echo "install-test-deps: apt-get install ${missing[*]}"
