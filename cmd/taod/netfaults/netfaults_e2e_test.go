@@ -1,4 +1,7 @@
-package main_test
+// Package netfaults_test runs the 4-validator network through network faults, each node in its own
+// Linux network namespace. It is a package of its own so that `go test -p 2 ./...` runs it beside
+// cmd/taod's other end-to-end tests instead of after them.
+package netfaults_test
 
 import (
 	"fmt"
