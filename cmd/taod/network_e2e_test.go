@@ -23,35 +23,7 @@ func TestNetworkFaultTolerance(t *testing.T) {
 	n0 := nw.Nodes[0]
 	nw.WaitAllHeight(2, 90*time.Second)
 
-	// Subnet with a short tempo so an epoch runs every 11 blocks.
-	mustOK(t, n0.Tx("subnet-owner", "subnet", "register-subnet", "faults", "1000000000000"))
-	netuid := subnetID(t, n0, "faults")
-	var hp struct {
-		Hyperparams map[string]any `json:"hyperparams"`
-	}
-	n0.QueryJSON(&hp, "subnet", "hyperparameters", netuid)
-	hp.Hyperparams["tempo"] = "10"
-	hp.Hyperparams["weights_rate_limit"] = "0"
-	hpJSON, err := json.Marshal(hp.Hyperparams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustOK(t, n0.Tx("subnet-owner", "subnet", "update-hyperparams", netuid, string(hpJSON)))
-
-	// Three neurons; alice and bob stake on the first two (validators), hot1 pays its own fees.
-	owners := []string{"alice", "bob", "subnet-owner"}
-	for i, owner := range owners {
-		hot := "net-hot" + strconv.Itoa(i+1)
-		n0.CLI("keys", "add", hot, "--keyring-backend", "test", "--output", "json")
-		mustOK(t, n0.Tx(owner, "subnet", "register", netuid, hot, "100000000000"))
-	}
-	mustOK(t, n0.Tx("alice", "subnet", "add-stake", n0.Address("net-hot1"), netuid, "5000000000000"))
-	mustOK(t, n0.Tx("bob", "subnet", "add-stake", n0.Address("net-hot2"), netuid, "1000000000000"))
-	mustOK(t, n0.Tx("alice", "bank", "send", "alice", n0.Address("net-hot1"), "10000000000rao"))
-
-	// Permits are assigned at epochs: wait for one, then hot1 writes a weight row.
-	info := epochInfo(t, n0, netuid)
-	n0.WaitHeight(info.next+1, 60*time.Second)
+	netuid := permittedSubnet(t, n0, "faults", "net-hot")
 	mustOK(t, n0.Tx("net-hot1", "intelligence", "set-weights", netuid, "0,1,2", "10000,65535,30000", "1"))
 
 	// Kill node 2 mid-epoch: at least 3 blocks before the next epoch block. On a loaded machine
@@ -60,7 +32,7 @@ func TestNetworkFaultTolerance(t *testing.T) {
 	const victim = 2
 	var epochHeight, before int64
 	for attempt := 1; ; attempt++ {
-		info = epochInfo(t, n0, netuid)
+		info := epochInfo(t, n0, netuid)
 		if info.next-info.height < 6 {
 			n0.WaitHeight(info.next+1, 60*time.Second)
 			info = epochInfo(t, n0, netuid)
@@ -145,6 +117,37 @@ func TestNetworkFaultTolerance(t *testing.T) {
 type epochState struct {
 	height int64 // height of the state answered from
 	next   int64 // height whose EndBlock runs the subnet's next epoch
+}
+
+// permittedSubnet registers subnet name with tempo 10 (an epoch every 11 blocks) and no weights
+// rate limit, registers three neurons <hot>1..<hot>3 (coldkeys alice, bob, subnet-owner), stakes
+// on the first two from alice and bob, funds <hot>1 so it pays its own fees, and waits for the
+// epoch that gives the permits: <hot>1 can set weights when it returns. It returns the netuid.
+func permittedSubnet(t *testing.T, n0 *e2e.Node, name, hot string) string {
+	t.Helper()
+	mustOK(t, n0.Tx("subnet-owner", "subnet", "register-subnet", name, "1000000000000"))
+	netuid := subnetID(t, n0, name)
+	var hp struct {
+		Hyperparams map[string]any `json:"hyperparams"`
+	}
+	n0.QueryJSON(&hp, "subnet", "hyperparameters", netuid)
+	hp.Hyperparams["tempo"] = "10"
+	hp.Hyperparams["weights_rate_limit"] = "0"
+	hpJSON, err := json.Marshal(hp.Hyperparams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustOK(t, n0.Tx("subnet-owner", "subnet", "update-hyperparams", netuid, string(hpJSON)))
+	for i, owner := range []string{"alice", "bob", "subnet-owner"} {
+		key := hot + strconv.Itoa(i+1)
+		n0.CLI("keys", "add", key, "--keyring-backend", "test", "--output", "json")
+		mustOK(t, n0.Tx(owner, "subnet", "register", netuid, key, "100000000000"))
+	}
+	mustOK(t, n0.Tx("alice", "subnet", "add-stake", n0.Address(hot+"1"), netuid, "5000000000000"))
+	mustOK(t, n0.Tx("bob", "subnet", "add-stake", n0.Address(hot+"2"), netuid, "1000000000000"))
+	mustOK(t, n0.Tx("alice", "bank", "send", "alice", n0.Address(hot+"1"), "10000000000rao"))
+	n0.WaitHeight(epochInfo(t, n0, netuid).next+1, 60*time.Second)
+	return netuid
 }
 
 // epochInfo reads `q intelligence epoch-info netuid`.

@@ -29,30 +29,8 @@ func TestStateSyncJoin(t *testing.T) {
 	n0 := nw.Nodes[0]
 	nw.WaitAllHeight(2, 90*time.Second)
 
-	mustOK(t, n0.Tx("subnet-owner", "subnet", "register-subnet", "statesync", "1000000000000"))
-	netuid := subnetID(t, n0, "statesync")
-	var hp struct {
-		Hyperparams map[string]any `json:"hyperparams"`
-	}
-	n0.QueryJSON(&hp, "subnet", "hyperparameters", netuid)
-	hp.Hyperparams["tempo"] = "10"
-	hp.Hyperparams["weights_rate_limit"] = "0"
-	hpJSON, err := json.Marshal(hp.Hyperparams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mustOK(t, n0.Tx("subnet-owner", "subnet", "update-hyperparams", netuid, string(hpJSON)))
-	for i, owner := range []string{"alice", "bob", "subnet-owner"} {
-		hot := "ss-hot" + strconv.Itoa(i+1)
-		n0.CLI("keys", "add", hot, "--keyring-backend", "test", "--output", "json")
-		mustOK(t, n0.Tx(owner, "subnet", "register", netuid, hot, "100000000000"))
-	}
-	mustOK(t, n0.Tx("alice", "subnet", "add-stake", n0.Address("ss-hot1"), netuid, "5000000000000"))
-	mustOK(t, n0.Tx("bob", "subnet", "add-stake", n0.Address("ss-hot2"), netuid, "1000000000000"))
-	mustOK(t, n0.Tx("alice", "bank", "send", "alice", n0.Address("ss-hot1"), "10000000000rao"))
-
 	// Permits come at an epoch; then hot1 sets weights and the next epoch turns them into bonds.
-	n0.WaitHeight(epochInfo(t, n0, netuid).next+1, 60*time.Second)
+	netuid := permittedSubnet(t, n0, "statesync", "ss-hot")
 	mustOK(t, n0.Tx("ss-hot1", "intelligence", "set-weights", netuid, "0,1,2", "10000,65535,30000", "1"))
 	bondsEpoch := epochInfo(t, n0, netuid).next
 	n0.WaitHeight(bondsEpoch+1, 60*time.Second)
