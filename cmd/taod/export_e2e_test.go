@@ -64,6 +64,9 @@ func TestRestartFromExportE2E(t *testing.T) {
 			} `json:"unbonding"`
 		} `json:"subnet"`
 		Intelligence struct {
+			LastEpochs []struct {
+				Height string `json:"height"`
+			} `json:"last_epochs"`
 			Schedules []struct {
 				Netuid          int    `json:"netuid"`
 				NextEpochHeight string `json:"next_epoch_height"`
@@ -77,8 +80,9 @@ func TestRestartFromExportE2E(t *testing.T) {
 	if err := json.Unmarshal(raw, &appState); err != nil {
 		t.Fatal(err)
 	}
-	if len(appState.Subnet.Unbonding) != 1 || len(appState.Intelligence.Schedules) != 1 {
-		t.Fatalf("export holds %d unbonding entries and %d epoch schedules, want 1 and 1", len(appState.Subnet.Unbonding), len(appState.Intelligence.Schedules))
+	if len(appState.Subnet.Unbonding) != 1 || len(appState.Intelligence.Schedules) != 1 || len(appState.Intelligence.LastEpochs) != 1 {
+		t.Fatalf("export holds %d unbonding entries, %d epoch schedules and %d last epochs, want 1 of each",
+			len(appState.Subnet.Unbonding), len(appState.Intelligence.Schedules), len(appState.Intelligence.LastEpochs))
 	}
 	// The halt height is how far the unbonding completion moved.
 	halt := atoi(t, oldUnbonding[0].CompletionHeight) - atoi(t, appState.Subnet.Unbonding[0].CompletionHeight)
@@ -136,8 +140,8 @@ func TestRestartFromExportE2E(t *testing.T) {
 		atoi(t, unbonding[0].CompletionHeight) != atoi(t, oldUnbonding[0].CompletionHeight)-halt {
 		t.Fatalf("unbonding on the new chain %+v; on the old one %+v, halt %d", unbonding, oldUnbonding, halt)
 	}
-	// The epoch ran in block firstEpoch, not before: the last epoch one block earlier is the old
-	// chain's (at a height <= 0 after the shift).
+	// The epoch ran in block firstEpoch, not before: the last epoch one block earlier (in the
+	// genesis state if firstEpoch is 1) is the old chain's, at a height <= 0 after the shift.
 	lastEpochAt := func(height int64) int64 {
 		var last struct {
 			LastEpoch struct {
@@ -147,7 +151,11 @@ func TestRestartFromExportE2E(t *testing.T) {
 		restarted.QueryJSON(&last, "intelligence", "last-epoch", netuid, "--height", strconv.FormatInt(height, 10))
 		return atoi(t, last.LastEpoch.Height)
 	}
-	if before, at := lastEpochAt(firstEpoch-1), lastEpochAt(firstEpoch); before > 0 || at != firstEpoch {
+	before := atoi(t, appState.Intelligence.LastEpochs[0].Height) // the genesis state's (block 0)
+	if firstEpoch > 1 {
+		before = lastEpochAt(firstEpoch - 1)
+	}
+	if at := lastEpochAt(firstEpoch); before > 0 || at != firstEpoch {
 		t.Fatalf("last epoch of subnet %s at height %d: %d, at height %d: %d; the export scheduled the first epoch at %d",
 			netuid, firstEpoch-1, before, firstEpoch, at, firstEpoch)
 	}
