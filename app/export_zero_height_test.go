@@ -13,7 +13,6 @@ import (
 	"cosmossdk.io/log"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
-	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -69,23 +68,8 @@ func TestRestartFromZeroHeightExport(t *testing.T) {
 	}
 	const netuid = 1
 	register := func(coldkey apptest.Account, seed string) (apptest.Account, uint32) {
-		hot := secp256k1.GenPrivKeyFromSecret([]byte(seed))
-		proof, err := hot.Sign(subnettypes.RegistrationProofBytes(apptest.ChainID, netuid, coldkey.Address.String()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := old.DeliverMsgs(coldkey, &subnettypes.MsgRegisterNeuron{
-			Coldkey: coldkey.Address.String(), Netuid: netuid, HotkeyPubkey: hot.PubKey().Bytes(), Proof: proof, MaxBurn: app.TAO(1000),
-		})
-		if res.Code != 0 {
-			t.Fatalf("register %s: %s", seed, res.Log)
-		}
-		acc := apptest.Account{Priv: hot, Address: sdk.AccAddress(hot.PubKey().Address())}
-		n, err := old.App.SubnetKeeper.GetNeuronByHotkey(old.Context(), netuid, acc.Address)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return acc, n.Uid
+		hot, uid := registerNeuron(t, old, netuid, coldkey, seed)
+		return apptest.Account{Priv: hot, Address: sdk.AccAddress(hot.PubKey().Address())}, uid
 	}
 	vHot, vUID := register(vCold, "restart-validator")
 	_, mUID := register(mCold, "restart-miner")

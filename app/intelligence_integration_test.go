@@ -43,22 +43,7 @@ func TestProofOfIntelligenceThroughTheApp(t *testing.T) {
 	const netuid = 1
 
 	register := func(coldkey apptest.Account, seed string) (*secp256k1.PrivKey, uint32) {
-		hot := secp256k1.GenPrivKeyFromSecret([]byte(seed))
-		proof, err := hot.Sign(subnettypes.RegistrationProofBytes(apptest.ChainID, netuid, coldkey.Address.String()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := c.DeliverMsgs(coldkey, &subnettypes.MsgRegisterNeuron{
-			Coldkey: coldkey.Address.String(), Netuid: netuid, HotkeyPubkey: hot.PubKey().Bytes(), Proof: proof, MaxBurn: app.TAO(1000),
-		})
-		if res.Code != 0 {
-			t.Fatalf("register %s: %s", seed, res.Log)
-		}
-		n, err := c.App.SubnetKeeper.GetNeuronByHotkey(c.Context(), netuid, sdk.AccAddress(hot.PubKey().Address()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return hot, n.Uid
+		return registerNeuron(t, c, netuid, coldkey, seed)
 	}
 
 	validators := make([]*secp256k1.PrivKey, 3)
@@ -199,4 +184,26 @@ func submitEvaluation(t *testing.T, c *apptest.Chain, submitter apptest.Account,
 	if res.Code != 0 {
 		t.Fatalf("submit evaluation: code %d: %s", res.Code, res.Log)
 	}
+}
+
+// registerNeuron registers a hotkey derived from seed on netuid for coldkey (with its proof of
+// possession) and returns the hotkey and its uid.
+func registerNeuron(t testing.TB, c *apptest.Chain, netuid uint16, coldkey apptest.Account, seed string) (*secp256k1.PrivKey, uint32) {
+	t.Helper()
+	hot := secp256k1.GenPrivKeyFromSecret([]byte(seed))
+	proof, err := hot.Sign(subnettypes.RegistrationProofBytes(apptest.ChainID, netuid, coldkey.Address.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := c.DeliverMsgs(coldkey, &subnettypes.MsgRegisterNeuron{
+		Coldkey: coldkey.Address.String(), Netuid: uint32(netuid), HotkeyPubkey: hot.PubKey().Bytes(), Proof: proof, MaxBurn: app.TAO(1000),
+	})
+	if res.Code != 0 {
+		t.Fatalf("register %s: %s", seed, res.Log)
+	}
+	n, err := c.App.SubnetKeeper.GetNeuronByHotkey(c.Context(), netuid, sdk.AccAddress(hot.PubKey().Address()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return hot, n.Uid
 }

@@ -176,22 +176,7 @@ func fillEveryStore(t *testing.T, c *apptest.Chain) {
 	}
 	const netuid = 1
 	register := func(coldkey apptest.Account, seed string) (*secp256k1.PrivKey, uint32) {
-		hot := secp256k1.GenPrivKeyFromSecret([]byte(seed))
-		proof, err := hot.Sign(subnettypes.RegistrationProofBytes(apptest.ChainID, netuid, coldkey.Address.String()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := c.DeliverMsgs(coldkey, &subnettypes.MsgRegisterNeuron{
-			Coldkey: coldkey.Address.String(), Netuid: netuid, HotkeyPubkey: hot.PubKey().Bytes(), Proof: proof, MaxBurn: app.TAO(1000),
-		})
-		if res.Code != 0 {
-			t.Fatalf("register %s: %s", seed, res.Log)
-		}
-		n, err := c.App.SubnetKeeper.GetNeuronByHotkey(c.Context(), netuid, sdk.AccAddress(hot.PubKey().Address()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return hot, n.Uid
+		return registerNeuron(t, c, netuid, coldkey, seed)
 	}
 	var validators []*secp256k1.PrivKey
 	for i, ck := range c.Accounts[1:3] {

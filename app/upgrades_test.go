@@ -54,16 +54,7 @@ func TestYuma3Upgrade(t *testing.T) {
 	}
 	const netuid = 1
 	register := func(coldkey apptest.Account, seed string) (*secp256k1.PrivKey, uint32) {
-		hot := secp256k1.GenPrivKeyFromSecret([]byte(seed))
-		proof, err := hot.Sign(subnettypes.RegistrationProofBytes(apptest.ChainID, netuid, coldkey.Address.String()))
-		require.NoError(t, err)
-		res := c.DeliverMsgs(coldkey, &subnettypes.MsgRegisterNeuron{
-			Coldkey: coldkey.Address.String(), Netuid: netuid, HotkeyPubkey: hot.PubKey().Bytes(), Proof: proof, MaxBurn: app.TAO(1000),
-		})
-		require.Zero(t, res.Code, "register %s: %s", seed, res.Log)
-		n, err := c.App.SubnetKeeper.GetNeuronByHotkey(c.Context(), netuid, sdk.AccAddress(hot.PubKey().Address()))
-		require.NoError(t, err)
-		return hot, n.Uid
+		return registerNeuron(t, c, netuid, coldkey, seed)
 	}
 	validators := make([]*secp256k1.PrivKey, 2)
 	for i, ck := range c.Accounts[1:3] {
