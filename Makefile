@@ -68,7 +68,7 @@ bench:
 ## sim: the SDK simulation of the whole app at a size beyond CI's (make test runs it at 50 blocks × 50 msgs).
 SIM_FLAGS ?= -NumBlocks=500 -BlockSize=200 -SimSeeds=8 -SimRuns=3
 sim:
-	$(GO) test ./app -run 'TestFullAppSimulation|TestAppStateDeterminism|TestAppImportExport' -count=1 -timeout 3h -v $(SIM_FLAGS)
+	$(GO) test ./app -run 'TestFullAppSimulation|TestAppStateDeterminism|TestAppImportExport|TestAppSimulationAfterImport' -count=1 -timeout 3h -v $(SIM_FLAGS)
 
 vet:
 	$(GO) vet ./...
