@@ -27,6 +27,9 @@ import (
 // nodes: every home holds the byte-identical published genesis, blocks are produced and agreed on,
 // and the four gentx validators are the validator set with equal power.
 func TestGenesisCeremony(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs taod")
+	}
 	bin := e2e.Binary(t, "taod")
 	start := time.Now()
 	dir := t.TempDir()

@@ -18,6 +18,9 @@ import (
 // and reaches the same epoch result and metagraph at the epoch height as the others. Block hashes
 // and app hashes are equal on all four nodes at heights before, during and after the outage.
 func TestNetworkFaultTolerance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs taod")
+	}
 	nw := e2e.NewNetwork(t)
 	nw.StartAll()
 	n0 := nw.Nodes[0]

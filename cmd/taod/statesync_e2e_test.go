@@ -23,6 +23,9 @@ const snapshotInterval = 20
 // last-epoch, metagraph and bonds at the restored height and at a later height byte for byte like
 // a validator.
 func TestStateSyncJoin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs taod")
+	}
 	nw := e2e.NewNetwork(t) // builds taod once per test process: not counted below
 	start := time.Now()
 	nw.StartAll()

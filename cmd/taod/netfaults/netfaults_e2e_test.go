@@ -51,6 +51,9 @@ func (r *faultReport) write() {
 // SIGSTOP for 60 s does not stop the others and catches up when resumed. Heights, block times and
 // app hashes go to the log and to build/reports/network-faults.txt.
 func TestNetworkFaultsInNamespaces(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs taod")
+	}
 	rep := &faultReport{t: t}
 	defer rep.write()
 	if err := netlab.Available(); err != nil {
