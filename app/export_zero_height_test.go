@@ -111,9 +111,9 @@ func TestRestartFromZeroHeightExport(t *testing.T) {
 	if res.Code != 0 {
 		t.Fatalf("remove stake: %s", res.Log)
 	}
-	// Halt where every phase of the subnet's epoch clock is kept (see docs/restart-from-export.md):
-	// a multiple of tempo+1.
-	for old.Height%(testTempo+1) != 0 {
+	// Halt off the epoch period (not a multiple of tempo+1), so the epochs after the first one on
+	// the new chain keep the subnet's phase only through the schedule's height offset.
+	for old.Height%(testTempo+1) != 5 {
 		old.NextBlock()
 	}
 	halt := old.Height
@@ -148,7 +148,8 @@ func TestRestartFromZeroHeightExport(t *testing.T) {
 		return f(old).Code, f(restarted).Code
 	}
 	revealed := false
-	for k := int64(1); k <= 2*(testTempo+1); k++ {
+	epochsAfter := 0
+	for k := int64(1); k <= 3*(testTempo+1); k++ {
 		var codes [2]uint32
 		switch {
 		case k == toEpoch: // the commit's reveal epoch has not begun: too early on both
@@ -171,12 +172,20 @@ func TestRestartFromZeroHeightExport(t *testing.T) {
 			requireEpochRanAt(t, old, netuid, halt+k)
 			requireEpochRanAt(t, restarted, netuid, k)
 		}
+		if k > toEpoch && (halt+k+netuid+1)%(testTempo+1) == 0 { // a later epoch of the old chain's phase
+			requireEpochRanAt(t, old, netuid, halt+k)
+			requireEpochRanAt(t, restarted, netuid, k)
+			epochsAfter++
+		}
 		if got := len(unbondingsOf(t, restarted)); (k < toUnbonded) != (got == 1) {
 			t.Fatalf("block %d after the restart: %d unbonding entries on the new chain; it completes %d blocks after the restart", k, got, toUnbonded)
 		}
 	}
 	if !revealed {
 		t.Fatal("the reveal window was never reached")
+	}
+	if epochsAfter < 1 {
+		t.Fatal("no epoch after the first one was compared")
 	}
 	n, err := restarted.App.SubnetKeeper.GetNeuronByHotkey(restarted.Context(), netuid, vHot.Address)
 	if err != nil {

@@ -7,7 +7,8 @@ import "github.com/taochain/taochain/x/intelligence/types"
 // becomes h - haltHeight. A subnet's stored epoch clock thus closes its current epoch after the
 // same number of blocks as on the old chain, with the same index, so commits (which carry epoch
 // indexes) are revealed in the same window; weight rate limits, work marks and commit masks keep
-// their distances. Epoch indexes are not heights and are kept.
+// their distances, and HeightOffset grows by haltHeight so that every later epoch keeps the
+// subnet's phase. Epoch indexes are not heights and are kept.
 func ShiftHeights(gs *types.GenesisState, haltHeight int64) {
 	shift := func(h int64) int64 { return h - haltHeight }
 	for i := range gs.Weights {
@@ -29,6 +30,7 @@ func ShiftHeights(gs *types.GenesisState, haltHeight int64) {
 		sc := &gs.Schedules[i]
 		sc.StartHeight = shift(sc.StartHeight)
 		sc.NextEpochHeight = shift(sc.NextEpochHeight)
+		sc.HeightOffset += haltHeight // later epochs stay on the old chain's phase
 	}
 	for i := range gs.WorkMarks {
 		gs.WorkMarks[i].Height = shift(gs.WorkMarks[i].Height)

@@ -56,11 +56,21 @@ func (k Keeper) CurrentEpoch(ctx context.Context, netuid uint16) (uint64, error)
 
 // rescheduled returns sc with its next epoch height recomputed for tempo: the epoch in progress
 // keeps its index and start and closes at the first staggered boundary of the new tempo that
-// gives it at least tempo+1 blocks, or now if that boundary already passed.
+// gives it at least tempo+1 blocks, or now if that boundary already passed. Boundaries are
+// staggered on the subnet's height counted from before any restart (HeightOffset).
 func rescheduled(sc types.EpochSchedule, netuid uint16, tempo, now uint64) types.EpochSchedule {
-	sc.NextEpochHeight = int64(types.RescheduledEpochHeight(nonNegU64(sc.StartHeight), now, netuid, tempo))
+	off := nonNegU64(sc.HeightOffset)
+	sc.NextEpochHeight = int64(types.RescheduledEpochHeight(nonNegU64(sc.StartHeight+sc.HeightOffset), now+off, netuid, tempo) - off)
 	sc.Tempo = tempo
 	return sc
+}
+
+// nextAfter is the height of the epoch after one that closed at h: the next staggered boundary,
+// counted on the subnet's height from before any restart (HeightOffset), so a chain restarted from
+// a zero-height export keeps every subnet's phase.
+func nextAfter(sc types.EpochSchedule, netuid uint16, tempo, h uint64) int64 {
+	off := nonNegU64(sc.HeightOffset)
+	return int64(types.NextEpochHeight(h+1+off, netuid, tempo) - off)
 }
 
 // advanceSchedules runs in EndBlock: it stores the clock of each subnet (rescheduling those whose
@@ -98,7 +108,7 @@ func (k Keeper) advanceSchedules(ctx context.Context) (int, error) {
 			queued++
 			sc.Epoch++
 			sc.StartHeight = int64(h + 1)
-			sc.NextEpochHeight = int64(types.NextEpochHeight(h+1, netuid, tempo))
+			sc.NextEpochHeight = nextAfter(sc, netuid, tempo, h)
 		}
 		if !found || sc != stored {
 			if err := k.Schedules.Set(ctx, netuid, sc); err != nil {

@@ -145,6 +145,9 @@ func (gs GenesisState) Validate() error {
 			return ErrInvalidGenesis.Wrapf("schedule of subnet %d: tempo must be positive and next_epoch_height %d not before start_height %d",
 				sc.Netuid, sc.NextEpochHeight, sc.StartHeight)
 		}
+		if sc.HeightOffset < 0 {
+			return ErrInvalidGenesis.Wrapf("schedule of subnet %d: height_offset %d must not be negative", sc.Netuid, sc.HeightOffset)
+		}
 		if err := dup(fmt.Sprintf("schedule/%d", sc.Netuid)); err != nil {
 			return err
 		}

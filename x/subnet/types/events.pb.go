@@ -939,7 +939,9 @@ func (m *EventStakeSlashed) GetFraction() string {
 	return ""
 }
 
-// EventPermitsUpdated is emitted when validator permits of a subnet are recomputed.
+// EventPermitsUpdated is no longer emitted: validator permits are written only by the epoch
+// (x/intelligence EventEpoch; read them with the neurons or metagraph query). It stays for wire
+// compatibility with blocks that carry it.
 type EventPermitsUpdated struct {
 	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
 	// uids are the uids holding a permit after the update, ascending.
