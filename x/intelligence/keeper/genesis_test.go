@@ -84,6 +84,10 @@ func TestGenesisValidateRejects(t *testing.T) {
 	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
 
 	bad = *gs
+	bad.Schedules = []types.EpochSchedule{{Netuid: 1, Tempo: 9, NextEpochHeight: 5, HeightOffset: -1}}
+	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
+
+	bad = *gs
 	bad.WorkMarks = []types.WorkMark{{Netuid: 1, Uid: 2}, {Netuid: 1, Uid: 2, Height: 4}}
 	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
 }
