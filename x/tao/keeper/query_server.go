@@ -2,12 +2,10 @@ package keeper
 
 import (
 	"context"
-	"errors"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
-	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -116,16 +114,15 @@ func (q queryServer) NextHalving(ctx context.Context, req *types.QueryNextHalvin
 	}, nil
 }
 
-// PendingEmission returns one subnet's pending emission.
+// PendingEmission returns one subnet's pending emission, zero when nothing is pending: an epoch
+// takes the whole amount, so right after a subnet's epoch block there is none until the next
+// block accrues more.
 func (q queryServer) PendingEmission(ctx context.Context, req *types.QueryPendingEmissionRequest) (*types.QueryPendingEmissionResponse, error) {
 	netuid, err := queryutil.RequestNetuid(req, queryutil.NetuidAtMost(types.MaxNetuid))
 	if err != nil {
 		return nil, err
 	}
-	amount, err := q.k.PendingEmissions.Get(ctx, netuid)
-	if errors.Is(err, collections.ErrNotFound) {
-		return nil, status.Errorf(codes.NotFound, "no pending emission for subnet %d", req.Netuid)
-	}
+	amount, err := q.k.PendingEmission(ctx, netuid)
 	if err != nil {
 		return nil, status.Error(codes.Internal, err.Error())
 	}

@@ -106,8 +106,11 @@ func TestQueryPendingEmission(t *testing.T) {
 	require.Equal(t, uint32(3), r.PendingEmission.Netuid)
 	requireIntEq(t, 450_000_000, r.PendingEmission.Amount, "pending")
 
-	_, err = f.query.PendingEmission(f.ctx, &types.QueryPendingEmissionRequest{Netuid: 4})
-	requireCode(t, codes.NotFound, err)
+	// Nothing pending (an epoch just took it, or no such subnet): zero, not an error.
+	r, err = f.query.PendingEmission(f.ctx, &types.QueryPendingEmissionRequest{Netuid: 4})
+	require.NoError(t, err)
+	require.Equal(t, uint32(4), r.PendingEmission.Netuid)
+	requireIntEq(t, 0, r.PendingEmission.Amount, "pending of a subnet with none")
 	_, err = f.query.PendingEmission(f.ctx, &types.QueryPendingEmissionRequest{Netuid: 70_000})
 	requireCode(t, codes.InvalidArgument, err)
 	_, err = f.query.PendingEmission(f.ctx, nil)

@@ -720,7 +720,8 @@ type QueryClient interface {
 	// NextHalving returns the issuance at which the emission halves next and an estimate of the height
 	// at which that happens at the current emission rate. NotFound once emission has ended.
 	NextHalving(ctx context.Context, in *QueryNextHalvingRequest, opts ...grpc.CallOption) (*QueryNextHalvingResponse, error)
-	// PendingEmission returns one subnet's pending emission. NotFound if the subnet has none.
+	// PendingEmission returns one subnet's pending emission: zero when nothing is pending (the
+	// subnet's epoch has just taken it, or no subnet has that netuid).
 	PendingEmission(ctx context.Context, in *QueryPendingEmissionRequest, opts ...grpc.CallOption) (*QueryPendingEmissionResponse, error)
 	// PendingEmissions returns all subnets' pending emissions by ascending netuid.
 	PendingEmissions(ctx context.Context, in *QueryPendingEmissionsRequest, opts ...grpc.CallOption) (*QueryPendingEmissionsResponse, error)
@@ -800,7 +801,8 @@ type QueryServer interface {
 	// NextHalving returns the issuance at which the emission halves next and an estimate of the height
 	// at which that happens at the current emission rate. NotFound once emission has ended.
 	NextHalving(context.Context, *QueryNextHalvingRequest) (*QueryNextHalvingResponse, error)
-	// PendingEmission returns one subnet's pending emission. NotFound if the subnet has none.
+	// PendingEmission returns one subnet's pending emission: zero when nothing is pending (the
+	// subnet's epoch has just taken it, or no subnet has that netuid).
 	PendingEmission(context.Context, *QueryPendingEmissionRequest) (*QueryPendingEmissionResponse, error)
 	// PendingEmissions returns all subnets' pending emissions by ascending netuid.
 	PendingEmissions(context.Context, *QueryPendingEmissionsRequest) (*QueryPendingEmissionsResponse, error)
