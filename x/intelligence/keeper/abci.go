@@ -9,8 +9,8 @@ import (
 	sdktelemetry "github.com/cosmos/cosmos-sdk/telemetry"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/internal/telemetry"
 	"github.com/taochain/taochain/x/intelligence/types"
-	"github.com/taochain/taochain/x/internal/telemetry"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 

@@ -4,8 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/taochain/taochain/internal/telemetry"
 	"github.com/taochain/taochain/x/intelligence/types"
-	"github.com/taochain/taochain/x/internal/telemetry"
 )
 
 // The x/intelligence metrics (listed in docs/observability.md): every telemetry call of the module
@@ -68,7 +68,7 @@ func (k Keeper) observeEpochQueue(ctx context.Context) {
 	}); err != nil {
 		return
 	}
-	telemetry.Gauge(ctx, metricEpochQueueLength, float32(queued))
+	telemetry.Gauge(ctx, metricEpochQueueLength, uint64(queued))
 }
 
 // observeEvaluation counts a MsgSubmitEvaluation accepted (by netuid) or refused (by reason).

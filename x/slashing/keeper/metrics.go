@@ -4,7 +4,7 @@ import (
 	"context"
 	"strings"
 
-	"github.com/taochain/taochain/x/internal/telemetry"
+	"github.com/taochain/taochain/internal/telemetry"
 	"github.com/taochain/taochain/x/slashing/types"
 )
 

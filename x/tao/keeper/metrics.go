@@ -5,7 +5,7 @@ import (
 
 	"cosmossdk.io/math"
 
-	"github.com/taochain/taochain/x/internal/telemetry"
+	"github.com/taochain/taochain/internal/telemetry"
 	"github.com/taochain/taochain/x/tao/types"
 )
 
@@ -30,5 +30,5 @@ const (
 func observeMinted(ctx context.Context, security, subnets math.Int) {
 	telemetry.Amount(ctx, metricEmissionMinted, security, telemetry.Label(labelPart, partSecurity))
 	telemetry.Amount(ctx, metricEmissionMinted, subnets, telemetry.Label(labelPart, partSubnets))
-	telemetry.Gauge(ctx, metricBlockEmission, telemetry.AmountValue(security.Add(subnets)))
+	telemetry.GaugeAmount(ctx, metricBlockEmission, security.Add(subnets))
 }

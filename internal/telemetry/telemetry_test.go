@@ -15,8 +15,8 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
+	"github.com/taochain/taochain/internal/telemetry"
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
-	"github.com/taochain/taochain/x/internal/telemetry"
 )
 
 func TestRefusal(t *testing.T) {
@@ -84,7 +84,7 @@ func TestRecordsOnlyCommittedExecution(t *testing.T) {
 		telemetry.Outcome(ctx, key, intelligencetypes.ErrStaleNonce, []telemetry.MetricLabel{telemetry.Netuid(3)}, telemetry.Label("msg", "set"))
 		telemetry.Amount(ctx, []string{"telemetrytest", "paid", "rao"}, math.NewInt(1500), telemetry.Netuid(3))
 		telemetry.Amount(ctx, []string{"telemetrytest", "paid", "rao"}, math.Int{}, telemetry.Netuid(4))
-		telemetry.Gauge(ctx, []string{"telemetrytest", "queue"}, float32(mode))
+		telemetry.Gauge(ctx, []string{"telemetrytest", "queue"}, uint64(mode))
 	}
 	// A key shared by callers must not be changed by Outcome's suffix.
 	if strings.Join(key, "_") != "telemetrytest_evaluations" {

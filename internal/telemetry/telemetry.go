@@ -3,7 +3,8 @@
 // Prometheus sink registers on prometheus.DefaultRegisterer, at CometBFT's prometheus_listen_addr).
 // docs/observability.md lists every metric.
 //
-// Metrics are write-only: nothing here reads or writes state, and no value is fed back into the
+// It lives outside x/ and app/ because it converts to go-metrics' float32: the modules hand it
+// integers only. Metrics are write-only: nothing here reads or writes state, and no value is fed back into the
 // state machine, so the floats and the wall clock of go-metrics cannot fork the chain. Each
 // function records only while ctx executes FinalizeBlock (see Committed): a count means something
 // happened in a block the node committed, not in CheckTx, a simulation or a proposal check.
@@ -60,10 +61,11 @@ func Netuid(netuid uint16) MetricLabel {
 // Label is a metric label.
 func Label(name, value string) MetricLabel { return sdktelemetry.NewLabel(name, value) }
 
-// Count adds n to the counter key in a committed execution.
-func Count(ctx context.Context, key []string, n float32, labels ...MetricLabel) {
+// Count adds n to the counter key in a committed execution. The modules pass integers; the float
+// that go-metrics carries is made here, outside the state machine's packages.
+func Count(ctx context.Context, key []string, n uint64, labels ...MetricLabel) {
 	if Committed(ctx) {
-		sdktelemetry.IncrCounterWithLabels(key, n, labels)
+		sdktelemetry.IncrCounterWithLabels(key, float32(n), labels)
 	}
 }
 
@@ -73,13 +75,22 @@ func Amount(ctx context.Context, key []string, amount math.Int, labels ...Metric
 	if amount.IsNil() || !amount.IsPositive() {
 		return
 	}
-	Count(ctx, key, AmountValue(amount), labels...)
+	if Committed(ctx) {
+		sdktelemetry.IncrCounterWithLabels(key, AmountValue(amount), labels)
+	}
 }
 
 // Gauge sets the gauge key to v in a committed execution.
-func Gauge(ctx context.Context, key []string, v float32, labels ...MetricLabel) {
+func Gauge(ctx context.Context, key []string, v uint64, labels ...MetricLabel) {
 	if Committed(ctx) {
-		sdktelemetry.SetGaugeWithLabels(key, v, labels)
+		sdktelemetry.SetGaugeWithLabels(key, float32(v), labels)
+	}
+}
+
+// GaugeAmount sets the gauge key to amount (rao; see AmountValue) in a committed execution.
+func GaugeAmount(ctx context.Context, key []string, amount math.Int, labels ...MetricLabel) {
+	if Committed(ctx) {
+		sdktelemetry.SetGaugeWithLabels(key, AmountValue(amount), labels)
 	}
 }
 
