@@ -1,0 +1,322 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// maxParams bounds the placeholders of one multi-row insert, below both SQLite's (32766) and
+// PostgreSQL's (65535) limits; maxRowsPerInsert keeps statements a reasonable size.
+const (
+	maxParams        = 16000
+	maxRowsPerInsert = 512
+)
+
+// WriteBlock writes everything of one block and moves the cursor, in one transaction: a block
+// is either fully indexed or not at all. The height must be LastHeight()+1, or any height >= 1
+// when the store is empty; otherwise the error wraps ErrOutOfOrder.
+//
+// Subnet rows are stored as given: the indexer sets LastEpochEmission (which orders Subnets)
+// when it refreshes a subnet after an epoch.
+func (s *Store) WriteBlock(ctx context.Context, d BlockData) error {
+	h := d.Block.Height
+	if h < 1 {
+		return fmt.Errorf("block height %d: heights start at 1", h)
+	}
+	// Convert everything before taking the write lock, so a bad amount fails fast.
+	rows, err := blockRows(d)
+	if err != nil {
+		return fmt.Errorf("block %d: %w", h, err)
+	}
+
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("block %d: begin: %w", h, err)
+	}
+	w := &writer{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}
+	committed := false
+	defer func() {
+		w.close()
+		if !committed {
+			tx.Rollback()
+		}
+	}()
+
+	last, err := s.metaValue(ctx, tx, metaLastHeight)
+	if err != nil {
+		return fmt.Errorf("block %d: %w", h, err)
+	}
+	if last != 0 && h != last+1 {
+		return fmt.Errorf("%w: block %d cannot follow the last indexed block %d (expected %d)", ErrOutOfOrder, h, last, last+1)
+	}
+
+	for _, netuid := range rows.metagraphOrder {
+		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM neurons WHERE netuid = ?`), int64(netuid)); err != nil {
+			return fmt.Errorf("block %d: clear metagraph of subnet %d: %w", h, netuid, err)
+		}
+		if err := w.insert(ctx, "neurons", neuronColumns, rows.metagraphs[netuid]); err != nil {
+			return fmt.Errorf("block %d: write metagraph of subnet %d: %w", h, netuid, err)
+		}
+	}
+	for _, sn := range rows.subnets {
+		if _, err := w.exec(ctx, s.q(`INSERT INTO subnets (`+subnetColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (netuid) DO UPDATE SET name = excluded.name, owner = excluded.owner,
+			created_at = excluded.created_at, locked = excluded.locked, hyperparams = excluded.hyperparams,
+			tempo = excluded.tempo, neurons = excluded.neurons, registration_price = excluded.registration_price,
+			last_epoch_emission = excluded.last_epoch_emission, dissolved = excluded.dissolved,
+			updated_at = excluded.updated_at`), sn...); err != nil {
+			return fmt.Errorf("block %d: write subnet %v: %w", h, sn[0], err)
+		}
+	}
+
+	for _, t := range rows.tables {
+		if err := w.insert(ctx, t.table, t.columns, t.rows); err != nil {
+			return fmt.Errorf("block %d: write %s: %w", h, t.table, err)
+		}
+	}
+	if last == 0 {
+		if err := s.setMeta(ctx, tx, metaFirstHeight, h); err != nil {
+			return fmt.Errorf("block %d: set first height: %w", h, err)
+		}
+		if err := s.setMeta(ctx, tx, metaLastHeight, h); err != nil {
+			return fmt.Errorf("block %d: move cursor: %w", h, err)
+		}
+	} else {
+		// Conditional on the value read above: a concurrent writer (PostgreSQL has no
+		// database-wide write lock) makes this update miss instead of skipping a block.
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE meta SET value = ? WHERE key = ? AND value = ?`), h, metaLastHeight, last)
+		if err != nil {
+			return fmt.Errorf("block %d: move cursor: %w", h, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("%w: block %d: another writer moved the cursor from %d", ErrOutOfOrder, h, last)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("block %d: commit: %w", h, err)
+	}
+	committed = true
+	return nil
+}
+
+const (
+	blockColumns   = `height, hash, time_ns, proposer, num_txs, minted, issuance, halvings`
+	txColumns      = `hash, height, idx, code, codespace, signer, messages, fee, gas_wanted, gas_used, memo, log, addresses`
+	epochColumns   = `netuid, epoch, height, emission, owner_emission, miner_emission, validator_emission, take_emission, neurons`
+	subnetColumns  = `netuid, name, owner, created_at, locked, hyperparams, tempo, neurons, registration_price, last_epoch_emission, dissolved, updated_at`
+	offenceColumns = `id, kind, netuid, hotkey, epoch, height, evidence_hash, slashed, reward, burned`
+)
+
+// tableRows are the flattened rows of one table: len(rows) is a multiple of the column count.
+type tableRows struct {
+	table, columns string
+	rows           []any
+}
+
+type blockRowSet struct {
+	tables         []tableRows
+	metagraphOrder []uint16
+	metagraphs     map[uint16][]any
+	subnets        [][]any
+}
+
+// blockRows converts a BlockData into SQL argument rows, parsing every amount.
+func blockRows(d BlockData) (blockRowSet, error) {
+	var out blockRowSet
+	b := d.Block
+	minted, err := parseAmount("minted", b.Minted)
+	if err != nil {
+		return out, err
+	}
+	issuance, err := parseAmount("issuance", b.Issuance)
+	if err != nil {
+		return out, err
+	}
+	out.tables = append(out.tables, tableRows{"blocks", blockColumns, []any{
+		b.Height, strings.ToUpper(b.Hash), b.Time.UnixNano(), b.Proposer, int64(b.NumTxs), minted, issuance, int64(b.Halvings),
+	}})
+
+	txs := make([]any, 0, len(d.Txs)*13)
+	var addrs []any
+	for _, t := range d.Txs {
+		msgs, err := json.Marshal(nonNil(t.Messages))
+		if err != nil {
+			return out, err
+		}
+		uniq := slices.Clone(t.Addresses)
+		slices.Sort(uniq)
+		uniq = slices.Compact(uniq)
+		addrJSON, err := json.Marshal(nonNil(uniq))
+		if err != nil {
+			return out, err
+		}
+		txs = append(txs, strings.ToUpper(t.Hash), b.Height, int64(t.Index), int64(t.Code), t.Codespace, t.Signer,
+			string(msgs), t.Fee, t.GasWanted, t.GasUsed, t.Memo, t.Log, string(addrJSON))
+		for _, a := range uniq {
+			if a != "" {
+				addrs = append(addrs, a, b.Height, int64(t.Index))
+			}
+		}
+	}
+	out.tables = append(out.tables, tableRows{"txs", txColumns, txs}, tableRows{"tx_addresses", "addr, height, idx", addrs})
+
+	epochs := make([]any, 0, len(d.Epochs)*9)
+	for _, e := range d.Epochs {
+		var amounts [5]int64
+		for i, a := range []struct{ what, v string }{
+			{"epoch emission", e.Emission}, {"epoch owner emission", e.OwnerEmission}, {"epoch miner emission", e.MinerEmission},
+			{"epoch validator emission", e.ValidatorEmission}, {"epoch take emission", e.TakeEmission},
+		} {
+			if amounts[i], err = parseAmount(fmt.Sprintf("subnet %d %s", e.Netuid, a.what), a.v); err != nil {
+				return out, err
+			}
+		}
+		epochs = append(epochs, int64(e.Netuid), int64(e.Epoch), e.Height, amounts[0], amounts[1], amounts[2], amounts[3], amounts[4], int64(e.Neurons))
+	}
+	out.tables = append(out.tables, tableRows{"epochs", epochColumns, epochs})
+
+	history := make([]any, 0, len(d.History)*19)
+	for _, n := range d.History {
+		if history, err = appendNeuron(history, n.Neuron); err != nil {
+			return out, err
+		}
+		history = append(history, int64(n.Epoch), n.Height)
+	}
+	out.tables = append(out.tables, tableRows{"neuron_epochs", neuronColumns + ", epoch, height", history})
+
+	offences := make([]any, 0, len(d.Offences)*10)
+	for _, o := range d.Offences {
+		var amounts [3]int64
+		for i, a := range []struct{ what, v string }{{"slashed", o.Slashed}, {"reward", o.Reward}, {"burned", o.Burned}} {
+			if amounts[i], err = parseAmount(fmt.Sprintf("offence %d %s", o.ID, a.what), a.v); err != nil {
+				return out, err
+			}
+		}
+		offences = append(offences, int64(o.ID), o.Kind, int64(o.Netuid), o.Hotkey, int64(o.Epoch), o.Height,
+			o.EvidenceHash, amounts[0], amounts[1], amounts[2])
+	}
+	out.tables = append(out.tables, tableRows{"offences", offenceColumns, offences})
+
+	out.metagraphs = make(map[uint16][]any, len(d.Metagraphs))
+	for netuid, neurons := range d.Metagraphs {
+		out.metagraphOrder = append(out.metagraphOrder, netuid)
+		rows := make([]any, 0, len(neurons)*17)
+		for _, n := range neurons {
+			if n.Netuid != netuid {
+				return out, fmt.Errorf("metagraph of subnet %d holds neuron uid %d of subnet %d", netuid, n.UID, n.Netuid)
+			}
+			if rows, err = appendNeuron(rows, n); err != nil {
+				return out, err
+			}
+		}
+		out.metagraphs[netuid] = rows
+	}
+	slices.Sort(out.metagraphOrder)
+
+	for _, sn := range d.Subnets {
+		locked, err := parseAmount(fmt.Sprintf("subnet %d locked", sn.Netuid), sn.Locked)
+		if err != nil {
+			return out, err
+		}
+		price, err := parseAmount(fmt.Sprintf("subnet %d registration price", sn.Netuid), sn.RegistrationPrice)
+		if err != nil {
+			return out, err
+		}
+		lastEmission, err := parseAmount(fmt.Sprintf("subnet %d last epoch emission", sn.Netuid), sn.LastEpochEmission)
+		if err != nil {
+			return out, err
+		}
+		out.subnets = append(out.subnets, []any{int64(sn.Netuid), sn.Name, sn.Owner, sn.CreatedAt, locked, sn.Hyperparams,
+			int64(sn.Tempo), int64(sn.Neurons), price, lastEmission, boolInt(sn.Dissolved), sn.UpdatedAt})
+	}
+	return out, nil
+}
+
+func appendNeuron(args []any, n Neuron) ([]any, error) {
+	stake, err := parseAmount(fmt.Sprintf("subnet %d uid %d stake", n.Netuid, n.UID), n.Stake)
+	if err != nil {
+		return args, err
+	}
+	emission, err := parseAmount(fmt.Sprintf("subnet %d uid %d emission", n.Netuid, n.UID), n.Emission)
+	if err != nil {
+		return args, err
+	}
+	return append(args, int64(n.Netuid), int64(n.UID), n.Hotkey, n.Coldkey, stake, int64(n.Rank), int64(n.Trust),
+		int64(n.Consensus), int64(n.Incentive), int64(n.Dividends), int64(n.ValidatorTrust), emission,
+		boolInt(n.Active), boolInt(n.ValidatorPermit), n.LastUpdate, n.RegisteredAt, n.Axon), nil
+}
+
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+// writer holds one WriteBlock transaction and the statements it prepared, so the many
+// same-shaped multi-row inserts of an epoch block are parsed once.
+type writer struct {
+	s     *Store
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (w *writer) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, ok := w.stmts[query]
+	if !ok {
+		var err error
+		if st, err = w.tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		w.stmts[query] = st
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// insert writes flattened rows into table with multi-row INSERTs.
+func (w *writer) insert(ctx context.Context, table, columns string, args []any) error {
+	if len(args) == 0 {
+		return nil
+	}
+	ncols := strings.Count(columns, ",") + 1
+	if len(args)%ncols != 0 {
+		return fmt.Errorf("internal: %d values for %d columns", len(args), ncols)
+	}
+	perInsert := min(maxParams/ncols, maxRowsPerInsert)
+	for len(args) > 0 {
+		n := min(len(args)/ncols, perInsert)
+		if _, err := w.exec(ctx, w.s.q(insertSQL(table, columns, ncols, n)), args[:n*ncols]...); err != nil {
+			return err
+		}
+		args = args[n*ncols:]
+	}
+	return nil
+}
+
+func insertSQL(table, columns string, ncols, nrows int) string {
+	row := "(" + strings.Repeat("?, ", ncols-1) + "?)"
+	var b strings.Builder
+	b.Grow(len(table) + len(columns) + 32 + nrows*(len(row)+2))
+	b.WriteString("INSERT INTO ")
+	b.WriteString(table)
+	b.WriteString(" (")
+	b.WriteString(columns)
+	b.WriteString(") VALUES ")
+	for i := 0; i < nrows; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+func (w *writer) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+}
