@@ -1,9 +1,12 @@
 package web
 
 import (
-	"github.com/cosmos/cosmos-sdk/types/bech32"
 	"strings"
 	"testing"
+
+	"github.com/cosmos/cosmos-sdk/types/bech32"
+
+	"github.com/taochain/taochain/taoscan/store"
 )
 
 func TestFormatTAO(t *testing.T) {
@@ -121,4 +124,27 @@ func mustBech32Bytes(n int) string {
 		panic(err)
 	}
 	return s
+}
+
+// TestSortMetaTies: rows that tie on the column come out by uid whatever order they went in
+// (the store hands them over by uid, so this shuffles them first).
+func TestSortMetaTies(t *testing.T) {
+	var rows []metaRow
+	for i := 0; i < 200; i++ {
+		uid := uint32((i * 73) % 200) // a permutation of 0..199
+		rows = append(rows, metaRow{Neuron: store.Neuron{UID: uid, Stake: []string{"5", "10", "10", "7"}[uid%4], Trust: uid % 3}})
+	}
+	for _, desc := range []bool{false, true} {
+		sortMeta(rows, "stake", desc)
+		for i := 1; i < len(rows); i++ {
+			a, b := rows[i-1], rows[i]
+			c := cmpDecimal(a.Stake, b.Stake)
+			if desc {
+				c = -c
+			}
+			if c > 0 || c == 0 && a.UID > b.UID {
+				t.Fatalf("desc=%v: stake %s uid %d before stake %s uid %d", desc, a.Stake, a.UID, b.Stake, b.UID)
+			}
+		}
+	}
 }

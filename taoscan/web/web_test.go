@@ -790,10 +790,10 @@ func TestSearch(t *testing.T) {
 		{hashOf(5000), 303, "/tx/" + hashOf(5000)},
 		{strings.ToLower(hashOf(5000)), 303, "/tx/" + hashOf(5000)},
 		{hashOf(1), 404, ""},
-		{addr(3), 303, "/hotkey/" + addr(3)},           // a hotkey with a neuron
+		{addr(3), 303, "/hotkey/" + addr(3)},                  // a hotkey with a neuron
 		{strings.ToUpper(addr(3)), 303, "/hotkey/" + addr(3)}, // bech32 in upper case is the same address
-		{addr(100), 303, "/account/" + addr(100)},       // a coldkey
-		{unknownTao, 303, "/account/" + unknownTao},     // valid, unknown: the account page
+		{addr(100), 303, "/account/" + addr(100)},             // a coldkey
+		{unknownTao, 303, "/account/" + unknownTao},           // valid, unknown: the account page
 		{"tao1xyz", 400, ""},
 		{"", 400, ""},
 		{"hello", 400, ""},
