@@ -235,10 +235,31 @@ func (s *Store) Supply(ctx context.Context, points int) ([]Block, error) {
 		return list(ctx, s, "supply", scanBlock, `SELECT `+blockColumns+` FROM blocks ORDER BY height`)
 	}
 	// Heights first, first+step, … plus last: floor((n-1)/step)+1 samples and the last, which
-	// is at most points when step > (n-1)/(points-1).
+	// is at most points when step > (n-1)/(points-1). The heights are listed so that the
+	// database looks up each by its primary key instead of scanning the history.
 	step := (n-1)/int64(points-1) + 1
-	return list(ctx, s, "supply", scanBlock, `SELECT `+blockColumns+` FROM blocks
-		WHERE (height - ?) % ? = 0 OR height = ? ORDER BY height`, first, step, last)
+	args := make([]any, 0, points)
+	for h := first; h < last; h += step {
+		args = append(args, h)
+	}
+	args = append(args, last)
+	return list(ctx, s, "supply", scanBlock, `SELECT `+blockColumns+` FROM blocks WHERE height IN (`+
+		strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`) ORDER BY height`, args...)
+}
+
+// KnownHotkey reports whether addr is, or was, a hotkey of a neuron the store has seen (in a
+// current metagraph, the history, or an offence): search sends such an address to the hotkey
+// page rather than the account page.
+func (s *Store) KnownHotkey(ctx context.Context, addr string) (bool, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT
+		(SELECT COUNT(*) FROM (SELECT 1 FROM neurons WHERE hotkey = ? LIMIT 1) a) +
+		(SELECT COUNT(*) FROM (SELECT 1 FROM neuron_epochs WHERE hotkey = ? LIMIT 1) b) +
+		(SELECT COUNT(*) FROM (SELECT 1 FROM offences WHERE hotkey = ? LIMIT 1) c)`), addr, addr, addr).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look up hotkey %s: %w", addr, err)
+	}
+	return n > 0, nil
 }
 
 // Subnets returns the subnets that are not dissolved, by last epoch emission (descending),
@@ -314,7 +335,7 @@ func (s *Store) ColdkeyEarnings(ctx context.Context, coldkey string, limit int) 
 		e.Netuid, e.Epoch, e.Emission = uint16(netuid), uint64(epoch), formatAmount(sum)
 		return e, nil
 	}, `SELECT netuid, epoch, height, CAST(SUM(emission) AS BIGINT) FROM neuron_epochs WHERE coldkey = ?
-		GROUP BY netuid, epoch, height ORDER BY height DESC, netuid DESC LIMIT ?`, coldkey, limit)
+		GROUP BY height, netuid, epoch ORDER BY height DESC, netuid DESC, epoch DESC LIMIT ?`, coldkey, limit)
 	slices.Reverse(out)
 	return out, err
 }

@@ -69,7 +69,8 @@ var migrations = [][]string{
 			height BIGINT NOT NULL,
 			PRIMARY KEY (netuid, uid, epoch)
 		)`,
-		`CREATE INDEX neuron_epochs_coldkey ON neuron_epochs (coldkey, height)`,
+		// Covers ColdkeyEarnings: grouped in index order, newest first, stopping at the limit.
+		`CREATE INDEX neuron_epochs_coldkey ON neuron_epochs (coldkey, height, netuid, epoch, emission)`,
 		`CREATE INDEX neuron_epochs_hotkey ON neuron_epochs (hotkey)`,
 		`CREATE TABLE neurons (` + neuronColumnsDDL + `,
 			PRIMARY KEY (netuid, uid)
@@ -103,6 +104,9 @@ var migrations = [][]string{
 			burned BIGINT NOT NULL
 		)`,
 		`CREATE INDEX offences_hotkey ON offences (hotkey, id)`,
+		// The cursor row exists from the start, so that WriteBlock can lock it even on an
+		// empty store.
+		`INSERT INTO meta (key, value) VALUES ('` + metaLastHeight + `', 0)`,
 	},
 }
 

@@ -325,6 +325,9 @@ var storeCases = []storeCase{
 		equal(t, "coldkey 1", netuids(must[[]Neuron](t)(s.ColdkeyNeurons(ctx, "tao1ck1"))), []string{"1/0", "2/0"})
 		equal(t, "coldkey 3", netuids(must[[]Neuron](t)(s.ColdkeyNeurons(ctx, "tao1ck3"))), []string{"1/1"})
 		equal(t, "unknown hotkey", len(must[[]Neuron](t)(s.HotkeyNeurons(ctx, "tao1hkE"))), 0)
+		equal(t, "known hotkey", must[bool](t)(s.KnownHotkey(ctx, "tao1hkA")), true)
+		equal(t, "hotkey only in an old metagraph", must[bool](t)(s.KnownHotkey(ctx, "tao1hkE")), false)
+		equal(t, "coldkey is no hotkey", must[bool](t)(s.KnownHotkey(ctx, "tao1ck1")), false)
 
 		wrong := block(3)
 		wrong.Metagraphs = map[uint16][]Neuron{4: {neuron(5, 0, "x", "y", 1)}}
@@ -391,6 +394,7 @@ var storeCases = []storeCase{
 		equal(t, "earnings", got, want[len(want)-4:])
 		equal(t, "all earnings", len(must[[]Earning](t)(s.ColdkeyEarnings(ctx, "tao1ck1", 1000))), len(want))
 		ck2 := must[[]Earning](t)(s.ColdkeyEarnings(ctx, "tao1ck2", 1))
+		equal(t, "hotkey from history", must[bool](t)(s.KnownHotkey(ctx, "tao1hk2")), true)
 		equal(t, "ck2 newest", ck2, []Earning{{Netuid: 2, Epoch: 4, Height: 12, Emission: "1012"}})
 	}},
 
@@ -456,6 +460,7 @@ var storeCases = []storeCase{
 			}
 		}
 		equal(t, "hotkey", must[[]Offence](t)(s.HotkeyOffences(ctx, "tao1hk1")), odd)
+		equal(t, "hotkey from offences", must[bool](t)(s.KnownHotkey(ctx, "tao1hk1")), true)
 	}},
 
 	{"supply sampling", func(t *testing.T, ctx context.Context, s *Store, _ func(*Store) *Store) {
@@ -479,6 +484,33 @@ var storeCases = []storeCase{
 				}
 			}
 		}
+	}},
+
+	{"concurrent writers", func(t *testing.T, ctx context.Context, s *Store, _ func(*Store) *Store) {
+		// Two indexers writing the same height: exactly one wins, the other is told the block
+		// is out of order (not a duplicate-key error), on an empty store and after it.
+		for h := int64(1); h <= 4; h++ {
+			errs := make(chan error, 2)
+			for i := 0; i < 2; i++ {
+				go func() { errs <- s.WriteBlock(ctx, block(h)) }()
+			}
+			var ok, outOfOrder int
+			for i := 0; i < 2; i++ {
+				switch err := <-errs; {
+				case err == nil:
+					ok++
+				case errors.Is(err, ErrOutOfOrder):
+					outOfOrder++
+				default:
+					t.Fatalf("height %d: %v", h, err)
+				}
+			}
+			if ok != 1 || outOfOrder != 1 {
+				t.Fatalf("height %d: %d writes succeeded, %d out of order; want 1 and 1", h, ok, outOfOrder)
+			}
+		}
+		equal(t, "last", must[int64](t)(s.LastHeight(ctx)), int64(4))
+		equal(t, "first", must[int64](t)(s.FirstHeight(ctx)), int64(1))
 	}},
 
 	{"limits", func(t *testing.T, ctx context.Context, s *Store, _ func(*Store) *Store) {

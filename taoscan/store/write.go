@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -46,7 +47,7 @@ func (s *Store) WriteBlock(ctx context.Context, d BlockData) error {
 		}
 	}()
 
-	last, err := s.metaValue(ctx, tx, metaLastHeight)
+	last, err := s.lockCursor(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("block %d: %w", h, err)
 	}
@@ -319,4 +320,23 @@ func (w *writer) close() {
 	for _, st := range w.stmts {
 		st.Close()
 	}
+}
+
+// lockCursor reads the cursor inside the write transaction. On PostgreSQL it also locks the row,
+// so a second writer waits and then sees the moved cursor (ErrOutOfOrder) instead of failing on
+// a duplicate key; SQLite's BEGIN IMMEDIATE already serializes writers.
+func (s *Store) lockCursor(ctx context.Context, tx *sql.Tx) (int64, error) {
+	query := `SELECT value FROM meta WHERE key = ?`
+	if s.driver == DriverPostgres {
+		query += ` FOR UPDATE`
+	}
+	var v int64
+	err := tx.QueryRowContext(ctx, s.q(query), metaLastHeight).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read cursor: %w", err)
+	}
+	return v, nil
 }
