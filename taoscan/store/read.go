@@ -248,14 +248,11 @@ func (s *Store) Supply(ctx context.Context, points int) ([]Block, error) {
 }
 
 // KnownHotkey reports whether addr is, or was, a hotkey of a neuron the store has seen (in a
-// current metagraph, the history, or an offence): search sends such an address to the hotkey
-// page rather than the account page.
+// metagraph, the history, or an offence): search sends such an address to the hotkey page
+// rather than the account page.
 func (s *Store) KnownHotkey(ctx context.Context, addr string) (bool, error) {
 	var n int64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT
-		(SELECT COUNT(*) FROM (SELECT 1 FROM neurons WHERE hotkey = ? LIMIT 1) a) +
-		(SELECT COUNT(*) FROM (SELECT 1 FROM neuron_epochs WHERE hotkey = ? LIMIT 1) b) +
-		(SELECT COUNT(*) FROM (SELECT 1 FROM offences WHERE hotkey = ? LIMIT 1) c)`), addr, addr, addr).Scan(&n)
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM hotkeys WHERE hotkey = ?`), addr).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("look up hotkey %s: %w", addr, err)
 	}

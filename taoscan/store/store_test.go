@@ -326,7 +326,8 @@ var storeCases = []storeCase{
 		equal(t, "coldkey 3", netuids(must[[]Neuron](t)(s.ColdkeyNeurons(ctx, "tao1ck3"))), []string{"1/1"})
 		equal(t, "unknown hotkey", len(must[[]Neuron](t)(s.HotkeyNeurons(ctx, "tao1hkE"))), 0)
 		equal(t, "known hotkey", must[bool](t)(s.KnownHotkey(ctx, "tao1hkA")), true)
-		equal(t, "hotkey only in an old metagraph", must[bool](t)(s.KnownHotkey(ctx, "tao1hkE")), false)
+		equal(t, "hotkey only in an old metagraph", must[bool](t)(s.KnownHotkey(ctx, "tao1hkE")), true)
+		equal(t, "never a hotkey", must[bool](t)(s.KnownHotkey(ctx, "tao1nobody")), false)
 		equal(t, "coldkey is no hotkey", must[bool](t)(s.KnownHotkey(ctx, "tao1ck1")), false)
 
 		wrong := block(3)

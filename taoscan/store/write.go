@@ -79,6 +79,10 @@ func (s *Store) WriteBlock(ctx context.Context, d BlockData) error {
 			return fmt.Errorf("block %d: write %s: %w", h, t.table, err)
 		}
 	}
+	if err := w.insertHotkeys(ctx, rows.hotkeys); err != nil {
+		return fmt.Errorf("block %d: record hotkeys: %w", h, err)
+	}
+
 	if last == 0 {
 		if err := s.setMeta(ctx, tx, metaFirstHeight, h); err != nil {
 			return fmt.Errorf("block %d: set first height: %w", h, err)
@@ -123,6 +127,8 @@ type blockRowSet struct {
 	metagraphOrder []uint16
 	metagraphs     map[uint16][]any
 	subnets        [][]any
+	// hotkeys named by the block's metagraphs, history and offences, sorted and unique.
+	hotkeys []string
 }
 
 // blockRows converts a BlockData into SQL argument rows, parsing every amount.
@@ -217,6 +223,20 @@ func blockRows(d BlockData) (blockRowSet, error) {
 		out.metagraphs[netuid] = rows
 	}
 	slices.Sort(out.metagraphOrder)
+
+	for _, n := range d.History {
+		out.hotkeys = append(out.hotkeys, n.Hotkey)
+	}
+	for _, ns := range d.Metagraphs {
+		for _, n := range ns {
+			out.hotkeys = append(out.hotkeys, n.Hotkey)
+		}
+	}
+	for _, o := range d.Offences {
+		out.hotkeys = append(out.hotkeys, o.Hotkey)
+	}
+	slices.Sort(out.hotkeys)
+	out.hotkeys = slices.Compact(out.hotkeys)
 
 	for _, sn := range d.Subnets {
 		locked, err := parseAmount(fmt.Sprintf("subnet %d locked", sn.Netuid), sn.Locked)
@@ -339,4 +359,21 @@ func (s *Store) lockCursor(ctx context.Context, tx *sql.Tx) (int64, error) {
 		return 0, fmt.Errorf("read cursor: %w", err)
 	}
 	return v, nil
+}
+
+// insertHotkeys adds the hotkeys the table does not hold yet.
+func (w *writer) insertHotkeys(ctx context.Context, hotkeys []string) error {
+	for len(hotkeys) > 0 {
+		n := min(len(hotkeys), maxRowsPerInsert)
+		args := make([]any, n)
+		for i, hk := range hotkeys[:n] {
+			args[i] = hk
+		}
+		query := insertSQL("hotkeys", "hotkey", 1, n) + " ON CONFLICT (hotkey) DO NOTHING"
+		if _, err := w.exec(ctx, w.s.q(query), args...); err != nil {
+			return err
+		}
+		hotkeys = hotkeys[n:]
+	}
+	return nil
 }
