@@ -129,10 +129,10 @@ func mustBech32Bytes(n int) string {
 // TestSortMetaTies: rows that tie on the column come out by uid whatever order they went in
 // (the store hands them over by uid, so this shuffles them first).
 func TestSortMetaTies(t *testing.T) {
-	var rows []metaRow
+	var rows []*metaRow
 	for i := 0; i < 200; i++ {
 		uid := uint32((i * 73) % 200) // a permutation of 0..199
-		rows = append(rows, metaRow{Neuron: store.Neuron{UID: uid, Stake: []string{"5", "10", "10", "7"}[uid%4], Trust: uid % 3}})
+		rows = append(rows, &metaRow{Neuron: store.Neuron{UID: uid, Stake: []string{"5", "10", "10", "7"}[uid%4], Trust: uid % 3}})
 	}
 	for _, desc := range []bool{false, true} {
 		sortMeta(rows, "stake", desc)

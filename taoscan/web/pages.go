@@ -251,10 +251,10 @@ func cmpString(a, b string) int {
 
 // sortMeta orders rows by col; ties always go by uid ascending so the order is total and the
 // same on every request, whichever direction the column goes.
-func sortMeta(rows []metaRow, col string, desc bool) {
+func sortMeta(rows []*metaRow, col string, desc bool) {
 	c := metaCmp[col]
-	slices.SortFunc(rows, func(a, b metaRow) int {
-		r := c(&a, &b)
+	slices.SortFunc(rows, func(a, b *metaRow) int {
+		r := c(a, b)
 		if desc {
 			r = -r
 		}
@@ -284,10 +284,13 @@ type subnetView struct {
 	Sort          string        `json:"sort"`
 	Order         string        `json:"order"`
 	IndexedHeight int64         `json:"indexed_height"`
-	Metagraph     []metaRow     `json:"metagraph"`
+	Metagraph     []*metaRow    `json:"metagraph"`
 	Split         template.HTML `json:"-"`
 	Cols          []colHead     `json:"-"`
+	Rows          template.HTML `json:"-"` // the metagraph's <tr>s, see metagraphRows
 }
+
+func (v *subnetView) sizeHint() int { return len(v.Rows) }
 
 // parseSort reads ?sort and ?order for the metagraph.
 func parseSort(r *http.Request) (col, order string, err error) {
@@ -350,13 +353,17 @@ func (s *Server) subnet(r *http.Request) (string, any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	v.Metagraph = make([]metaRow, len(ns))
+	// Rows live in one backing array; the sort moves pointers, not ~400-byte structs.
+	backing := make([]metaRow, len(ns))
+	v.Metagraph = make([]*metaRow, len(ns))
 	for i, n := range ns {
-		v.Metagraph[i] = newMetaRow(n, v.IndexedHeight)
+		backing[i] = newMetaRow(n, v.IndexedHeight)
+		v.Metagraph[i] = &backing[i]
 	}
 	if col != "uid" || order != "asc" {
 		sortMeta(v.Metagraph, col, order == "desc")
 	}
+	v.Rows = metagraphRows(netuid, v.Metagraph)
 	v.Cols = make([]colHead, len(metaCols))
 	for i, c := range metaCols {
 		next := "asc"

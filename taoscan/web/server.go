@@ -270,7 +270,11 @@ func (s *Server) writeHTML(w http.ResponseWriter, r *http.Request, code int, pag
 	// The header's height is best effort: a store error here must not hide the page's own result.
 	h, _ := s.store.LastHeight(r.Context())
 	data := layoutData{Title: title, ChainID: s.chainID, IndexedHeight: h, Query: r.URL.Query().Get("q"), Page: v}
-	buf := bytes.NewBuffer(make([]byte, 0, 64<<10))
+	size := 64 << 10
+	if sv, ok := v.(sized); ok {
+		size += sv.sizeHint()
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
 	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
 		s.log.Error("taoscan web: template", "page", page, "err", err)
 		http.Error(w, "internal error rendering the page", http.StatusInternalServerError)
@@ -281,6 +285,10 @@ func (s *Server) writeHTML(w http.ResponseWriter, r *http.Request, code int, pag
 	w.WriteHeader(code)
 	_, _ = w.Write(buf.Bytes())
 }
+
+// sized is a view model that knows roughly how big its page is, so the render buffer is
+// allocated once instead of doubling through a multi-megabyte metagraph.
+type sized interface{ sizeHint() int }
 
 // pageFunc builds a page's view model: the HTML page renders it, the /api twin serves it as JSON.
 type pageFunc func(r *http.Request) (title string, view any, err error)
