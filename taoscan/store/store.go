@@ -36,6 +36,8 @@ const (
 type Store struct {
 	db     *sql.DB
 	driver string
+	// writeStmts are WriteBlock's statements prepared at Open, by query text (already rebound).
+	writeStmts map[string]*sql.Stmt
 }
 
 // Open opens or creates the database: dsn "postgres://…" or "postgresql://…" is PostgreSQL,
@@ -85,11 +87,16 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.db.Close()
 		return nil, err
 	}
+	if err := s.prepareWrites(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	s.closeWrites()
 	return s.db.Close()
 }
 

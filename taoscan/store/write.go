@@ -38,10 +38,9 @@ func (s *Store) WriteBlock(ctx context.Context, d BlockData) error {
 	if err != nil {
 		return fmt.Errorf("block %d: begin: %w", h, err)
 	}
-	w := &writer{s: s, tx: tx, stmts: map[string]*sql.Stmt{}}
+	w := &writer{s: s, tx: tx}
 	committed := false
 	defer func() {
-		w.close()
 		if !committed {
 			tx.Rollback()
 		}
@@ -56,7 +55,7 @@ func (s *Store) WriteBlock(ctx context.Context, d BlockData) error {
 	}
 
 	for _, netuid := range rows.metagraphOrder {
-		if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM neurons WHERE netuid = ?`), int64(netuid)); err != nil {
+		if _, err := w.exec(ctx, s.q(deleteMetagraphSQL), int64(netuid)); err != nil {
 			return fmt.Errorf("block %d: clear metagraph of subnet %d: %w", h, netuid, err)
 		}
 		if err := w.insert(ctx, "neurons", neuronColumns, rows.metagraphs[netuid]); err != nil {
@@ -64,12 +63,7 @@ func (s *Store) WriteBlock(ctx context.Context, d BlockData) error {
 		}
 	}
 	for _, sn := range rows.subnets {
-		if _, err := w.exec(ctx, s.q(`INSERT INTO subnets (`+subnetColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (netuid) DO UPDATE SET name = excluded.name, owner = excluded.owner,
-			created_at = excluded.created_at, locked = excluded.locked, hyperparams = excluded.hyperparams,
-			tempo = excluded.tempo, neurons = excluded.neurons, registration_price = excluded.registration_price,
-			last_epoch_emission = excluded.last_epoch_emission, dissolved = excluded.dissolved,
-			updated_at = excluded.updated_at`), sn...); err != nil {
+		if _, err := w.exec(ctx, s.q(upsertSubnetSQL), sn...); err != nil {
 			return fmt.Errorf("block %d: write subnet %v: %w", h, sn[0], err)
 		}
 	}
@@ -93,7 +87,7 @@ func (s *Store) WriteBlock(ctx context.Context, d BlockData) error {
 	} else {
 		// Conditional on the value read above: a concurrent writer (PostgreSQL has no
 		// database-wide write lock) makes this update miss instead of skipping a block.
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE meta SET value = ? WHERE key = ? AND value = ?`), h, metaLastHeight, last)
+		res, err := w.exec(ctx, s.q(moveCursorSQL), h, metaLastHeight, last)
 		if err != nil {
 			return fmt.Errorf("block %d: move cursor: %w", h, err)
 		}
@@ -169,7 +163,7 @@ func blockRows(d BlockData) (blockRowSet, error) {
 			}
 		}
 	}
-	out.tables = append(out.tables, tableRows{"txs", txColumns, txs}, tableRows{"tx_addresses", "addr, height, idx", addrs})
+	out.tables = append(out.tables, tableRows{"txs", txColumns, txs}, tableRows{"tx_addresses", txAddressColumns, addrs})
 
 	epochs := make([]any, 0, len(d.Epochs)*9)
 	for _, e := range d.Epochs {
@@ -193,7 +187,7 @@ func blockRows(d BlockData) (blockRowSet, error) {
 		}
 		history = append(history, int64(n.Epoch), n.Height)
 	}
-	out.tables = append(out.tables, tableRows{"neuron_epochs", neuronColumns + ", epoch, height", history})
+	out.tables = append(out.tables, tableRows{"neuron_epochs", neuronEpochColumns, history})
 
 	offences := make([]any, 0, len(d.Offences)*10)
 	for _, o := range d.Offences {
@@ -278,27 +272,24 @@ func nonNil(v []string) []string {
 	return v
 }
 
-// writer holds one WriteBlock transaction and the statements it prepared, so the many
-// same-shaped multi-row inserts of an epoch block are parsed once.
+// writer holds one WriteBlock transaction.
 type writer struct {
-	s     *Store
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+	s  *Store
+	tx *sql.Tx
 }
 
+// exec runs one of the store's write statements in the transaction, using the statement
+// prepared at Open: an epoch block runs dozens of large multi-row inserts, and parsing each
+// again for every block cost a tenth of the write time.
 func (w *writer) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, ok := w.stmts[query]
-	if !ok {
-		var err error
-		if st, err = w.tx.PrepareContext(ctx, query); err != nil {
-			return nil, err
-		}
-		w.stmts[query] = st
+	if st, ok := w.s.writeStmts[query]; ok {
+		return w.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
-	return st.ExecContext(ctx, args...)
+	return w.tx.ExecContext(ctx, query, args...)
 }
 
-// insert writes flattened rows into table with multi-row INSERTs.
+// insert writes flattened rows into table with multi-row INSERTs of power-of-two sizes, so
+// that a handful of prepared statements serve every row count.
 func (w *writer) insert(ctx context.Context, table, columns string, args []any) error {
 	if len(args) == 0 {
 		return nil
@@ -307,15 +298,24 @@ func (w *writer) insert(ctx context.Context, table, columns string, args []any) 
 	if len(args)%ncols != 0 {
 		return fmt.Errorf("internal: %d values for %d columns", len(args), ncols)
 	}
-	perInsert := min(maxParams/ncols, maxRowsPerInsert)
 	for len(args) > 0 {
-		n := min(len(args)/ncols, perInsert)
+		n := chunkRows(len(args)/ncols, ncols)
 		if _, err := w.exec(ctx, w.s.q(insertSQL(table, columns, ncols, n)), args[:n*ncols]...); err != nil {
 			return err
 		}
 		args = args[n*ncols:]
 	}
 	return nil
+}
+
+// chunkRows is the largest power of two <= rows that one insert of ncols columns may carry.
+func chunkRows(rows, ncols int) int {
+	limit := min(rows, maxParams/ncols, maxRowsPerInsert)
+	n := 1
+	for n*2 <= limit {
+		n *= 2
+	}
+	return n
 }
 
 func insertSQL(table, columns string, ncols, nrows int) string {
@@ -333,13 +333,65 @@ func insertSQL(table, columns string, ncols, nrows int) string {
 		}
 		b.WriteString(row)
 	}
+	if table == "hotkeys" {
+		b.WriteString(" ON CONFLICT (hotkey) DO NOTHING")
+	}
 	return b.String()
 }
 
-func (w *writer) close() {
-	for _, st := range w.stmts {
+// insertTables are the tables WriteBlock fills with multi-row inserts.
+var insertTables = []struct{ table, columns string }{
+	{"blocks", blockColumns},
+	{"txs", txColumns},
+	{"tx_addresses", txAddressColumns},
+	{"epochs", epochColumns},
+	{"neuron_epochs", neuronEpochColumns},
+	{"offences", offenceColumns},
+	{"neurons", neuronColumns},
+	{"hotkeys", "hotkey"},
+}
+
+const (
+	txAddressColumns   = `addr, height, idx`
+	neuronEpochColumns = neuronColumns + `, epoch, height`
+	deleteMetagraphSQL = `DELETE FROM neurons WHERE netuid = ?`
+	moveCursorSQL      = `UPDATE meta SET value = ? WHERE key = ? AND value = ?`
+	upsertSubnetSQL    = `INSERT INTO subnets (` + subnetColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (netuid) DO UPDATE SET name = excluded.name, owner = excluded.owner,
+		created_at = excluded.created_at, locked = excluded.locked, hyperparams = excluded.hyperparams,
+		tempo = excluded.tempo, neurons = excluded.neurons, registration_price = excluded.registration_price,
+		last_epoch_emission = excluded.last_epoch_emission, dissolved = excluded.dissolved,
+		updated_at = excluded.updated_at`
+)
+
+// prepareWrites prepares every statement WriteBlock runs (each insert in every chunk size).
+func (s *Store) prepareWrites(ctx context.Context) error {
+	s.writeStmts = map[string]*sql.Stmt{}
+	var queries []string
+	for _, t := range insertTables {
+		ncols := strings.Count(t.columns, ",") + 1
+		for n := 1; n <= chunkRows(maxRowsPerInsert, ncols); n *= 2 {
+			queries = append(queries, insertSQL(t.table, t.columns, ncols, n))
+		}
+	}
+	queries = append(queries, deleteMetagraphSQL, moveCursorSQL, upsertSubnetSQL)
+	for _, q := range queries {
+		q = s.q(q)
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			s.closeWrites()
+			return fmt.Errorf("prepare %.60s…: %w", q, err)
+		}
+		s.writeStmts[q] = st
+	}
+	return nil
+}
+
+func (s *Store) closeWrites() {
+	for _, st := range s.writeStmts {
 		st.Close()
 	}
+	s.writeStmts = nil
 }
 
 // lockCursor reads the cursor inside the write transaction. On PostgreSQL it also locks the row,
@@ -363,17 +415,9 @@ func (s *Store) lockCursor(ctx context.Context, tx *sql.Tx) (int64, error) {
 
 // insertHotkeys adds the hotkeys the table does not hold yet.
 func (w *writer) insertHotkeys(ctx context.Context, hotkeys []string) error {
-	for len(hotkeys) > 0 {
-		n := min(len(hotkeys), maxRowsPerInsert)
-		args := make([]any, n)
-		for i, hk := range hotkeys[:n] {
-			args[i] = hk
-		}
-		query := insertSQL("hotkeys", "hotkey", 1, n) + " ON CONFLICT (hotkey) DO NOTHING"
-		if _, err := w.exec(ctx, w.s.q(query), args...); err != nil {
-			return err
-		}
-		hotkeys = hotkeys[n:]
+	args := make([]any, len(hotkeys))
+	for i, hk := range hotkeys {
+		args[i] = hk
 	}
-	return nil
+	return w.insert(ctx, "hotkeys", "hotkey", args)
 }
