@@ -7,6 +7,10 @@ import (
 	"strings"
 )
 
+// rowsSlot marks where writeHTML splices a page's pre-rendered rows; it cannot come out of
+// escaped user data because "<" is always escaped there.
+const rowsSlot template.HTML = `<tr id="taoscan-rows-slot"></tr>`
+
 // rowBytes is a little more than one rendered metagraph row, so the builder allocates once.
 const rowBytes = 1400
 
@@ -15,7 +19,7 @@ const rowBytes = 1400
 // calls per cell made the page take ~0.5 s (BenchmarkSubnetPage4096). The cells are the same
 // the template would write, with every value escaped here; alignment comes from the stylesheet's
 // column rules instead of a class on each of the 57,000 cells.
-func metagraphRows(netuid uint16, rows []*metaRow) template.HTML {
+func metagraphRows(netuid uint16, rows []*metaRow) string {
 	if len(rows) == 0 {
 		return `<tr><td colspan="14" class="muted">No neurons registered.</td></tr>`
 	}
@@ -60,5 +64,5 @@ func metagraphRows(netuid uint16, rows []*metaRow) template.HTML {
 		cell("coldkey", r.Coldkey, link("/account/", r.Coldkey, r.ColdkeyS))
 		b.WriteString("</tr>\n")
 	}
-	return template.HTML(b.String()) //nolint:gosec // every value above is escaped
+	return b.String()
 }

@@ -287,10 +287,14 @@ type subnetView struct {
 	Metagraph     []*metaRow    `json:"metagraph"`
 	Split         template.HTML `json:"-"`
 	Cols          []colHead     `json:"-"`
-	Rows          template.HTML `json:"-"` // the metagraph's <tr>s, see metagraphRows
+	// Rows is a placeholder the template prints where the metagraph's <tr>s go; writeHTML
+	// writes rows (see metagraphRows) there straight to the client, so the megabytes of rows
+	// are not copied through the template engine's buffers.
+	Rows template.HTML `json:"-"`
+	rows string
 }
 
-func (v *subnetView) sizeHint() int { return len(v.Rows) }
+func (v *subnetView) splice() (slot, body string) { return string(rowsSlot), v.rows }
 
 // parseSort reads ?sort and ?order for the metagraph.
 func parseSort(r *http.Request) (col, order string, err error) {
@@ -363,7 +367,7 @@ func (s *Server) subnet(r *http.Request) (string, any, error) {
 	if col != "uid" || order != "asc" {
 		sortMeta(v.Metagraph, col, order == "desc")
 	}
-	v.Rows = metagraphRows(netuid, v.Metagraph)
+	v.Rows, v.rows = rowsSlot, metagraphRows(netuid, v.Metagraph)
 	v.Cols = make([]colHead, len(metaCols))
 	for i, c := range metaCols {
 		next := "asc"

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -241,8 +242,8 @@ func isAPI(r *http.Request) bool {
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	var buf bytes.Buffer
+	// Compact, not indented: a full metagraph is megabytes and indenting is a second pass.
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", " ")
 	if err := enc.Encode(v); err != nil {
 		http.Error(w, `{"status":500,"error":"Internal Server Error","message":"encoding the response failed"}`, http.StatusInternalServerError)
 		return
@@ -270,25 +271,31 @@ func (s *Server) writeHTML(w http.ResponseWriter, r *http.Request, code int, pag
 	// The header's height is best effort: a store error here must not hide the page's own result.
 	h, _ := s.store.LastHeight(r.Context())
 	data := layoutData{Title: title, ChainID: s.chainID, IndexedHeight: h, Query: r.URL.Query().Get("q"), Page: v}
-	size := 64 << 10
-	if sv, ok := v.(sized); ok {
-		size += sv.sizeHint()
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
+	buf := bytes.NewBuffer(make([]byte, 0, 64<<10))
 	if err := t.ExecuteTemplate(buf, "layout.html", data); err != nil {
 		s.log.Error("taoscan web: template", "page", page, "err", err)
 		http.Error(w, "internal error rendering the page", http.StatusInternalServerError)
 		return
 	}
+	head, body, tail := buf.Bytes(), "", []byte(nil)
+	if sp, ok := v.(splicer); ok {
+		slot, b := sp.splice()
+		if i := bytes.Index(head, []byte(slot)); i >= 0 {
+			head, body, tail = head[:i], b, head[i+len(slot):]
+		}
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Content-Length", strconv.Itoa(len(head)+len(body)+len(tail)))
 	w.WriteHeader(code)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(head)
+	_, _ = io.WriteString(w, body)
+	_, _ = w.Write(tail)
 }
 
-// sized is a view model that knows roughly how big its page is, so the render buffer is
-// allocated once instead of doubling through a multi-megabyte metagraph.
-type sized interface{ sizeHint() int }
+// splicer is a view model with a pre-rendered HTML body (every value in it escaped) that
+// replaces the first occurrence of slot in the rendered page. The body goes to the client as
+// is, so a multi-megabyte metagraph is not copied through the template engine.
+type splicer interface{ splice() (slot, body string) }
 
 // pageFunc builds a page's view model: the HTML page renders it, the /api twin serves it as JSON.
 type pageFunc func(r *http.Request) (title string, view any, err error)

@@ -486,7 +486,11 @@ func TestPageValues(t *testing.T) {
 		t.Error("supply chart has no line")
 	}
 
-	sub := parseDoc(t, ts.get(t, "/subnet/1").body)
+	subBody := ts.get(t, "/subnet/1").body
+	if strings.Contains(subBody, "taoscan-rows-slot") {
+		t.Error("the metagraph rows were not spliced into the page")
+	}
+	sub := parseDoc(t, subBody)
 	if got := text(byID(sub, "netuid")); got != "1" {
 		t.Errorf("#netuid %q", got)
 	}
@@ -880,7 +884,7 @@ func TestPanicRecovered(t *testing.T) {
 	if !strings.Contains(ts.logs.String(), "wallet exploded") {
 		t.Errorf("panic not logged:\n%s", ts.logs)
 	}
-	if r := ts.get(t, "/api/account/"+addr(100)); r.code != 500 || !strings.Contains(r.body, `"status": 500`) {
+	if r := ts.get(t, "/api/account/"+addr(100)); r.code != 500 || !strings.Contains(r.body, `"status":500`) {
 		t.Errorf("API panic: %d %s", r.code, r.body)
 	}
 	if r := ts.get(t, "/blocks"); r.code != 200 {
