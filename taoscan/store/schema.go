@@ -30,7 +30,7 @@ var migrations = [][]string{
 			minted BIGINT NOT NULL,
 			issuance BIGINT NOT NULL,
 			halvings BIGINT NOT NULL
-		)`,
+		)` + withoutRowID,
 		`CREATE TABLE txs (
 			hash TEXT PRIMARY KEY,
 			height BIGINT NOT NULL,
@@ -105,7 +105,7 @@ var migrations = [][]string{
 			slashed BIGINT NOT NULL,
 			reward BIGINT NOT NULL,
 			burned BIGINT NOT NULL
-		)`,
+		)` + withoutRowID,
 		`CREATE INDEX offences_hotkey ON offences (hotkey, id)`,
 		// The cursor row exists from the start, so that WriteBlock can lock it even on an
 		// empty store.
@@ -145,13 +145,28 @@ const neuronColumns = `netuid, uid, hotkey, coldkey, stake, rank_, trust, consen
 // SchemaVersion is the schema version this build writes; Open migrates older databases to it.
 var SchemaVersion = int64(len(migrations))
 
+// migrationLockID is the PostgreSQL advisory lock taoscan holds while it migrates, so that two
+// processes opening a new database at once do not both create the tables.
+const migrationLockID = 0x7461_6f73_6361_6e // "taoscan"
+
 // migrate creates the meta table if needed and runs the migrations the database has not run,
 // each in its own transaction together with the new version number.
 func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL)`); err != nil {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	defer conn.Close()
+	if s.driver == DriverPostgres {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, int64(migrationLockID)); err != nil {
+			return fmt.Errorf("migrate schema: take the migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, int64(migrationLockID))
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("create meta table: %w", err)
 	}
-	version, err := s.metaValue(ctx, s.db, metaSchemaVersion)
+	version, err := s.metaValue(ctx, conn, metaSchemaVersion)
 	if err != nil {
 		return err
 	}
@@ -159,28 +174,42 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("database schema version %d is newer than this taoscan's (%d): use a newer taoscan or a new database", version, SchemaVersion)
 	}
 	for v := version; v < SchemaVersion; v++ {
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
-		}
-		for _, stmt := range migrations[v] {
-			if s.driver == DriverPostgres {
-				stmt = strings.TrimSuffix(stmt, withoutRowID)
-			}
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				tx.Rollback()
-				return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
-			}
-		}
-		if err := s.setMeta(ctx, tx, metaSchemaVersion, v+1); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
-		}
-		if err := tx.Commit(); err != nil {
+		if err := s.runMigration(ctx, conn, v); err != nil {
 			return fmt.Errorf("migrate schema to version %d: %w", v+1, err)
 		}
 	}
 	return nil
+}
+
+// runMigration runs migrations[v] and records version v+1, in one transaction.
+func (s *Store) runMigration(ctx context.Context, conn *sql.Conn, v int64) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Another process may have run it between our read of the version and this transaction
+	// (SQLite has no advisory lock; its write lock is taken at BEGIN): read it again under the
+	// lock.
+	current, err := s.metaValue(ctx, tx, metaSchemaVersion)
+	if err != nil {
+		return err
+	}
+	if current > v {
+		return nil
+	}
+	for _, stmt := range migrations[v] {
+		if s.driver == DriverPostgres {
+			stmt = strings.TrimSuffix(stmt, withoutRowID)
+		}
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	if err := s.setMeta(ctx, tx, metaSchemaVersion, v+1); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 func (s *Store) setMeta(ctx context.Context, tx *sql.Tx, key string, value int64) error {

@@ -36,6 +36,7 @@ const (
 type Store struct {
 	db     *sql.DB
 	driver string
+	dsn    string
 	// writeStmts are WriteBlock's statements prepared at Open, by query text (already rebound).
 	writeStmts map[string]*sql.Stmt
 }
@@ -44,7 +45,7 @@ type Store struct {
 // anything else a SQLite file path (":memory:" allowed for tests). The schema is created or
 // migrated on open.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	s := &Store{}
+	s := &Store{dsn: dsn}
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		s.driver = DriverPostgres

@@ -26,6 +26,9 @@ func TestStore(t *testing.T) {
 				runCase(t, c, filepath.Join(t.TempDir(), "taoscan.db"), DriverSQLite)
 			})
 		}
+		t.Run("concurrent migrate", func(t *testing.T) {
+			openConcurrently(t, context.Background(), filepath.Join(t.TempDir(), "new.db"), 0)
+		})
 	})
 	t.Run("postgres", func(t *testing.T) {
 		pg := startPostgres(t)
@@ -34,6 +37,9 @@ func TestStore(t *testing.T) {
 				runCase(t, c, pg.createDB(t, fmt.Sprintf("case_%d", i)), DriverPostgres)
 			})
 		}
+		t.Run("concurrent migrate", func(t *testing.T) {
+			openConcurrently(t, context.Background(), pg.createDB(t, "concurrent_migrate"), 0)
+		})
 	})
 }
 
@@ -62,6 +68,35 @@ func runCase(t *testing.T, c storeCase, dsn, driver string) {
 		return s
 	}
 	c.run(t, ctx, s, reopen)
+}
+
+// openConcurrently opens dsn from several goroutines at once, as an indexer and a web server
+// started together would; every Open must succeed (on a new database one migrates, the others
+// wait) and see the same cursor.
+func openConcurrently(t *testing.T, ctx context.Context, dsn string, wantLast int64) {
+	t.Helper()
+	const handles = 4
+	errs := make(chan error, handles)
+	for i := 0; i < handles; i++ {
+		go func() {
+			s, err := Open(ctx, dsn)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer s.Close()
+			last, err := s.LastHeight(ctx)
+			if err == nil && last != wantLast {
+				err = fmt.Errorf("handle sees last height %d, want %d", last, wantLast)
+			}
+			errs <- err
+		}()
+	}
+	for i := 0; i < handles; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 var t0 = time.Date(2026, 12, 2, 10, 0, 0, 123456789, time.UTC)
@@ -512,6 +547,12 @@ var storeCases = []storeCase{
 		}
 		equal(t, "last", must[int64](t)(s.LastHeight(ctx)), int64(4))
 		equal(t, "first", must[int64](t)(s.FirstHeight(ctx)), int64(1))
+	}},
+
+	{"concurrent open", func(t *testing.T, ctx context.Context, s *Store, _ func(*Store) *Store) {
+		// Opening a database another handle has open migrates nothing and shares the cursor.
+		writeBlocks(t, ctx, s, 1, 2)
+		openConcurrently(t, ctx, s.dsn, 2)
 	}},
 
 	{"limits", func(t *testing.T, ctx context.Context, s *Store, _ func(*Store) *Store) {
