@@ -13,7 +13,7 @@ const (
 	chartH      = 200
 	chartLeft   = 110 // room for the y labels (TAO amounts with decimals)
 	chartRight  = 12
-	chartTop    = 14
+	chartTop    = 22 // room for the caption above the plot
 	chartBottom = 30
 )
 
@@ -58,6 +58,8 @@ func svgOpen(b *strings.Builder, id, title string) {
 	b.WriteString(`"><title>`)
 	b.WriteString(template.HTMLEscapeString(title))
 	b.WriteString(`</title>`)
+	// The visible caption: <title> alone is only a tooltip.
+	svgText(b, chartW-chartRight, 11, "end", "caption", title)
 }
 
 func svgText(b *strings.Builder, x, y float64, anchor, class, text string) {

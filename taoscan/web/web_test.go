@@ -552,6 +552,9 @@ func TestPageValues(t *testing.T) {
 	if v, _ := attr(byID(acct, "balance"), "data-value"); v != "7123456789" {
 		t.Errorf("#balance %q", v)
 	}
+	if rows := findAll(byID(acct, "txs"), func(n *html.Node) bool { v, _ := attr(n, "data-hash"); return v == hashOf(5000) }); len(rows) != 1 {
+		t.Errorf("the account's tx is not listed (%d rows)", len(rows))
+	}
 	if n := len(findAll(byID(acct, "earnings-chart"), func(n *html.Node) bool { return n.Data == "polyline" })); n != 1 {
 		t.Errorf("earnings chart lines %d", n)
 	}
