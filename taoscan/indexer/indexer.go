@@ -36,8 +36,8 @@ type Indexer struct {
 	// StartHeight is where an empty store starts; 0 means the node's earliest stored block.
 	// It is ignored once the store holds blocks: the store's cursor decides then.
 	StartHeight int64
-	// Registerer receives the metrics (nil: none are registered, they are still kept).
-	Registerer prometheus.Registerer
+	// Registry receives the metrics (nil: none are registered, they are still kept).
+	Registry prometheus.Registerer
 
 	metrics *metrics
 }
@@ -104,7 +104,7 @@ func (ix *Indexer) RunWith(ctx context.Context, onBlock BlockIndexed) error {
 		poll = DefaultPoll
 	}
 	if ix.metrics == nil {
-		m, err := newMetrics(ix.Registerer)
+		m, err := newMetrics(ix.Registry)
 		if err != nil {
 			return err
 		}
