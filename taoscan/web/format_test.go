@@ -148,3 +148,23 @@ func TestSortMetaTies(t *testing.T) {
 		}
 	}
 }
+
+// TestMetagraphRowsEscape: the rows are written outside html/template, so every value must be
+// escaped here; an axon is whatever the neuron served.
+func TestMetagraphRowsEscape(t *testing.T) {
+	r := newMetaRow(store.Neuron{UID: 7, Hotkey: `tao1"><script>`, Coldkey: "a&b", Stake: "1", Emission: "2",
+		Axon: `<img src=x onerror=alert(1)>:80`}, 10)
+	out := metagraphRows(3, []*metaRow{&r})
+	if strings.Contains(out, "<script>") || strings.Contains(out, "<img") {
+		t.Fatalf("unescaped: %s", out)
+	}
+	for _, want := range []string{`data-value="&lt;img src=x onerror=alert(1)&gt;:80"`, `href="/account/a&amp;b"`, `<a href="/subnet/3/neuron/7">7</a>`,
+		`data-col="stake" data-value="1">0.000000001</td>`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %s in %s", want, out)
+		}
+	}
+	if empty := metagraphRows(3, nil); !strings.Contains(empty, "No neurons") {
+		t.Errorf("empty: %s", empty)
+	}
+}

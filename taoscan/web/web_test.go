@@ -134,6 +134,7 @@ func fillStore(t testing.TB, st *store.Store) {
 // fakeChain is an in-memory node. err, when set, is what every call returns (the node is down).
 type fakeChain struct {
 	err         error
+	walletErr   error
 	panicWallet bool
 }
 
@@ -167,6 +168,9 @@ func (f *fakeChain) Wallet(_ context.Context, coldkey string) (*subnettypes.Quer
 	}
 	if f.err != nil {
 		return nil, f.err
+	}
+	if f.walletErr != nil {
+		return nil, f.walletErr
 	}
 	return &subnettypes.QueryWalletResponse{Coldkey: coldkey, Balance: sdk.NewCoin("rao", math.NewInt(7_123_456_789)),
 		TotalStake: math.NewInt(42), TotalUnbonding: math.NewInt(3),
@@ -981,5 +985,25 @@ func TestEmptyStore(t *testing.T) {
 	}
 	if r := ts.get(t, "/healthz"); r.body != "ok 0\n" {
 		t.Errorf("healthz %q", r.body)
+	}
+}
+
+// TestNodeStatusCodes: the node's InvalidArgument is the user's 400 and its NotFound a 404 or an
+// empty section, never a 500; an unknown /api path answers JSON.
+func TestNodeStatusCodes(t *testing.T) {
+	ts := newTestServer(t, &fakeChain{walletErr: status.Error(codes.InvalidArgument, "coldkey is a module account")})
+	r := ts.get(t, "/account/"+addr(100))
+	if r.code != 400 || !strings.Contains(r.body, "coldkey is a module account") {
+		t.Errorf("InvalidArgument from the node: %d\n%s", r.code, r.body)
+	}
+	ts = newTestServer(t, &fakeChain{walletErr: status.Error(codes.NotFound, "no such account")})
+	r = ts.get(t, "/account/"+addr(100))
+	if r.code != 200 || !strings.Contains(r.body, "no such account") {
+		t.Errorf("NotFound wallet: %d", r.code)
+	}
+	r = ts.get(t, "/api/nope")
+	var e errorView
+	if r.code != 404 || json.Unmarshal([]byte(r.body), &e) != nil || e.Status != 404 {
+		t.Errorf("/api/nope: %d %s", r.code, r.body)
 	}
 }
