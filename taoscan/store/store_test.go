@@ -555,6 +555,23 @@ var storeCases = []storeCase{
 		openConcurrently(t, ctx, s.dsn, 2)
 	}},
 
+	{"large amounts stay exact", func(t *testing.T, ctx context.Context, s *Store, _ func(*Store) *Store) {
+		// 2^53+1 is where a float64 would round; sums must stay integers in both databases.
+		const odd = "9007199254740993"
+		d := block(1)
+		d.Block.Issuance = "2100000000000000000"
+		n0, n1 := neuron(1, 0, "tao1hk0", "tao1ck", 0), neuron(1, 1, "tao1hk1", "tao1ck", 0)
+		n0.Emission, n1.Emission, n0.Stake = odd, odd, "9223372036854775807"
+		d.History = []NeuronEpoch{{Neuron: n0, Epoch: 1, Height: 1}, {Neuron: n1, Epoch: 1, Height: 1}}
+		d.Metagraphs = map[uint16][]Neuron{1: {n0, n1}}
+		if err := s.WriteBlock(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "issuance", must[Block](t)(s.Block(ctx, 1)).Issuance, "2100000000000000000")
+		equal(t, "max stake", must[Neuron](t)(s.Neuron(ctx, 1, 0)).Stake, "9223372036854775807")
+		equal(t, "sum", must[[]Earning](t)(s.ColdkeyEarnings(ctx, "tao1ck", 10)), []Earning{{Netuid: 1, Epoch: 1, Height: 1, Emission: "18014398509481986"}})
+	}},
+
 	{"limits", func(t *testing.T, ctx context.Context, s *Store, _ func(*Store) *Store) {
 		writeBlocks(t, ctx, s, 1, 1)
 		for _, limit := range []int{0, -1, MaxLimit + 1} {
