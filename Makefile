@@ -27,6 +27,7 @@ build:
 	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/taod ./cmd/taod
 	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/taoworker ./cmd/taoworker
 	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/yumasim ./cmd/yumasim
+	$(GO) build $(BUILD_FLAGS) -o $(BUILDDIR)/taoscan ./cmd/taoscan
 
 ## cosmovisor: cosmovisor v1.5.0 into BUILDDIR, built from its own module (tools/cosmovisor, pinned in
 ## go.mod/go.sum there) so its dependencies stay out of taochain's.
@@ -35,10 +36,11 @@ cosmovisor:
 	cd tools/cosmovisor && $(GO) build -o $(abspath $(BUILDDIR))/cosmovisor cosmossdk.io/tools/cosmovisor/cmd/cosmovisor
 
 install:
-	$(GO) install $(BUILD_FLAGS) ./cmd/taod ./cmd/taoworker
+	$(GO) install $(BUILD_FLAGS) ./cmd/taod ./cmd/taoworker ./cmd/taoscan
 
-## localnet: build taod and taoworker, run a fresh 1-validator chain (1 s blocks) with the demo subnet,
-## three miners, a validator worker and a live summary in the foreground.
+## localnet: build taod, taoworker and taoscan, run a fresh 1-validator chain (1 s blocks) with the demo
+## subnet, three miners, a validator worker, the taoscan explorer (http://127.0.0.1:8080/) and a live
+## summary in the foreground.
 localnet: build
 	TAOD=$(BUILDDIR)/taod ./scripts/localnet.sh
 
@@ -94,4 +96,4 @@ proto-swagger:
 	./scripts/protoswagger.sh
 
 clean:
-	rm -rf $(BUILDDIR)/taod $(BUILDDIR)/taoworker $(BUILDDIR)/localnet $(BUILDDIR)/localnet-multi
+	rm -rf $(BUILDDIR)/taod $(BUILDDIR)/taoworker $(BUILDDIR)/taoscan $(BUILDDIR)/localnet $(BUILDDIR)/localnet-multi

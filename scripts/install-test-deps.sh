@@ -3,6 +3,8 @@
 #   iproute2, iptables  the network-fault tests (testutil/netlab: namespaces, veth, bridge, NFQUEUE)
 #   jq                  scripts/ceremony.sh (so localnet-multi and every 4-validator test) and the
 #                       docs' commands
+#   chromium            taoscan's page tests in a real headless browser (cmd/taoscan, chromedp)
+#   postgresql          taoscan's store tests on PostgreSQL (a private server per test run)
 # Needs root and Debian's apt; otherwise it says what is missing and exits 0, and the tests that
 # need it skip with the reason.
 set -euo pipefail
@@ -11,6 +13,8 @@ missing=()
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 command -v iptables >/dev/null 2>&1 || missing+=(iptables)
 command -v jq >/dev/null 2>&1 || missing+=(jq)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [ ${#missing[@]} = 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then

@@ -7,12 +7,16 @@
 # P2P_PORT (26656), SNAPSHOT_INTERVAL (state-sync snapshots, default every 100 blocks), NO_START=1 to only prepare the home, DEMO=0 to skip the demo subnet
 # (scripts/demo.sh: subnet "demo" with three registered miners and stake), WORKERS=0 to skip the
 # off-chain workers (TAOWORKER, default next to TAOD: three miners on MINER_PORT.. (8091-8093) with
-# n-gram orders 1/3/5, a validator worker, and `taoworker watch` printing a live summary).
+# n-gram orders 1/3/5, a validator worker, and `taoworker watch` printing a live summary),
+# TAOSCAN=0 to skip the explorer (TAOSCAN_BIN, default next to TAOD: `taoscan` indexing into
+# LOCALNET_HOME/taoscan.db and serving http://127.0.0.1:TAOSCAN_PORT, default 8080).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 TAOD=${TAOD:-$root/build/taod}
 TAOWORKER=${TAOWORKER:-$(dirname "$TAOD")/taoworker}
+TAOSCAN_BIN=${TAOSCAN_BIN:-$(dirname "$TAOD")/taoscan}
+TAOSCAN_PORT=${TAOSCAN_PORT:-8080}
 HOME_DIR=${LOCALNET_HOME:-$root/build/localnet}
 CHAIN_ID=${CHAIN_ID:-taochain-local-1}
 RPC_PORT=${RPC_PORT:-26657}
@@ -100,6 +104,14 @@ stop_all() {
 }
 trap stop_all INT TERM
 echo "  node log: $HOME_DIR/node.log"
+
+# The explorer follows the node from its first block; it waits for the node's RPC on its own.
+if [ "${TAOSCAN:-1}" = 1 ] && [ -x "$TAOSCAN_BIN" ]; then
+  "$TAOSCAN_BIN" --node "tcp://127.0.0.1:$RPC_PORT" --grpc "127.0.0.1:$GRPC_PORT" --chain-id "$CHAIN_ID" \
+    --db "$HOME_DIR/taoscan.db" --listen "127.0.0.1:$TAOSCAN_PORT" >"$HOME_DIR/taoscan.log" 2>&1 &
+  pids+=($!)
+  echo "  taoscan explorer: http://127.0.0.1:$TAOSCAN_PORT/   (log $HOME_DIR/taoscan.log)"
+fi
 
 if [ "${DEMO:-1}" = 1 ]; then
   workers=${WORKERS:-1}

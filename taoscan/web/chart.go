@@ -11,7 +11,7 @@ import (
 const (
 	chartW      = 640
 	chartH      = 200
-	chartLeft   = 110 // room for the y labels (TAO amounts with decimals)
+	chartLeft   = 150 // room for the y labels (TAO amounts with 9 decimals, e.g. 130023.347140005 TAO)
 	chartRight  = 12
 	chartTop    = 22 // room for the caption above the plot
 	chartBottom = 30
