@@ -29,7 +29,7 @@ type run struct {
 	c      *chain.Client
 }
 
-func startIndexer(t *testing.T, n *e2e.Node, db string, reg prometheus.Registerer) *run {
+func startIndexer(t *testing.T, n *e2e.Node, db string, reg prometheus.Registerer, startHeight int64) *run {
 	t.Helper()
 	st, err := store.Open(context.Background(), db)
 	if err != nil {
@@ -40,7 +40,7 @@ func startIndexer(t *testing.T, n *e2e.Node, db string, reg prometheus.Registere
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ix := &indexer.Indexer{Store: st, Chain: c, Poll: 300 * time.Millisecond, Registry: reg,
+	ix := &indexer.Indexer{Store: st, Chain: c, Poll: 300 * time.Millisecond, Registry: reg, StartHeight: startHeight,
 		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))}
 	r := &run{cancel: cancel, done: make(chan error, 1), st: st, c: c}
 	go func() { r.done <- ix.Run(ctx) }()
@@ -140,7 +140,7 @@ func TestIndexerFollowsLocalnet(t *testing.T) {
 	reg := prometheus.NewRegistry()
 
 	// First indexer: follows while the demo subnet is created, then is stopped mid-way.
-	r1 := startIndexer(t, n, db, reg)
+	r1 := startIndexer(t, n, db, reg, 0)
 	n.RunScript("demo.sh")
 	waitIndexed(t, r1.st, n.Height(), 60*time.Second)
 	r1.stop(t)
@@ -148,7 +148,7 @@ func TestIndexerFollowsLocalnet(t *testing.T) {
 
 	// Second indexer on the same file, with fresh metrics.
 	reg = prometheus.NewRegistry()
-	r2 := startIndexer(t, n, db, reg)
+	r2 := startIndexer(t, n, db, reg, 0)
 	defer func() {
 		if r2 != nil {
 			r2.stop(t)
@@ -306,6 +306,30 @@ func TestIndexerFollowsLocalnet(t *testing.T) {
 		t.Fatalf("block %d issuance %s, node's bank supply %s", last, b.Issuance, num(iss["issuance"]))
 	}
 	t.Logf("indexed %d blocks, %d txs, epoch %d; test without the build %s", last-first+1, len(seen), ep.Epoch, time.Since(began).Round(time.Second))
+
+	// A new database that starts after the demo subnet was set up learns it without an event:
+	// the first block reads every subnet and its metagraph.
+	late := filepath.Join(t.TempDir(), "late.db")
+	r3 := startIndexer(t, n, late, nil, last)
+	waitIndexed(t, r3.st, last+1, 60*time.Second)
+	r3.stop(t)
+	lst, err := store.Open(ctx, late)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lst.Close()
+	if first, _ := lst.FirstHeight(ctx); first != last {
+		t.Fatalf("store started at %d has first height %d", last, first)
+	}
+	lateSub, err := lst.Subnet(ctx, netuid)
+	if err != nil || lateSub.Name != "demo" || lateSub.UpdatedAt < last {
+		t.Fatalf("store started at %d: subnet %d = %+v, %v", last, netuid, lateSub, err)
+	}
+	lateRows, err := lst.Metagraph(ctx, netuid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareMetagraph(t, n, netuid, lateSub.UpdatedAt, lateRows)
 	if os.Getenv("TAOSCAN_E2E_KEEP") != "" {
 		t.Logf("database: %s", db)
 	}
