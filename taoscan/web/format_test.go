@@ -97,7 +97,7 @@ func TestCharts(t *testing.T) {
 		}
 	}
 	out := string(lineChart("c", "a<b", "block", series{X: []int64{1, 2, 3}, Y: []string{"0", "1000000000", "500000000"}}, taoLabel))
-	if !strings.Contains(out, `<polyline class="line" points="110.0,170.0 369.0,22.0 628.0,96.0"/>`) {
+	if !strings.Contains(out, `<polyline class="line" points="150.0,170.0 389.0,22.0 628.0,96.0"/>`) {
 		t.Errorf("line points: %s", out)
 	}
 	if !strings.Contains(out, "1.000000000 TAO") || !strings.Contains(out, "0.000000000 TAO") || !strings.Contains(out, "a&lt;b") {
@@ -105,7 +105,7 @@ func TestCharts(t *testing.T) {
 	}
 	// A flat line (min == max) is drawn in the middle instead of dividing by zero.
 	flat := string(lineChart("c", "t", "x", series{X: []int64{1, 2}, Y: []string{"7", "7"}}, fracLabel))
-	if !strings.Contains(flat, `points="110.0,96.0 628.0,96.0"`) {
+	if !strings.Contains(flat, `points="150.0,96.0 628.0,96.0"`) {
 		t.Errorf("flat: %s", flat)
 	}
 	bars := string(stackedBars("s", "t", []string{"a", "b"}, []stackBar{{Label: "e1", Parts: []string{"1", "3"}}, {Label: "e2", Parts: []string{"0", "2"}}}, taoLabel))
