@@ -305,7 +305,6 @@ func TestIndexerFollowsLocalnet(t *testing.T) {
 	if num(iss["issuance"]) != b.Issuance {
 		t.Fatalf("block %d issuance %s, node's bank supply %s", last, b.Issuance, num(iss["issuance"]))
 	}
-	t.Logf("indexed %d blocks, %d txs, epoch %d; test without the build %s", last-first+1, len(seen), ep.Epoch, time.Since(began).Round(time.Second))
 
 	// A new database that starts after the demo subnet was set up learns it without an event:
 	// the first block reads every subnet and its metagraph.
@@ -330,6 +329,28 @@ func TestIndexerFollowsLocalnet(t *testing.T) {
 		t.Fatal(err)
 	}
 	compareMetagraph(t, n, netuid, lateSub.UpdatedAt, lateRows)
+
+	// Dissolving the subnet keeps its row, marked dissolved with the name it had, and clears
+	// its metagraph.
+	res := n.Tx("subnet-owner", "subnet", "dissolve-subnet", strconv.Itoa(int(netuid)))
+	dissolvedAt, err := strconv.ParseInt(res.Height, 10, 64)
+	if err != nil || res.Code != 0 {
+		t.Fatalf("dissolve-subnet: %+v", res)
+	}
+	r4 := startIndexer(t, n, db, nil, 0)
+	waitIndexed(t, r4.st, dissolvedAt, 60*time.Second)
+	r4.stop(t)
+	gone, err := st.Subnet(ctx, netuid)
+	if err != nil || !gone.Dissolved || gone.Name != "demo" || gone.UpdatedAt != dissolvedAt {
+		t.Fatalf("subnet %d after dissolving at %d: %+v, %v", netuid, dissolvedAt, gone, err)
+	}
+	if rows, err := st.Metagraph(ctx, netuid); err != nil || len(rows) != 0 {
+		t.Fatalf("metagraph of dissolved subnet: %d rows, %v", len(rows), err)
+	}
+	if list, err := st.Subnets(ctx); err != nil || len(list) != 0 {
+		t.Fatalf("subnets after dissolving the only one: %+v, %v", list, err)
+	}
+	t.Logf("indexed %d blocks, %d txs, epoch %d; test without the build %s", last-first+1, len(seen), ep.Epoch, time.Since(began).Round(time.Second))
 	if os.Getenv("TAOSCAN_E2E_KEEP") != "" {
 		t.Logf("database: %s", db)
 	}
