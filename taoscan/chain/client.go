@@ -14,6 +14,7 @@ import (
 
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	coretypes "github.com/cometbft/cometbft/rpc/core/types"
+	cmttypes "github.com/cometbft/cometbft/types"
 	dbm "github.com/cosmos/cosmos-db"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -172,8 +173,8 @@ func (c *Client) NewBlocks(ctx context.Context) (<-chan int64, error) {
 					return
 				}
 				var h int64
-				if hdr, ok := ev.Data.(interface{ GetHeight() int64 }); ok {
-					h = hdr.GetHeight()
+				if hdr, ok := ev.Data.(cmttypes.EventDataNewBlockHeader); ok {
+					h = hdr.Header.Height
 				}
 				select {
 				case out <- h:
