@@ -78,6 +78,7 @@ func BenchmarkSubnetPage4096(b *testing.B) {
 			// CPU time of the process per page: the machine is shared, so wall time alone
 			// mostly measures the neighbours.
 			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/page")
+			b.ReportMetric(100, "target-ms") // issue 17: the subnet page with 4,096 neurons in ≤ 100 ms
 		})
 	}
 }
