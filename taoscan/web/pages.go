@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
@@ -193,16 +194,6 @@ func newMetaRow(n store.Neuron, indexed int64) metaRow {
 	return m
 }
 
-func cmpU32(a, b uint32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 func cmpBool(a, b bool) int {
 	switch {
 	case a == b:
@@ -215,38 +206,20 @@ func cmpBool(a, b bool) int {
 
 // metaCmp compares two rows on one column; amounts compare as integers, never as text.
 var metaCmp = map[string]func(a, b *metaRow) int{
-	"uid":       func(a, b *metaRow) int { return cmpU32(a.UID, b.UID) },
+	"uid":       func(a, b *metaRow) int { return cmp.Compare(a.UID, b.UID) },
 	"role":      func(a, b *metaRow) int { return cmpBool(a.ValidatorPermit, b.ValidatorPermit) },
 	"stake":     func(a, b *metaRow) int { return cmpDecimal(a.Stake, b.Stake) },
-	"vtrust":    func(a, b *metaRow) int { return cmpU32(a.ValidatorTrust, b.ValidatorTrust) },
-	"trust":     func(a, b *metaRow) int { return cmpU32(a.Trust, b.Trust) },
-	"consensus": func(a, b *metaRow) int { return cmpU32(a.Consensus, b.Consensus) },
-	"incentive": func(a, b *metaRow) int { return cmpU32(a.Incentive, b.Incentive) },
-	"dividends": func(a, b *metaRow) int { return cmpU32(a.Dividends, b.Dividends) },
+	"vtrust":    func(a, b *metaRow) int { return cmp.Compare(a.ValidatorTrust, b.ValidatorTrust) },
+	"trust":     func(a, b *metaRow) int { return cmp.Compare(a.Trust, b.Trust) },
+	"consensus": func(a, b *metaRow) int { return cmp.Compare(a.Consensus, b.Consensus) },
+	"incentive": func(a, b *metaRow) int { return cmp.Compare(a.Incentive, b.Incentive) },
+	"dividends": func(a, b *metaRow) int { return cmp.Compare(a.Dividends, b.Dividends) },
 	"emission":  func(a, b *metaRow) int { return cmpDecimal(a.Emission, b.Emission) },
-	"updated": func(a, b *metaRow) int {
-		switch {
-		case a.Updated < b.Updated:
-			return -1
-		case a.Updated > b.Updated:
-			return 1
-		}
-		return 0
-	},
-	"active":  func(a, b *metaRow) int { return cmpBool(a.Active, b.Active) },
-	"axon":    func(a, b *metaRow) int { return cmpString(a.Axon, b.Axon) },
-	"hotkey":  func(a, b *metaRow) int { return cmpString(a.Hotkey, b.Hotkey) },
-	"coldkey": func(a, b *metaRow) int { return cmpString(a.Coldkey, b.Coldkey) },
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	"updated":   func(a, b *metaRow) int { return cmp.Compare(a.Updated, b.Updated) },
+	"active":    func(a, b *metaRow) int { return cmpBool(a.Active, b.Active) },
+	"axon":      func(a, b *metaRow) int { return cmp.Compare(a.Axon, b.Axon) },
+	"hotkey":    func(a, b *metaRow) int { return cmp.Compare(a.Hotkey, b.Hotkey) },
+	"coldkey":   func(a, b *metaRow) int { return cmp.Compare(a.Coldkey, b.Coldkey) },
 }
 
 // sortMeta orders rows by col; ties always go by uid ascending so the order is total and the
@@ -261,7 +234,7 @@ func sortMeta(rows []*metaRow, col string, desc bool) {
 		if r != 0 {
 			return r
 		}
-		return cmpU32(a.UID, b.UID)
+		return cmp.Compare(a.UID, b.UID)
 	})
 }
 
@@ -491,7 +464,7 @@ func (s *Server) neuron(r *http.Request) (string, any, error) {
 			}
 		}
 	}
-	slices.SortFunc(v.Received, func(a, b weightView) int { return cmpU32(a.UID, b.UID) })
+	slices.SortFunc(v.Received, func(a, b weightView) int { return cmp.Compare(a.UID, b.UID) })
 	return neuronTitle(netuid, uid), v, nil
 }
 
