@@ -3,6 +3,7 @@ package main_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,9 +17,10 @@ import (
 )
 
 // TestLocalnetRunsTheWholeSystem runs scripts/localnet.sh exactly as `make localnet` does (on free
-// ports): chain, demo subnet, three miners of orders 1/3/5, a validator worker and the live summary.
-// It waits until the summary shows the incentive ranking the miners by quality, then sends the
-// script SIGINT and checks that the node and every worker have exited.
+// ports): chain, demo subnet, three miners of orders 1/3/5, a validator worker, the live summary and
+// the taoscan explorer. It waits until the summary shows the incentive ranking the miners by
+// quality and the explorer answers at the URL the script printed, then sends the script SIGINT and
+// checks that the node, every worker and the explorer have exited.
 func TestLocalnetRunsTheWholeSystem(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test builds and runs taod and taoworker")
@@ -27,10 +29,12 @@ func TestLocalnetRunsTheWholeSystem(t *testing.T) {
 	home := filepath.Join(t.TempDir(), "home")
 	port := func() string { return strconv.Itoa(e2e.FreePort(t)) }
 	minerBase := e2e.FreePort(t)
+	e2e.Binary(t, "taoscan") // built next to taod by the same make build
+	scanPort := port()
 	cmd := exec.Command(filepath.Join(e2e.RepoRoot(), "scripts", "localnet.sh"))
 	cmd.Env = append(os.Environ(), "TAOD="+bin, "LOCALNET_HOME="+home, "CHAIN_ID=taochain-e2e-1",
 		"RPC_PORT="+port(), "GRPC_PORT="+port(), "API_PORT="+port(), "P2P_PORT="+port(), "PROM_PORT="+port(),
-		"MINER_PORT="+strconv.Itoa(minerBase), "VALIDATOR_METRICS_PORT="+port())
+		"MINER_PORT="+strconv.Itoa(minerBase), "VALIDATOR_METRICS_PORT="+port(), "TAOSCAN_PORT="+scanPort)
 	// Its own process group, so the test can check that nothing the script started outlives it.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var out e2e.Output
@@ -62,6 +66,19 @@ func TestLocalnetRunsTheWholeSystem(t *testing.T) {
 			e2e.Tail(out.String(), 3000), e2e.Tail(localnetReadFile(filepath.Join(home, "node.log")), 2000))
 	}
 	t.Logf("live summary incentives: miner1 %.4f, miner2 %.4f, miner3 %.4f", ranked[0], ranked[1], ranked[2])
+
+	url := "http://127.0.0.1:" + scanPort + "/"
+	if !strings.Contains(out.String(), "taoscan explorer: "+url) {
+		t.Fatalf("localnet.sh did not print the explorer's URL %s:\n%s", url, e2e.Tail(out.String(), 2000))
+	}
+	resp, err := http.Get(url + "healthz")
+	if err != nil {
+		t.Fatalf("taoscan at %s: %v\n%s", url, err, e2e.Tail(localnetReadFile(filepath.Join(home, "taoscan.log")), 2000))
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("taoscan %shealthz: %s", url, resp.Status)
+	}
 
 	// Ctrl-C: the script forwards SIGINT to the workers and the node and exits.
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
