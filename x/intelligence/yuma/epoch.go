@@ -379,6 +379,65 @@ func (st *state) consensusOf(kappa I32F32, weight []I32F32) []I32F32 {
 	for j := 0; j < n; j++ {
 		colStart[j+1] += colStart[j]
 	}
+	// Each sample is one uint64, value<<rowBits | row, so a column sorts as
+	// plain integers (no comparator) into ascending value order; ties keep
+	// an arbitrary but fixed order, which the quantile does not depend on.
+	// Row-normalized weights are in (0, One], 33 bits.
+	if n > 1<<rowBits {
+		return st.consensusOfLarge(kappa, weight, totalStake, colStart)
+	}
+	samples := make([]uint64, colStart[n])
+	next := slices.Clone(colStart[:n])
+	colStake := make([]I32F32, n)
+	for i := 0; i < n; i++ {
+		s := weight[i]
+		if s == 0 {
+			continue
+		}
+		lo, hi := st.w.rowRange(i)
+		for k := lo; k < hi; k++ {
+			j := st.w.col[k]
+			samples[next[j]] = uint64(st.w.val[k])<<rowBits | uint64(i)
+			next[j]++
+			colStake[j] = colStake[j].Add(s)
+		}
+	}
+	threshold := quantileThreshold(totalStake, kappa)
+	for j := 0; j < n; j++ {
+		seg := samples[colStart[j]:colStart[j+1]]
+		if len(seg) == 0 {
+			continue // everyone weights j as 0
+		}
+		slices.Sort(seg)
+		// quantileSorted on the packed samples.
+		cum := totalStake.Sub(colStake[j])
+		if cum > threshold {
+			continue // c_j = 0
+		}
+		last := seg[len(seg)-1]
+		c[j] = I32F32(last >> rowBits)
+		for _, p := range seg {
+			cum = cum.Add(weight[p&rowMask])
+			if cum > threshold {
+				c[j] = I32F32(p >> rowBits)
+				break
+			}
+		}
+	}
+	return c
+}
+
+// rowBits is how many low bits of a packed consensus sample hold the row.
+const (
+	rowBits = 30
+	rowMask = 1<<rowBits - 1
+)
+
+// consensusOfLarge is consensusOf for more rows than a packed sample can
+// name, sorting (value, weight) pairs instead.
+func (st *state) consensusOfLarge(kappa I32F32, weight []I32F32, totalStake I32F32, colStart []int) []I32F32 {
+	n := st.n
+	c := make([]I32F32, n)
 	samples := make([]weighted, colStart[n])
 	next := slices.Clone(colStart[:n])
 	colStake := make([]I32F32, n)
@@ -399,7 +458,7 @@ func (st *state) consensusOf(kappa I32F32, weight []I32F32) []I32F32 {
 	for j := 0; j < n; j++ {
 		seg := samples[colStart[j]:colStart[j+1]]
 		if len(seg) == 0 {
-			continue // everyone weights j as 0
+			continue
 		}
 		sortByValue(seg)
 		c[j] = quantileSorted(seg, totalStake.Sub(colStake[j]), threshold)
