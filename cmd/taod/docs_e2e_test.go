@@ -46,6 +46,9 @@ type docsEnv struct {
 	node   *e2e.Node
 	dir    string // working directory: build/taod, build/taoworker, build/localnet
 	outDir string // every taod invocation's stdout, read for tx hashes after each block
+	// taoscan is the URL of the explorer following the localnet, as `make localnet` starts it
+	// (the docs read it as $TAOSCAN, default http://127.0.0.1:8080).
+	taoscan string
 }
 
 // TestDocsCommandsRun runs every ```sh block of README.md, docs/*.md and x/*/README.md (in that
@@ -156,7 +159,7 @@ func newDocsEnv(t *testing.T) *docsEnv {
 	if err := os.Symlink(n.Home, filepath.Join(build, "localnet")); err != nil {
 		t.Fatal(err)
 	}
-	for _, bin := range []string{"taoworker", "yumasim"} {
+	for _, bin := range []string{"taoworker", "yumasim", "taoscan"} {
 		if err := os.Symlink(e2e.Binary(t, bin), filepath.Join(build, bin)); err != nil {
 			t.Fatal(err)
 		}
@@ -170,6 +173,12 @@ set -o pipefail
 	if err := os.WriteFile(filepath.Join(build, "taod"), []byte(wrapper), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// The explorer, as localnet.sh starts it; the docs' curl examples read it.
+	port := e2e.FreePort(t)
+	env.taoscan = fmt.Sprintf("http://127.0.0.1:%d", port)
+	e2e.StartWorker(t, e2e.Binary(t, "taoscan"), "taoscan", "--node", n.RPCAddr(),
+		"--grpc", fmt.Sprintf("127.0.0.1:%d", n.GRPC), "--chain-id", n.ChainID,
+		"--db", filepath.Join(dir, "taoscan.db"), "--listen", fmt.Sprintf("127.0.0.1:%d", port))
 	return env
 }
 
@@ -191,7 +200,7 @@ func (e *docsEnv) run(where, script string) {
 	for _, en := range entries {
 		_ = os.Remove(filepath.Join(e.outDir, en.Name()))
 	}
-	prelude := fmt.Sprintf("export PATH=%q:\"$PATH\"\nT=\"build/taod --home build/localnet\"\n", filepath.Join(e.dir, "build"))
+	prelude := fmt.Sprintf("export PATH=%q:\"$PATH\" TAOSCAN=%q\nT=\"build/taod --home build/localnet\"\n", filepath.Join(e.dir, "build"), e.taoscan)
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
 	c := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", prelude+script)
