@@ -518,13 +518,49 @@ func (st *state) emaBonds(in Input) csr {
 		prev.val[k] = Ratio(uint64(prev.val[k]), prevSum[j])
 	}
 
-	// EMA, merging the two sorted sparse rows.
+	// EMA, merging the two sorted sparse rows (mergeEMA's walk, written out
+	// so the mix needs no call per entry), summing columns as it goes.
 	alpha := One.Sub(Ratio(min(in.BondsMovingAverage, 1_000_000), 1_000_000))
 	keep := One.Sub(alpha)
-	b := mergeEMA(n, &st.w, delta, &prev, func(_ uint16, _, d, p I32F32) I32F32 {
-		return alpha.Mul(d).Add(keep.Mul(p))
-	}, nil)
-	b.colNormalize(n)
+	size := unionSize(n, &st.w, &prev)
+	b := csr{start: make([]int, n+1), col: make([]uint16, size), val: make([]I32F32, size)}
+	colSum := deltaSum // reused: the delta column sums are no longer needed
+	clear(colSum)
+	wCol, pCol := st.w.col, prev.col
+	out := 0
+	for i := 0; i < n; i++ {
+		dk, dEnd := st.w.rowRange(i)
+		pk, pEnd := prev.rowRange(i)
+		for dk < dEnd || pk < pEnd {
+			var (
+				j  uint16
+				dv I32F32
+				pv I32F32
+			)
+			switch {
+			case pk >= pEnd || (dk < dEnd && wCol[dk] < pCol[pk]):
+				j, dv = wCol[dk], delta[dk]
+				dk++
+			case dk >= dEnd || pCol[pk] < wCol[dk]:
+				j, pv = pCol[pk], prev.val[pk]
+				pk++
+			default:
+				j, dv, pv = wCol[dk], delta[dk], prev.val[pk]
+				dk++
+				pk++
+			}
+			if v := alpha.Mul(dv).Add(keep.Mul(pv)); v > 0 {
+				b.col[out], b.val[out] = j, v
+				colSum[j] = colSum[j].Add(v)
+				out++
+			}
+		}
+		b.start[i+1] = out
+	}
+	b.col, b.val = b.col[:out], b.val[:out]
+	for k, j := range b.col {
+		b.val[k] = b.val[k].Div(colSum[j])
+	}
 	return b
 }
 

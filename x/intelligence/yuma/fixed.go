@@ -79,6 +79,10 @@ func (x I32F32) ToU16Proportion() uint16 {
 	if x <= 0 {
 		return 0
 	}
+	if x <= One {
+		// x·65535 < 2^48 needs no 128-bit product; same value as below.
+		return uint16(uint64(x) * U16Max >> FracBits)
+	}
 	v := x.Mul(FromInt(U16Max)).Floor()
 	if v > U16Max {
 		return U16Max

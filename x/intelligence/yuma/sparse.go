@@ -143,7 +143,7 @@ func normalize(x []I32F32) {
 // side that is absent counts as 0; zero results are dropped. afterRow, if not nil, may rewrite
 // the row just completed (it is the last row of the matrix when called).
 func mergeEMA(n int, w *csr, cur []I32F32, prev *csr, mix func(j uint16, weight, cur, prev I32F32) I32F32, afterRow func(b *csr, i int)) csr {
-	b := newCSR(n, len(cur)+len(prev.val))
+	b := newCSR(n, unionSize(n, w, prev))
 	for i := 0; i < n; i++ {
 		dk, dEnd := w.rowRange(i)
 		pk, pEnd := prev.rowRange(i)
@@ -174,4 +174,28 @@ func mergeEMA(n int, w *csr, cur []I32F32, prev *csr, mix func(j uint16, weight,
 		}
 	}
 	return b
+}
+
+// unionSize returns the number of distinct (row, column) pairs of the first
+// n rows of a and b, the size of their merge.
+func unionSize(n int, a, b *csr) int {
+	size := 0
+	for i := 0; i < n; i++ {
+		ak, aEnd := a.rowRange(i)
+		bk, bEnd := b.rowRange(i)
+		size += aEnd - ak + bEnd - bk
+		for ak < aEnd && bk < bEnd {
+			switch ca, cb := a.col[ak], b.col[bk]; {
+			case ca < cb:
+				ak++
+			case cb < ca:
+				bk++
+			default:
+				size--
+				ak++
+				bk++
+			}
+		}
+	}
+	return size
 }
