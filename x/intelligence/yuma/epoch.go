@@ -2,6 +2,7 @@ package yuma
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -408,21 +409,7 @@ func (st *state) consensusOf(kappa I32F32, weight []I32F32) []I32F32 {
 		if len(seg) == 0 {
 			continue // everyone weights j as 0
 		}
-		slices.Sort(seg)
-		// quantileSorted on the packed samples.
-		cum := totalStake.Sub(colStake[j])
-		if cum > threshold {
-			continue // c_j = 0
-		}
-		last := seg[len(seg)-1]
-		c[j] = I32F32(last >> rowBits)
-		for _, p := range seg {
-			cum = cum.Add(weight[p&rowMask])
-			if cum > threshold {
-				c[j] = I32F32(p >> rowBits)
-				break
-			}
-		}
+		c[j] = selectQuantile(seg, weight, totalStake.Sub(colStake[j]), threshold)
 	}
 	return c
 }
@@ -432,6 +419,71 @@ const (
 	rowBits = 30
 	rowMask = 1<<rowBits - 1
 )
+
+// selectQuantile is quantileSorted on packed samples (value<<rowBits |
+// row, weights weight[row]) without sorting them all: it returns the value
+// of the smallest sample whose cumulative weight from base exceeds
+// threshold (0 if base already does, the largest value if nothing does).
+// That sample is found by partitioning around a pivot and keeping only the
+// side that holds it, as quickselect does, O(len) expected; a column whose
+// pivots keep going wrong is sorted instead, so O(len·log len) at worst.
+// Samples are distinct (one per row), the pivot rule is fixed, and the
+// answer does not depend on the order reached, so the result is
+// deterministic and equal to the sorted scan's. seg is reordered.
+func selectQuantile(seg []uint64, weight []I32F32, base, threshold I32F32) I32F32 {
+	if base > threshold || len(seg) == 0 {
+		return 0
+	}
+	cum := base
+	lo, hi := 0, len(seg)
+	for budget := 2 * bits.Len(uint(len(seg))); hi-lo > 16; budget-- {
+		if budget == 0 {
+			break
+		}
+		// Median of three as pivot, moved to hi-1.
+		a, m, z := lo, lo+(hi-lo)/2, hi-1
+		if seg[m] < seg[a] {
+			seg[m], seg[a] = seg[a], seg[m]
+		}
+		if seg[z] < seg[a] {
+			seg[z], seg[a] = seg[a], seg[z]
+		}
+		if seg[z] < seg[m] {
+			seg[z], seg[m] = seg[m], seg[z]
+		}
+		seg[m], seg[z] = seg[z], seg[m]
+		pivot := seg[z]
+		store := lo
+		var below I32F32
+		for k := lo; k < z; k++ {
+			if p := seg[k]; p < pivot {
+				below = below.Add(weight[p&rowMask])
+				seg[k], seg[store] = seg[store], p
+				store++
+			}
+		}
+		seg[z], seg[store] = seg[store], pivot
+		switch {
+		case cum.Add(below) > threshold:
+			hi = store
+		case cum.Add(below).Add(weight[pivot&rowMask]) > threshold:
+			return I32F32(pivot >> rowBits)
+		default:
+			cum = cum.Add(below).Add(weight[pivot&rowMask])
+			lo = store + 1
+		}
+	}
+	rest := seg[lo:hi]
+	slices.Sort(rest)
+	for _, p := range rest {
+		cum = cum.Add(weight[p&rowMask])
+		if cum > threshold {
+			return I32F32(p >> rowBits)
+		}
+	}
+	// Nothing exceeds the threshold: the largest value of all.
+	return I32F32(slices.Max(seg) >> rowBits)
+}
 
 // consensusOfLarge is consensusOf for more rows than a packed sample can
 // name, sorting (value, weight) pairs instead.

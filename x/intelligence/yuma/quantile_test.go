@@ -2,6 +2,7 @@ package yuma
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -99,6 +100,62 @@ func TestWeightedQuantileDefinition(t *testing.T) {
 		})
 		if again := WeightedQuantile(values, weights, kappa); again != got {
 			t.Fatalf("shuffled input changed the quantile: %s vs %s", again, got)
+		}
+	}
+}
+
+// TestSelectQuantileEqualsSortedScan checks consensusOf's selection against
+// the sorted scan it replaces, on columns with many equal values, sorted,
+// reversed and organ-pipe orders (which defeat a fixed pivot rule and force
+// the sorting fallback), and thresholds that nothing or everything exceeds.
+func TestSelectQuantileEqualsSortedScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(18, 2))
+	for it := 0; it < 20_000; it++ {
+		n := 1 + r.IntN(300)
+		weight := make([]I32F32, n)
+		seg := make([]uint64, n)
+		samples := make([]weighted, n)
+		values := 1 + r.Int64N(int64(One))
+		if r.IntN(2) == 0 {
+			values = 1 + r.Int64N(8) // many ties
+		}
+		var total I32F32
+		for i := range seg {
+			weight[i] = I32F32(1 + r.Int64N(int64(One)/int64(n)))
+			v := I32F32(1 + r.Int64N(values))
+			seg[i] = uint64(v)<<rowBits | uint64(i)
+			samples[i] = weighted{value: v, weight: weight[i]}
+			total = total.Add(weight[i])
+		}
+		switch r.IntN(4) {
+		case 0:
+			slices.Sort(seg)
+		case 1:
+			slices.Sort(seg)
+			slices.Reverse(seg)
+		case 2:
+			slices.Sort(seg)
+			slices.Reverse(seg[n/2:])
+		}
+		base := I32F32(0)
+		if r.IntN(2) == 0 {
+			base = I32F32(r.Int64N(int64(One)))
+		}
+		threshold := I32F32(r.Int64N(int64(total) + int64(base) + 2))
+		sortByValue(samples)
+		switch r.IntN(4) {
+		case 0:
+			threshold = total.Add(base) // nothing exceeds
+		case 1:
+			// Exactly a prefix sum: the boundary between two samples.
+			threshold = base
+			for _, s := range samples[:r.IntN(n+1)] {
+				threshold = threshold.Add(s.weight)
+			}
+		}
+		want := quantileSorted(samples, base, threshold)
+		if got := selectQuantile(seg, weight, base, threshold); got != want {
+			t.Fatalf("iteration %d (n=%d): selectQuantile = %d, sorted scan %d", it, n, got, want)
 		}
 	}
 }
