@@ -161,7 +161,8 @@ type Output struct {
 // Work is O(n·log n + nnz·log V) for n uids, nnz weight and bond entries
 // and V validators with stake.
 func Epoch(in Input) Output {
-	st := run(in)
+	var st state // on the stack: one allocation fewer
+	st.run(in)
 	return st.output()
 }
 
@@ -184,51 +185,90 @@ type state struct {
 	bonds      csr // EMA bonds B, column-normalized
 	dividends  []I32F32
 	newPermits []bool
+
+	arena   arena      // the epoch's scratch memory
+	samples []uint64   // consensusOf's buffer, reused by the second pass
+	longest int        // the longest input row
+	rawBuf  []rawEntry // canonicalRow's buffer, cap longest
 }
 
 func run(in Input) *state {
+	st := new(state)
+	st.run(in)
+	return st
+}
+
+func (st *state) run(in Input) {
 	n := len(in.Neurons)
 	neurons := in.Neurons
-	st := &state{n: n, yuma3: in.Version == 3}
+	st.n, st.yuma3 = n, in.Version == 3
+
+	// Up-front sizes: entries of the weight matrix and of previous bonds,
+	// and the longest input row.
+	capW, capB, longest := 0, 0, 0
+	for i := range neurons {
+		nr := &neurons[i]
+		if nr.ValidatorPermit {
+			capW += len(nr.Weights)
+		}
+		bonds := len(nr.Bonds)
+		if st.yuma3 {
+			bonds = len(nr.BondsFixed)
+		}
+		capB += bonds
+		longest = max(longest, len(nr.Weights), bonds)
+	}
+	st.arena = newArena(3*capW+capB+12*n, capW+capB, 9*n+9, capW+3*n, 2*n)
+	st.longest = longest
+	st.rawBuf = make([]rawEntry, 0, longest)
+	a := &st.arena
+
+	// Outputs: one block per element type.
+	outFixed := make([]I32F32, 7*n)
+	outVec := func(k int) []I32F32 { return outFixed[k*n : (k+1)*n : (k+1)*n] }
+	outFlags := make([]bool, 2*n)
+	st.active = outFlags[:n:n]
+	st.newPermits = outFlags[n:]
 
 	// Step 1: activity and normalized active permitted stake S.
-	st.active = make([]bool, n)
-	counted := make([]bool, n)
-	stakes := make([]uint64, n)
+	counted := a.flagN(n)
+	stakes := a.u64N(n)
 	for i := range neurons {
 		nr := &neurons[i]
 		st.active[i] = satAddU64(nr.LastUpdate, in.ActivityCutoff) >= in.CurrentBlock
 		counted[i] = st.active[i] && nr.ValidatorPermit
 		stakes[i] = nr.Stake
 	}
-	st.stake = normalizeUint64(stakes, counted)
+	st.stake = outVec(0)
+	normalizeUint64Into(st.stake, stakes, counted)
 	st.voting = st.stake
 
 	// Step 2: weights of permit holders, minus self-weights and weights set
 	// no later than the target registered; rows normalized.
-	st.w = buildWeights(neurons)
+	st.w = buildWeights(a, neurons, capW, st.rawBuf)
 
 	// Step 3: consensus per column (Yuma 3 with TrustWeightedConsensus:
 	// a second pass with rows weighted by stake × trust).
 	kappa := FromU16Proportion(in.Kappa)
-	st.consensus = st.consensusOf(kappa, st.voting)
+	st.consensus = st.consensusOf(kappa, st.voting, a.fixedN(n))
 	if st.yuma3 && in.TrustWeightedConsensus {
 		st.trustWeight(kappa)
 	}
-	st.preRank = st.rankOf(st.w.val)
+	st.consensus = append(outVec(1)[:0], st.consensus...)
+	st.preRank = st.rankOf(st.w.val, a.fixedN(n))
 
 	// Step 4: clip, validator trust, ranks, trust, incentive.
-	st.clipped = make([]I32F32, len(st.w.val))
-	st.vtrust = make([]I32F32, n)
+	st.clipped = a.fixedN(len(st.w.val))
+	st.vtrust = outVec(2)
 	for i := 0; i < n; i++ {
 		st.vtrust[i] = st.clipRow(i, st.consensus, st.clipped)
 	}
-	st.rank = st.rankOf(st.clipped)
-	st.trust = make([]I32F32, n)
+	st.rank = st.rankOf(st.clipped, outVec(3))
+	st.trust = outVec(4)
 	for j := range st.trust {
 		st.trust[j] = st.rank[j].Div(st.preRank[j])
 	}
-	st.incentive = slices.Clone(st.rank)
+	st.incentive = append(outVec(5)[:0], st.rank...)
 	normalize(st.incentive)
 
 	// Step 5: bonds EMA and dividends (Yuma 3: fixed-proportion bonds).
@@ -237,7 +277,7 @@ func run(in Input) *state {
 	} else {
 		st.bonds = st.emaBonds(in)
 	}
-	st.dividends = make([]I32F32, n)
+	st.dividends = outVec(6)
 	for i := 0; i < n; i++ {
 		lo, hi := st.bonds.rowRange(i)
 		var d I32F32
@@ -253,22 +293,16 @@ func run(in Input) *state {
 	}
 	normalize(st.dividends)
 
-	st.newPermits = topStakes(neurons, int(in.MaxValidators))
-	return st
+	topStakes(a, st.newPermits, neurons, int(in.MaxValidators))
 }
 
 // buildWeights applies the step-2 masks and row-normalizes. Rows of
 // neurons without a permit are empty.
-func buildWeights(neurons []Neuron) csr {
+// capacity is the number of weight entries of permit holders, buf a
+// buffer for canonicalRow.
+func buildWeights(a *arena, neurons []Neuron, capacity int, buf []rawEntry) csr {
 	n := len(neurons)
-	capacity := 0
-	for i := range neurons {
-		if neurons[i].ValidatorPermit {
-			capacity += len(neurons[i].Weights)
-		}
-	}
-	w := newCSR(n, capacity)
-	var buf []rawEntry
+	w := a.csr(n, capacity)
 	for i := range neurons {
 		nr := &neurons[i]
 		if !nr.ValidatorPermit {
@@ -298,8 +332,8 @@ func buildWeights(neurons []Neuron) csr {
 
 // rankOf returns Σ_i V_i·m_ij per column for a matrix with w's structure,
 // where V is the row weight st.voting (the stake S unless trust-weighted).
-func (st *state) rankOf(vals []I32F32) []I32F32 {
-	r := make([]I32F32, st.n)
+// The result is written to r, which must be zeroed.
+func (st *state) rankOf(vals, r []I32F32) []I32F32 {
 	for i := 0; i < st.n; i++ {
 		s := st.voting[i]
 		if s == 0 {
@@ -335,7 +369,7 @@ func (st *state) clipRow(i int, c, clipped []I32F32) I32F32 {
 // and recomputes consensus with those weights; ranks then use them too.
 // If no validator keeps any trust, the first pass stands.
 func (st *state) trustWeight(kappa I32F32) {
-	trusted := make([]I32F32, st.n)
+	trusted := st.arena.fixedN(st.n)
 	var total I32F32
 	for i := 0; i < st.n; i++ {
 		if st.stake[i] == 0 {
@@ -349,16 +383,17 @@ func (st *state) trustWeight(kappa I32F32) {
 	}
 	normalize(trusted)
 	st.voting = trusted
-	st.consensus = st.consensusOf(kappa, trusted)
+	st.consensus = st.consensusOf(kappa, trusted, st.arena.fixedN(st.n))
 }
 
 // consensusOf computes c_j, the kappa-quantile of column j weighted by
 // weight (S, or S·VT in the trust-weighted pass) over validators with
 // weight_i > 0, where a validator that did not weight j counts as
 // weighting it 0.
-func (st *state) consensusOf(kappa I32F32, weight []I32F32) []I32F32 {
+// The result is written to c, which must be zeroed.
+func (st *state) consensusOf(kappa I32F32, weight, c []I32F32) []I32F32 {
 	n := st.n
-	c := make([]I32F32, n)
+	a := &st.arena
 	var totalStake I32F32
 	for _, s := range weight {
 		totalStake = totalStake.Add(s)
@@ -367,7 +402,7 @@ func (st *state) consensusOf(kappa I32F32, weight []I32F32) []I32F32 {
 		return c
 	}
 	// Transpose the rows with stake into per-column samples.
-	colStart := make([]int, n+1)
+	colStart := a.intN(n + 1)
 	for i := 0; i < n; i++ {
 		if weight[i] == 0 {
 			continue
@@ -387,9 +422,12 @@ func (st *state) consensusOf(kappa I32F32, weight []I32F32) []I32F32 {
 	if n > 1<<rowBits {
 		return st.consensusOfLarge(kappa, weight, totalStake, colStart)
 	}
-	samples := make([]uint64, colStart[n])
-	next := slices.Clone(colStart[:n])
-	colStake := make([]I32F32, n)
+	if len(st.samples) < colStart[n] {
+		st.samples = a.u64N(colStart[n])
+	}
+	samples := st.samples[:colStart[n]] // a later pass has no more rows
+	next := append(a.intN(n)[:0], colStart[:n]...)
+	colStake := a.fixedN(n)
 	for i := 0; i < n; i++ {
 		s := weight[i]
 		if s == 0 {
@@ -524,14 +562,15 @@ func (st *state) emaBonds(in Input) csr {
 	neurons := in.Neurons
 
 	// ΔB, with w's structure.
-	delta := make([]I32F32, len(st.clipped))
+	a := &st.arena
+	delta := a.fixedN(len(st.clipped))
 	for i := 0; i < n; i++ {
 		lo, hi := st.w.rowRange(i)
 		for k := lo; k < hi; k++ {
 			delta[k] = st.stake[i].Mul(st.clipped[k])
 		}
 	}
-	deltaSum := make([]I32F32, n)
+	deltaSum := a.fixedN(n)
 	for k, j := range st.w.col {
 		deltaSum[j] = deltaSum[j].Add(delta[k])
 	}
@@ -546,9 +585,9 @@ func (st *state) emaBonds(in Input) csr {
 	for i := range neurons {
 		capacity += len(neurons[i].Bonds)
 	}
-	prev := newCSR(n, capacity)
-	prevSum := make([]uint64, n)
-	var buf []rawEntry
+	prev := a.csr(n, capacity)
+	prevSum := a.u64N(n)
+	buf := st.rawBuf
 	for i := range neurons {
 		if fresh(i) {
 			prev.endRow()
@@ -575,7 +614,7 @@ func (st *state) emaBonds(in Input) csr {
 	alpha := One.Sub(Ratio(min(in.BondsMovingAverage, 1_000_000), 1_000_000))
 	keep := One.Sub(alpha)
 	size := unionSize(n, &st.w, &prev)
-	b := csr{start: make([]int, n+1), col: make([]uint16, size), val: make([]I32F32, size)}
+	b := csr{start: a.intN(n + 1), col: make([]uint16, size), val: make([]I32F32, size)}
 	colSum := deltaSum // reused: the delta column sums are no longer needed
 	clear(colSum)
 	wCol, pCol := st.w.col, prev.col
@@ -620,15 +659,17 @@ func (st *state) emaBonds(in Input) csr {
 // lower uid. A dust stake that normalizes to 0 over all uids (below 2^-32
 // of the total) gets no permit, as in subtensor, which ranks normalized
 // stakes.
-func topStakes(neurons []Neuron, k int) []bool {
-	permits := make([]bool, len(neurons))
-	stakes := make([]uint64, len(neurons))
-	all := make([]bool, len(neurons))
+// The marks are written to permits (len(neurons), zeroed); scratch comes
+// from a.
+func topStakes(a *arena, permits []bool, neurons []Neuron, k int) {
+	stakes := a.u64N(len(neurons))
+	all := a.flagN(len(neurons))
 	for i := range neurons {
 		stakes[i], all[i] = neurons[i].Stake, true
 	}
-	share := normalizeUint64(stakes, all)
-	candidates := make([]int, 0, len(neurons))
+	share := a.fixedN(len(neurons))
+	normalizeUint64Into(share, stakes, all)
+	candidates := a.intN(len(neurons))[:0]
 	for i := range neurons {
 		if share[i] > 0 {
 			candidates = append(candidates, i)
@@ -650,7 +691,6 @@ func topStakes(neurons []Neuron, k int) []bool {
 	for _, i := range candidates {
 		permits[i] = true
 	}
-	return permits
 }
 
 // output assembles the Output from the state.
@@ -689,7 +729,7 @@ func (st *state) output() Output {
 
 	// Bonds for storage: column max-upscale, then u16 proportions, only for
 	// rows that keep (or gain) a permit.
-	colMax := make([]I32F32, n)
+	colMax := st.arena.fixedN(n)
 	for k, j := range st.bonds.col {
 		colMax[j] = max(colMax[j], st.bonds.val[k])
 	}

@@ -14,15 +14,6 @@ type csr struct {
 	val   []I32F32
 }
 
-func newCSR(rows, capacity int) csr {
-	m := csr{
-		start: make([]int, 1, rows+1),
-		col:   make([]uint16, 0, capacity),
-		val:   make([]I32F32, 0, capacity),
-	}
-	return m
-}
-
 // push appends an entry to the row being built; endRow closes it.
 func (m *csr) push(col uint16, v I32F32) {
 	m.col = append(m.col, col)
@@ -35,24 +26,6 @@ func (m *csr) rows() int { return len(m.start) - 1 }
 
 // rowRange returns the entry index range of row i.
 func (m *csr) rowRange(i int) (int, int) { return m.start[i], m.start[i+1] }
-
-// colSums returns Σ_i m_ij for every column j < n.
-func (m *csr) colSums(n int) []I32F32 {
-	sums := make([]I32F32, n)
-	for k, j := range m.col {
-		sums[j] = sums[j].Add(m.val[k])
-	}
-	return sums
-}
-
-// colNormalize divides every entry by its column sum (columns summing to 0
-// are left as they are), so non-empty columns sum to ~1.
-func (m *csr) colNormalize(n int) {
-	sums := m.colSums(n)
-	for k, j := range m.col {
-		m.val[k] = m.val[k].Div(sums[j])
-	}
-}
 
 // rawEntry is one sanitized input entry: a uid and a raw (possibly summed)
 // u16 value.
@@ -96,6 +69,13 @@ func canonicalRow(buf []rawEntry, row []Weight) []rawEntry {
 // are 0.
 func normalizeUint64(values []uint64, include []bool) []I32F32 {
 	out := make([]I32F32, len(values))
+	normalizeUint64Into(out, values, include)
+	return out
+}
+
+// normalizeUint64Into is normalizeUint64 writing into out (len(values),
+// zeroed).
+func normalizeUint64Into(out []I32F32, values []uint64, include []bool) {
 	var hi, lo uint64
 	for i, v := range values {
 		if include[i] {
@@ -112,14 +92,13 @@ func normalizeUint64(values []uint64, include []bool) []I32F32 {
 		}
 	}
 	if total == 0 {
-		return out
+		return
 	}
 	for i, v := range values {
 		if include[i] {
 			out[i] = Ratio(v>>shift, total)
 		}
 	}
-	return out
 }
 
 // normalize divides every element by the sum, in place, leaving an all-zero
@@ -142,8 +121,9 @@ func normalize(x []I32F32) {
 // value cur, parallel to w.val) or in prev, mix(j, weight, cur, prev) gives the new bond, where a
 // side that is absent counts as 0; zero results are dropped. afterRow, if not nil, may rewrite
 // the row just completed (it is the last row of the matrix when called).
-func mergeEMA(n int, w *csr, cur []I32F32, prev *csr, mix func(j uint16, weight, cur, prev I32F32) I32F32, afterRow func(b *csr, i int)) csr {
-	b := newCSR(n, unionSize(n, w, prev))
+func mergeEMA(a *arena, n int, w *csr, cur []I32F32, prev *csr, mix func(j uint16, weight, cur, prev I32F32) I32F32, afterRow func(b *csr, i int)) csr {
+	size := unionSize(n, w, prev)
+	b := csr{start: a.intN(n + 1)[:1], col: make([]uint16, 0, size), val: make([]I32F32, 0, size)}
 	for i := 0; i < n; i++ {
 		dk, dEnd := w.rowRange(i)
 		pk, pEnd := prev.rowRange(i)

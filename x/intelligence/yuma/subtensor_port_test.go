@@ -230,7 +230,7 @@ func portEpoch(in Input) Output {
 		dividends[i] = d
 	}
 	normalize(dividends)
-	permits := topStakes(nr, int(in.MaxValidators))
+	permits := portTopStakes(nr, int(in.MaxValidators))
 
 	out := Output{
 		Active: active, ValidatorPermit: permits, ActiveStake: stake, Rank: rank, Trust: trust,
@@ -265,6 +265,29 @@ func portEpoch(in Input) Output {
 		}
 	}
 	return out
+}
+
+// portTopStakes is get_top_k_by_stake on stakes normalized over all uids:
+// the k largest non-zero shares, ties to the lower uid.
+func portTopStakes(nr []Neuron, k int) []bool {
+	stakes := make([]uint64, len(nr))
+	all := make([]bool, len(nr))
+	for i := range nr {
+		stakes[i], all[i] = nr[i].Stake, true
+	}
+	share := normalizeUint64(stakes, all)
+	var idx []int
+	for i := range nr {
+		if share[i] > 0 {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return nr[idx[a]].Stake > nr[idx[b]].Stake })
+	permits := make([]bool, len(nr))
+	for _, i := range idx[:min(k, len(idx))] {
+		permits[i] = true
+	}
+	return permits
 }
 
 // portMatEMA is mat_ema_sparse: a dense row per validator, mixed, then

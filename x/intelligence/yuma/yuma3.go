@@ -20,7 +20,8 @@ func (st *state) fixedProportionBonds(in Input) csr {
 
 	// Weights for bonds, with w's structure.
 	unpenalized := One.Sub(FromU16Proportion(in.BondsPenalty))
-	target := make([]I32F32, len(st.w.val))
+	a := &st.arena
+	target := a.fixedN(len(st.w.val))
 	for k, w := range st.w.val {
 		c := st.clipped[k]
 		target[k] = c.Add(unpenalized.Mul(w.Sub(c)))
@@ -45,8 +46,8 @@ func (st *state) fixedProportionBonds(in Input) csr {
 	for i := range neurons {
 		capacity += len(neurons[i].BondsFixed)
 	}
-	prev := newCSR(n, capacity)
-	var buf []FixedBond
+	prev := a.csr(n, capacity)
+	buf := make([]FixedBond, 0, st.longest)
 	for i := range neurons {
 		if !fresh(i) {
 			buf = canonicalFixedRow(buf, neurons[i].BondsFixed)
@@ -60,7 +61,7 @@ func (st *state) fixedProportionBonds(in Input) csr {
 	}
 
 	// EMA, merging the sorted sparse rows of targets and previous bonds.
-	b := mergeEMA(n, &st.w, target, &prev, func(j uint16, w, t, p I32F32) I32F32 {
+	b := mergeEMA(a, n, &st.w, target, &prev, func(j uint16, w, t, p I32F32) I32F32 {
 		a := rate(w, st.consensus[j])
 		return a.Mul(t).Add(One.Sub(a).Mul(p))
 	}, capRow)
