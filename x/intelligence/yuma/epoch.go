@@ -609,8 +609,8 @@ func (st *state) emaBonds(in Input) csr {
 		prev.val[k] = Ratio(uint64(prev.val[k]), prevSum[j])
 	}
 
-	// EMA, merging the two sorted sparse rows (mergeEMA's walk, written out
-	// so the mix needs no call per entry), summing columns as it goes.
+	// EMA, merging the two sorted sparse rows (the same walk as Yuma 3's),
+	// summing columns as it goes.
 	alpha := One.Sub(Ratio(min(in.BondsMovingAverage, 1_000_000), 1_000_000))
 	keep := One.Sub(alpha)
 	size := unionSize(n, &st.w, &prev)

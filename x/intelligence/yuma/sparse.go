@@ -117,45 +117,6 @@ func normalize(x []I32F32) {
 	}
 }
 
-// mergeEMA returns the bond matrix of one EMA step: for every uid pair present in w (with new
-// value cur, parallel to w.val) or in prev, mix(j, weight, cur, prev) gives the new bond, where a
-// side that is absent counts as 0; zero results are dropped. afterRow, if not nil, may rewrite
-// the row just completed (it is the last row of the matrix when called).
-func mergeEMA(a *arena, n int, w *csr, cur []I32F32, prev *csr, mix func(j uint16, weight, cur, prev I32F32) I32F32, afterRow func(b *csr, i int)) csr {
-	size := unionSize(n, w, prev)
-	b := csr{start: a.intN(n + 1)[:1], col: make([]uint16, 0, size), val: make([]I32F32, 0, size)}
-	for i := 0; i < n; i++ {
-		dk, dEnd := w.rowRange(i)
-		pk, pEnd := prev.rowRange(i)
-		for dk < dEnd || pk < pEnd {
-			var (
-				j          uint16
-				wv, cv, pv I32F32
-			)
-			switch {
-			case pk >= pEnd || (dk < dEnd && w.col[dk] < prev.col[pk]):
-				j, wv, cv = w.col[dk], w.val[dk], cur[dk]
-				dk++
-			case dk >= dEnd || prev.col[pk] < w.col[dk]:
-				j, pv = prev.col[pk], prev.val[pk]
-				pk++
-			default:
-				j, wv, cv, pv = w.col[dk], w.val[dk], cur[dk], prev.val[pk]
-				dk++
-				pk++
-			}
-			if v := mix(j, wv, cv, pv); v > 0 {
-				b.push(j, v)
-			}
-		}
-		b.endRow()
-		if afterRow != nil {
-			afterRow(&b, i)
-		}
-	}
-	return b
-}
-
 // unionSize returns the number of distinct (row, column) pairs of the first
 // n rows of a and b, the size of their merge.
 func unionSize(n int, a, b *csr) int {

@@ -33,12 +33,6 @@ func (st *state) fixedProportionBonds(in Input) csr {
 	if alphaLow > alphaHigh {
 		alphaLow, alphaHigh = alphaHigh, alphaLow
 	}
-	rate := func(w, c I32F32) I32F32 {
-		if !in.LiquidAlpha {
-			return fixedRate
-		}
-		return liquidRate(w, c, alphaLow, alphaHigh)
-	}
 
 	// Previous bonds, minus rows and columns of newly registered uids.
 	fresh := func(uid int) bool { return neurons[uid].RegisteredAt >= in.LastEpochBlock }
@@ -61,10 +55,43 @@ func (st *state) fixedProportionBonds(in Input) csr {
 	}
 
 	// EMA, merging the sorted sparse rows of targets and previous bonds.
-	b := mergeEMA(a, n, &st.w, target, &prev, func(j uint16, w, t, p I32F32) I32F32 {
-		a := rate(w, st.consensus[j])
-		return a.Mul(t).Add(One.Sub(a).Mul(p))
-	}, capRow)
+	// EMA, merging the sorted sparse rows of targets and previous bonds
+	// (an absent side counts as 0, zero results are dropped), each row
+	// capped at 1 as it is completed.
+	size := unionSize(n, &st.w, &prev)
+	b := csr{start: a.intN(n + 1)[:1], col: make([]uint16, 0, size), val: make([]I32F32, 0, size)}
+	wCol, pCol := st.w.col, prev.col
+	for i := 0; i < n; i++ {
+		dk, dEnd := st.w.rowRange(i)
+		pk, pEnd := prev.rowRange(i)
+		for dk < dEnd || pk < pEnd {
+			var (
+				j          uint16
+				wv, tv, pv I32F32
+			)
+			switch {
+			case pk >= pEnd || (dk < dEnd && wCol[dk] < pCol[pk]):
+				j, wv, tv = wCol[dk], st.w.val[dk], target[dk]
+				dk++
+			case dk >= dEnd || pCol[pk] < wCol[dk]:
+				j, pv = pCol[pk], prev.val[pk]
+				pk++
+			default:
+				j, wv, tv, pv = wCol[dk], st.w.val[dk], target[dk], prev.val[pk]
+				dk++
+				pk++
+			}
+			r := fixedRate
+			if in.LiquidAlpha {
+				r = liquidRate(wv, st.consensus[j], alphaLow, alphaHigh)
+			}
+			if v := r.Mul(tv).Add(One.Sub(r).Mul(pv)); v > 0 {
+				b.push(j, v)
+			}
+		}
+		b.endRow()
+		capRow(&b, i)
+	}
 	return b
 }
 
