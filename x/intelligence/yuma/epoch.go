@@ -159,7 +159,8 @@ type Output struct {
 // It never panics and never modifies in; malformed rows are sanitized as
 // documented on Neuron.
 // Work is O(n·log n + nnz·log V) for n uids, nnz weight and bond entries
-// and V validators with stake.
+// and V validators with stake (O(n·log n + nnz) expected), in at most one
+// allocation per output vector.
 func Epoch(in Input) Output {
 	var st state // on the stack: one allocation fewer
 	st.run(in)
@@ -415,9 +416,9 @@ func (st *state) consensusOf(kappa I32F32, weight, c []I32F32) []I32F32 {
 	for j := 0; j < n; j++ {
 		colStart[j+1] += colStart[j]
 	}
-	// Each sample is one uint64, value<<rowBits | row, so a column sorts as
-	// plain integers (no comparator) into ascending value order; ties keep
-	// an arbitrary but fixed order, which the quantile does not depend on.
+	// Each sample is one uint64, value<<rowBits | row, so samples compare
+	// as plain integers (no comparator) in ascending value order; equal
+	// values fall in row order, which the quantile does not depend on.
 	// Row-normalized weights are in (0, One], 33 bits.
 	if n > 1<<rowBits {
 		return st.consensusOfLarge(kappa, weight, totalStake, colStart)
