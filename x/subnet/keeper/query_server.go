@@ -1,8 +1,10 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"sort"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
@@ -182,7 +184,10 @@ func (q queryServer) Neurons(ctx context.Context, req *types.QueryNeuronsRequest
 	return &types.QueryNeuronsResponse{Neurons: neurons, Pagination: page}, nil
 }
 
-// Metagraph implements types.QueryServer.
+// Metagraph implements types.QueryServer. It reads the subnet's neurons in one range walk, then
+// their stakes by walking the hotkey index and the stake pools of the subnet side by side (both
+// are keyed by (netuid, hotkey), so in the same order): no bech32 decoding and no point read per
+// neuron, which were over half of its CPU time at 4,096 uids (issue 18).
 func (q queryServer) Metagraph(ctx context.Context, req *types.QueryMetagraphRequest) (*types.QueryMetagraphResponse, error) {
 	s, err := readSubnet(ctx, req, q.k.GetSubnet)
 	if err != nil {
@@ -190,33 +195,95 @@ func (q queryServer) Metagraph(ctx context.Context, req *types.QueryMetagraphReq
 	}
 	netuid := uint16(s.Netuid)
 	resp := &types.QueryMetagraphResponse{Netuid: uint32(netuid), Block: height(ctx), Hyperparams: s.Hyperparams}
-	var walkErr error
+	// A subnet never holds more than max_uids neurons (MsgUpdateHyperparams keeps it so).
+	resp.Neurons = make([]types.MetagraphEntry, 0, min(s.Hyperparams.MaxUids, types.MaxUIDsLimit))
 	err = q.k.IterateNeurons(ctx, netuid, func(n types.Neuron) bool {
-		hk, err := sdk.AccAddressFromBech32(n.Hotkey)
-		if err != nil {
-			walkErr = err
-			return true
-		}
-		stake, err := q.k.HotkeyStake(ctx, hk, netuid)
-		if err != nil {
-			walkErr = err
-			return true
-		}
 		resp.Neurons = append(resp.Neurons, types.MetagraphEntry{
-			Uid: n.Uid, Hotkey: n.Hotkey, Coldkey: n.Coldkey, Stake: stake,
+			Uid: n.Uid, Hotkey: n.Hotkey, Coldkey: n.Coldkey,
 			Rank: n.Rank, Trust: n.Trust, Consensus: n.Consensus, Incentive: n.Incentive, Dividends: n.Dividends,
 			Emission: n.Emission, ValidatorTrust: n.ValidatorTrust, Active: n.Active, ValidatorPermit: n.ValidatorPermit,
 			LastUpdate: n.LastUpdate, RegisteredAt: n.RegisteredAt, Axon: n.Axon, Pubkey: n.Pubkey,
 		})
 		return false
 	})
+	if len(resp.Neurons) == 0 {
+		resp.Neurons = nil // as the answer has always been for a subnet without neurons
+	}
 	if err == nil {
-		err = walkErr
+		err = q.metagraphStakes(ctx, netuid, resp.Neurons)
 	}
 	if err != nil {
 		return nil, grpcErr(err)
 	}
 	return resp, nil
+}
+
+// metagraphIndex finds uid in entries (ascending uid): at entries[uid] when the uids below it are
+// all taken, as they usually are, else by binary search.
+func metagraphIndex(entries []types.MetagraphEntry, uid uint32) (int, bool) {
+	if uid < uint32(len(entries)) && entries[uid].Uid == uid {
+		return int(uid), true
+	}
+	i := sort.Search(len(entries), func(i int) bool { return entries[i].Uid >= uid })
+	return i, i < len(entries) && entries[i].Uid == uid
+}
+
+// metagraphStakes sets the stake of each entry (ascending uid, as IterateNeurons gives them): the
+// total stake of its hotkey's pool on netuid, zero without a pool. An entry the hotkey index does
+// not reach (it would be a broken index) is read on its own, as HotkeyStake does.
+func (q queryServer) metagraphStakes(ctx context.Context, netuid uint16, entries []types.MetagraphEntry) error {
+	subnetRange := collections.NewPrefixedPairRange[uint16, sdk.AccAddress](netuid)
+	pools, err := q.k.Pools.Iterate(ctx, subnetRange)
+	if err != nil {
+		return err
+	}
+	defer pools.Close()
+	err = q.k.NeuronUIDs.Walk(ctx, subnetRange, func(key collections.Pair[uint16, sdk.AccAddress], uid uint16) (bool, error) {
+		i, found := metagraphIndex(entries, uint32(uid))
+		if !found {
+			return false, nil
+		}
+		hotkey := key.K2()
+		stake := math.ZeroInt()
+		// Pools and NeuronUIDs share their key codec, so their iteration order is bytes order of
+		// the hotkey: skip the pools of hotkeys that are not neurons, stop at or past this one.
+		for ; pools.Valid(); pools.Next() {
+			pk, err := pools.Key()
+			if err != nil {
+				return true, err
+			}
+			c := bytes.Compare(pk.K2(), hotkey)
+			if c < 0 {
+				continue
+			}
+			if c == 0 {
+				p, err := pools.Value()
+				if err != nil {
+					return true, err
+				}
+				stake = p.TotalStake
+			}
+			break
+		}
+		entries[i].Stake = stake
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range entries {
+		if !entries[i].Stake.IsNil() {
+			continue
+		}
+		hk, err := sdk.AccAddressFromBech32(entries[i].Hotkey)
+		if err != nil {
+			return err
+		}
+		if entries[i].Stake, err = q.k.HotkeyStake(ctx, hk, netuid); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Hotkey implements types.QueryServer.
