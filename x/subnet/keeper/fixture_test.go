@@ -7,12 +7,15 @@ import (
 
 	"cosmossdk.io/log"
 	"cosmossdk.io/math"
+	"cosmossdk.io/store"
+	"cosmossdk.io/store/metrics"
 	storetypes "cosmossdk.io/store/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	dbm "github.com/cosmos/cosmos-db"
 
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	"github.com/cosmos/cosmos-sdk/runtime"
-	"github.com/cosmos/cosmos-sdk/testutil"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	"github.com/cosmos/cosmos-sdk/x/auth"
@@ -48,30 +51,44 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	keys := storetypes.NewKVStoreKeys(authtypes.StoreKey, banktypes.StoreKey, types.StoreKey)
-	ctx := testutil.DefaultContextWithKeys(keys, nil, nil).WithBlockHeight(1).WithChainID(chainID)
-	enc := moduletestutil.MakeTestEncodingConfig(auth.AppModuleBasic{}, bank.AppModuleBasic{}, subnet.AppModule{})
-	authority := authtypes.NewModuleAddress(types.GovModuleName).String()
-	perms := map[string][]string{
-		types.ModuleName: {authtypes.Burner},
-		mintModule:       {authtypes.Minter},
-		slashModule:      {authtypes.Burner},
-	}
-	ak := authkeeper.NewAccountKeeper(enc.Codec, runtime.NewKVStoreService(keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
-		perms, addresscodec.NewBech32Codec(sdk.GetConfig().GetBech32AccountAddrPrefix()), sdk.GetConfig().GetBech32AccountAddrPrefix(), authority)
-	bk := bankkeeper.NewBaseKeeper(enc.Codec, runtime.NewKVStoreService(keys[banktypes.StoreKey]), ak, map[string]bool{}, authority, log.NewNopLogger())
-	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(keys[types.StoreKey]), ak, bk, authority, denom)
-	require.NoError(t, k.InitGenesis(ctx, *types.DefaultGenesis()))
-	f := &fixture{ctx: ctx, k: k, ak: ak, bk: bk, msg: keeper.NewMsgServerImpl(k), q: keeper.NewQueryServerImpl(k), authority: authority}
+	f := newStoreFixture(t)
 	t.Cleanup(func() { require.NoError(t, f.k.CheckInvariants(f.ctx), "module balance invariant after test") })
 	return f
 }
 
-func (f *fixture) fund(t *testing.T, addr sdk.AccAddress, amount int64) {
-	t.Helper()
-	coins := sdk.NewCoins(sdk.NewInt64Coin(denom, amount))
-	require.NoError(t, f.bk.MintCoins(f.ctx, mintModule, coins))
-	require.NoError(t, f.bk.SendCoinsFromModuleToAccount(f.ctx, mintModule, addr, coins))
+// newStoreFixture is the fixture without the invariant check, for benchmarks too. Its multistore
+// is its own rather than testutil.DefaultContextWithKeys, whose stores share one unprefixed
+// database and so cannot be committed (a benchmark queries committed state, as a node does).
+func newStoreFixture(tb testing.TB) *fixture {
+	tb.Helper()
+	keys := storetypes.NewKVStoreKeys(authtypes.StoreKey, banktypes.StoreKey, types.StoreKey)
+	cms := store.NewCommitMultiStore(dbm.NewMemDB(), log.NewNopLogger(), metrics.NewNoOpMetrics())
+	for _, key := range keys {
+		cms.MountStoreWithDB(key, storetypes.StoreTypeIAVL, nil)
+	}
+	require.NoError(tb, cms.LoadLatestVersion())
+	ctx := sdk.NewContext(cms, cmtproto.Header{}, false, log.NewNopLogger()).WithBlockHeight(1).WithChainID(chainID)
+	enc := moduletestutil.MakeTestEncodingConfig(auth.AppModuleBasic{}, bank.AppModuleBasic{}, subnet.AppModule{})
+	authority := authtypes.NewModuleAddress(types.GovModuleName).String()
+	perms := map[string][]string{types.ModuleName: {authtypes.Burner}, mintModule: {authtypes.Minter}, slashModule: {authtypes.Burner}}
+	ak := authkeeper.NewAccountKeeper(enc.Codec, runtime.NewKVStoreService(keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
+		perms, addresscodec.NewBech32Codec(sdk.GetConfig().GetBech32AccountAddrPrefix()), sdk.GetConfig().GetBech32AccountAddrPrefix(), authority)
+	bk := bankkeeper.NewBaseKeeper(enc.Codec, runtime.NewKVStoreService(keys[banktypes.StoreKey]), ak, map[string]bool{}, authority, log.NewNopLogger())
+	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(keys[types.StoreKey]), ak, bk, authority, denom)
+	require.NoError(tb, k.InitGenesis(ctx, *types.DefaultGenesis()))
+	return &fixture{ctx: ctx, k: k, ak: ak, bk: bk, msg: keeper.NewMsgServerImpl(k), q: keeper.NewQueryServerImpl(k), authority: authority}
+}
+
+func (f *fixture) fund(tb testing.TB, addr sdk.AccAddress, amount int64) {
+	tb.Helper()
+	f.fundInt(tb, addr, math.NewInt(amount))
+}
+
+func (f *fixture) fundInt(tb testing.TB, addr sdk.AccAddress, amount math.Int) {
+	tb.Helper()
+	coins := sdk.NewCoins(sdk.NewCoin(denom, amount))
+	require.NoError(tb, f.bk.MintCoins(f.ctx, mintModule, coins))
+	require.NoError(tb, f.bk.SendCoinsFromModuleToAccount(f.ctx, mintModule, addr, coins))
 }
 
 func (f *fixture) balance(addr sdk.AccAddress) math.Int {

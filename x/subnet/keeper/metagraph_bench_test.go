@@ -9,61 +9,16 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
-	"cosmossdk.io/log"
 	"cosmossdk.io/math"
-	"cosmossdk.io/store"
-	"cosmossdk.io/store/metrics"
 	storetypes "cosmossdk.io/store/types"
-	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
-	dbm "github.com/cosmos/cosmos-db"
 	"github.com/cosmos/gogoproto/proto"
 
-	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
-	"github.com/cosmos/cosmos-sdk/runtime"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	moduletestutil "github.com/cosmos/cosmos-sdk/types/module/testutil"
 	"github.com/cosmos/cosmos-sdk/types/query"
-	"github.com/cosmos/cosmos-sdk/x/auth"
-	authkeeper "github.com/cosmos/cosmos-sdk/x/auth/keeper"
-	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
-	"github.com/cosmos/cosmos-sdk/x/bank"
-	bankkeeper "github.com/cosmos/cosmos-sdk/x/bank/keeper"
-	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
-	"github.com/taochain/taochain/x/subnet"
-	"github.com/taochain/taochain/x/subnet/keeper"
 	"github.com/taochain/taochain/x/subnet/types"
 )
-
-// metagraphFixture is the keeper fixture of fixture_test.go for benchmarks (testing.TB).
-func metagraphFixture(tb testing.TB) *fixture {
-	tb.Helper()
-	keys := storetypes.NewKVStoreKeys(authtypes.StoreKey, banktypes.StoreKey, types.StoreKey)
-	// A multistore of its own rather than testutil.DefaultContextWithKeys, whose stores share one
-	// unprefixed database and so cannot be committed (committedQueryContext).
-	cms := store.NewCommitMultiStore(dbm.NewMemDB(), log.NewNopLogger(), metrics.NewNoOpMetrics())
-	for _, key := range keys {
-		cms.MountStoreWithDB(key, storetypes.StoreTypeIAVL, nil)
-	}
-	require.NoError(tb, cms.LoadLatestVersion())
-	ctx := sdk.NewContext(cms, cmtproto.Header{}, false, log.NewNopLogger()).WithBlockHeight(1).WithChainID(chainID)
-	enc := moduletestutil.MakeTestEncodingConfig(auth.AppModuleBasic{}, bank.AppModuleBasic{}, subnet.AppModule{})
-	authority := authtypes.NewModuleAddress(types.GovModuleName).String()
-	perms := map[string][]string{types.ModuleName: {authtypes.Burner}, mintModule: {authtypes.Minter}, slashModule: {authtypes.Burner}}
-	ak := authkeeper.NewAccountKeeper(enc.Codec, runtime.NewKVStoreService(keys[authtypes.StoreKey]), authtypes.ProtoBaseAccount,
-		perms, addresscodec.NewBech32Codec(sdk.GetConfig().GetBech32AccountAddrPrefix()), sdk.GetConfig().GetBech32AccountAddrPrefix(), authority)
-	bk := bankkeeper.NewBaseKeeper(enc.Codec, runtime.NewKVStoreService(keys[banktypes.StoreKey]), ak, map[string]bool{}, authority, log.NewNopLogger())
-	k := keeper.NewKeeper(enc.Codec, runtime.NewKVStoreService(keys[types.StoreKey]), ak, bk, authority, denom)
-	require.NoError(tb, k.InitGenesis(ctx, *types.DefaultGenesis()))
-	return &fixture{ctx: ctx, k: k, ak: ak, bk: bk, msg: keeper.NewMsgServerImpl(k), q: keeper.NewQueryServerImpl(k), authority: authority}
-}
-
-func (f *fixture) fundTB(tb testing.TB, a sdk.AccAddress, amount math.Int) {
-	coins := sdk.NewCoins(sdk.NewCoin(denom, amount))
-	require.NoError(tb, f.bk.MintCoins(f.ctx, mintModule, coins))
-	require.NoError(tb, f.bk.SendCoinsFromModuleToAccount(f.ctx, mintModule, a, coins))
-}
 
 // metagraphSubnet registers a subnet with max_uids = uids (at least 32, for its 32 validators; at
 // most MaxUIDsLimit) and fills it through the msg server: every uid registered
@@ -73,11 +28,11 @@ func (f *fixture) fundTB(tb testing.TB, a sdk.AccAddress, amount math.Int) {
 // higher uids with their own hotkeys and stake pools, written to the collections directly.
 func metagraphSubnet(tb testing.TB, uids int) (*fixture, uint16) {
 	tb.Helper()
-	f := metagraphFixture(tb)
+	f := newStoreFixture(tb)
 	owner := addr("mg-owner")
 	cost, err := f.k.CurrentLockCost(f.ctx)
 	require.NoError(tb, err)
-	f.fundTB(tb, owner, cost)
+	f.fundInt(tb, owner, cost)
 	resp, err := f.msg.RegisterSubnet(f.ctx, &types.MsgRegisterSubnet{Owner: owner.String(), Name: "mg", MaxLock: cost})
 	require.NoError(tb, err)
 	netuid := uint16(resp.Netuid)
@@ -100,7 +55,7 @@ func metagraphSubnet(tb testing.TB, uids int) (*fixture, uint16) {
 		h := newHotkey(fmt.Sprintf("mg-%d", i))
 		price, err := f.k.RegistrationPrice(f.ctx, netuid)
 		require.NoError(tb, err)
-		f.fundTB(tb, cold, price)
+		f.fundInt(tb, cold, price)
 		sig, err := h.priv.Sign(types.RegistrationProofBytes(chainID, netuid, cold.String()))
 		require.NoError(tb, err)
 		r, err := f.msg.RegisterNeuron(f.ctx, &types.MsgRegisterNeuron{Coldkey: cold.String(), Netuid: uint32(netuid), HotkeyPubkey: h.pub(), Proof: sig, MaxBurn: price})
@@ -109,7 +64,7 @@ func metagraphSubnet(tb testing.TB, uids int) (*fixture, uint16) {
 		if i < 32 {
 			stake = math.NewInt(1000 * tao).AddRaw(int64(i))
 		}
-		f.fundTB(tb, cold, stake)
+		f.fundInt(tb, cold, stake)
 		_, err = f.msg.AddStake(f.ctx, &types.MsgAddStake{Coldkey: cold.String(), Hotkey: h.addr().String(), Netuid: uint32(netuid), Amount: stake})
 		require.NoError(tb, err)
 		require.NoError(tb, f.k.ServeAxon(f.ctx, h.addr(), netuid, types.AxonInfo{Host: fmt.Sprintf("10.0.%d.%d", i/256, i%256), Port: 8091, Protocol: types.AXON_PROTOCOL_HTTPS, Version: 2}))
