@@ -207,16 +207,6 @@ func (c *Client) Wallet(ctx context.Context, coldkey string) (*subnettypes.Query
 	return c.subnet.Wallet(ctx, &subnettypes.QueryWalletRequest{Coldkey: coldkey})
 }
 
-// Weights is the weight row a neuron set (x/intelligence Query/Weights); a NotFound status when
-// it set none.
-func (c *Client) Weights(ctx context.Context, netuid uint16, uid uint32) (*intelligencetypes.WeightsRow, error) {
-	res, err := c.intelligence.Weights(ctx, &intelligencetypes.QueryWeightsRequest{Netuid: uint32(netuid), Uid: uid})
-	if err != nil {
-		return nil, err
-	}
-	return &res.Weights, nil
-}
-
 // maxWeightPages bounds AllWeights: a subnet has at most 4096 uids, so 100 pages of 100 rows is
 // far more than any real subnet and stops a node that keeps answering next keys.
 const maxWeightPages = 100

@@ -42,8 +42,5 @@ func isNotFound(err error) bool {
 // sectionError is the text of a live section the node could not fill. The home page's queries
 // take no user input, so even a NotFound there is the node's problem and is shown, not raised.
 func sectionError(err error, what string) string {
-	if _, un := liveError(err, what); un != "" {
-		return un
-	}
 	return "node unavailable: " + what + ": " + err.Error()
 }

@@ -42,6 +42,7 @@ func metagraphRows(netuid uint16, rows []*metaRow) string {
 	}
 	for i := range rows {
 		r := rows[i]
+		r.format()
 		uid := strconv.FormatUint(uint64(r.UID), 10)
 		b.WriteString(`<tr data-uid="`)
 		b.WriteString(uid)

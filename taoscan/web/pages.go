@@ -76,6 +76,15 @@ func percentOf(a, b string) string {
 	return fmt.Sprintf("%d.%02d", bp/100, bp%100)
 }
 
+func (v *homeView) renderHTML() {
+	xs := make([]int64, len(v.SupplyChart))
+	ys := make([]string, len(v.SupplyChart))
+	for i, p := range v.SupplyChart {
+		xs[i], ys[i] = p.Height, p.Issuance
+	}
+	v.Chart = lineChart("supply-chart", "TAO supply by block", "block", series{X: xs, Y: ys}, taoLabel)
+}
+
 func (s *Server) home(r *http.Request) (string, any, error) {
 	ctx := r.Context()
 	v := &homeView{SupplyCap: defaultCap}
@@ -96,14 +105,10 @@ func (s *Server) home(r *http.Request) (string, any, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	xs := make([]int64, len(sup))
-	ys := make([]string, len(sup))
 	v.SupplyChart = make([]supplyPoint, len(sup))
 	for i, b := range sup {
 		v.SupplyChart[i] = supplyPoint{Height: b.Height, Issuance: b.Issuance}
-		xs[i], ys[i] = b.Height, b.Issuance
 	}
-	v.Chart = lineChart("supply-chart", "TAO supply by block", "block", series{X: xs, Y: ys}, taoLabel)
 
 	// Live part: supply, cap, emission, halving. The indexed issuance stands in for the supply
 	// when the node cannot answer, so the page still says something true (and says where from).
@@ -162,7 +167,8 @@ var metaCols = []string{"uid", "role", "stake", "vtrust", "trust", "consensus", 
 	"emission", "updated", "active", "axon", "hotkey", "coldkey"}
 
 // metaRow is one metagraph row: the stored neuron plus what the table derives from it. The
-// display strings are computed once here so the template does no per-cell work on 4,096 rows.
+// display strings are filled by format (HTML only), once per row, so the template does no
+// per-cell work on 4,096 rows and the JSON twin none at all.
 type metaRow struct {
 	store.Neuron
 	Role    string `json:"role"`
@@ -187,11 +193,15 @@ func newMetaRow(n store.Neuron, indexed int64) metaRow {
 	if m.Updated < 0 {
 		m.Updated = 0
 	}
-	m.StakeTAO, m.EmissionTAO = formatTAO(n.Stake), formatTAO(n.Emission)
-	m.VTrustF, m.TrustF, m.ConsensusF = formatU16(n.ValidatorTrust), formatU16(n.Trust), formatU16(n.Consensus)
-	m.IncentiveF, m.DividendsF = formatU16(n.Incentive), formatU16(n.Dividends)
-	m.HotkeyS, m.ColdkeyS = shortAddr(n.Hotkey), shortAddr(n.Coldkey)
 	return m
+}
+
+// format fills the display strings of the HTML page.
+func (m *metaRow) format() {
+	m.StakeTAO, m.EmissionTAO = formatTAO(m.Stake), formatTAO(m.Emission)
+	m.VTrustF, m.TrustF, m.ConsensusF = formatU16(m.ValidatorTrust), formatU16(m.Trust), formatU16(m.Consensus)
+	m.IncentiveF, m.DividendsF = formatU16(m.Incentive), formatU16(m.Dividends)
+	m.HotkeyS, m.ColdkeyS = shortAddr(m.Hotkey), shortAddr(m.Coldkey)
 }
 
 func cmpBool(a, b bool) int {
@@ -269,6 +279,31 @@ type subnetView struct {
 
 func (v *subnetView) splice() (slot, body string) { return string(rowsSlot), v.rows }
 
+func (v *subnetView) renderHTML() {
+	bars := make([]stackBar, len(v.Epochs))
+	for i, e := range v.Epochs {
+		bars[i] = stackBar{Label: "epoch " + strconv.FormatUint(e.Epoch, 10),
+			Parts: []string{e.OwnerEmission, e.MinerEmission, e.ValidatorEmission, e.TakeEmission}}
+	}
+	v.Split = stackedBars("emission-split", "Emission split of the last epochs", []string{"owner", "miners", "validators", "take"}, bars, taoLabel)
+	v.Rows, v.rows = rowsSlot, metagraphRows(v.Subnet.Netuid, v.Metagraph)
+	v.Cols = make([]colHead, len(metaCols))
+	for i, c := range metaCols {
+		next := "asc"
+		h := colHead{Col: c}
+		if c == v.Sort {
+			h.Active = true
+			if v.Order == "asc" {
+				next, h.Arrow = "desc", "▲"
+			} else {
+				h.Arrow = "▼"
+			}
+		}
+		h.Href = fmt.Sprintf("/subnet/%d?sort=%s&order=%s", v.Subnet.Netuid, c, next)
+		v.Cols[i] = h
+	}
+}
+
 // parseSort reads ?sort and ?order for the metagraph.
 func parseSort(r *http.Request) (col, order string, err error) {
 	col, hasCol, err := queryParam(r, "sort")
@@ -319,12 +354,6 @@ func (s *Server) subnet(r *http.Request) (string, any, error) {
 	}
 	slices.Reverse(eps)
 	v.Epochs = eps
-	bars := make([]stackBar, len(eps))
-	for i, e := range eps {
-		bars[i] = stackBar{Label: "epoch " + strconv.FormatUint(e.Epoch, 10),
-			Parts: []string{e.OwnerEmission, e.MinerEmission, e.ValidatorEmission, e.TakeEmission}}
-	}
-	v.Split = stackedBars("emission-split", "Emission split of the last epochs", []string{"owner", "miners", "validators", "take"}, bars, taoLabel)
 
 	ns, err := s.store.Metagraph(ctx, netuid)
 	if err != nil {
@@ -339,22 +368,6 @@ func (s *Server) subnet(r *http.Request) (string, any, error) {
 	}
 	if col != "uid" || order != "asc" {
 		sortMeta(v.Metagraph, col, order == "desc")
-	}
-	v.Rows, v.rows = rowsSlot, metagraphRows(netuid, v.Metagraph)
-	v.Cols = make([]colHead, len(metaCols))
-	for i, c := range metaCols {
-		next := "asc"
-		h := colHead{Col: c}
-		if c == col {
-			h.Active = true
-			if order == "asc" {
-				next, h.Arrow = "desc", "▲"
-			} else {
-				h.Arrow = "▼"
-			}
-		}
-		h.Href = fmt.Sprintf("/subnet/%d?sort=%s&order=%s", netuid, c, next)
-		v.Cols[i] = h
 	}
 	name := sub.Name
 	if name == "" {
@@ -385,6 +398,25 @@ type neuronView struct {
 	Charts        []template.HTML     `json:"-"`
 }
 
+func (v *neuronView) renderHTML() {
+	v.Neuron.format()
+	k := len(v.History)
+	xs := make([]int64, k)
+	inc, div, em, st := make([]string, k), make([]string, k), make([]string, k), make([]string, k)
+	for i, e := range v.History {
+		xs[i] = int64(e.Epoch)
+		inc[i] = strconv.FormatUint(uint64(e.Incentive), 10)
+		div[i] = strconv.FormatUint(uint64(e.Dividends), 10)
+		em[i], st[i] = e.Emission, e.Stake
+	}
+	v.Charts = []template.HTML{
+		lineChart("chart-incentive", "Incentive per epoch", "epoch", series{xs, inc}, fracLabel),
+		lineChart("chart-dividends", "Dividends per epoch", "epoch", series{xs, div}, fracLabel),
+		lineChart("chart-emission", "Emission per epoch", "epoch", series{xs, em}, taoLabel),
+		lineChart("chart-stake", "Stake per epoch", "epoch", series{xs, st}, taoLabel),
+	}
+}
+
 func (s *Server) neuron(r *http.Request) (string, any, error) {
 	ctx := r.Context()
 	netuid, err := parseNetuid(r.PathValue("netuid"))
@@ -411,21 +443,6 @@ func (s *Server) neuron(r *http.Request) (string, any, error) {
 	if v.History, err = s.store.NeuronHistory(ctx, netuid, uid, historyEpochs); err != nil {
 		return "", nil, err
 	}
-	k := len(v.History)
-	xs := make([]int64, k)
-	inc, div, em, st := make([]string, k), make([]string, k), make([]string, k), make([]string, k)
-	for i, e := range v.History {
-		xs[i] = int64(e.Epoch)
-		inc[i] = strconv.FormatUint(uint64(e.Incentive), 10)
-		div[i] = strconv.FormatUint(uint64(e.Dividends), 10)
-		em[i], st[i] = e.Emission, e.Stake
-	}
-	v.Charts = []template.HTML{
-		lineChart("chart-incentive", "Incentive per epoch", "epoch", series{xs, inc}, fracLabel),
-		lineChart("chart-dividends", "Dividends per epoch", "epoch", series{xs, div}, fracLabel),
-		lineChart("chart-emission", "Emission per epoch", "epoch", series{xs, em}, taoLabel),
-		lineChart("chart-stake", "Stake per epoch", "epoch", series{xs, st}, taoLabel),
-	}
 	if s.chain == nil {
 		v.WeightsError = "node unavailable: " + errNoNode.Error()
 		v.ReceivedError = v.WeightsError
@@ -433,31 +450,24 @@ func (s *Server) neuron(r *http.Request) (string, any, error) {
 	}
 	lctx, cancel := liveCtx(ctx)
 	defer cancel()
-	row, err := s.chain.Weights(lctx, netuid, uid)
-	switch {
-	case err == nil && row != nil:
-		v.WeightsBlock = row.Block
-		for _, w := range row.Weights {
-			v.WeightsSet = append(v.WeightsSet, weightView{UID: w.Uid, Value: w.Value})
-		}
-	case err == nil || isNotFound(err):
-		// It set no weights: an empty table, not an error.
-	default:
+	// One read of the subnet's weight rows answers both tables: the row this neuron set, and
+	// the entries of every row that weight it.
+	rows, err := s.chain.AllWeights(lctx, netuid)
+	if err != nil && !isNotFound(err) {
 		if _, un := liveError(err, "weights"); un != "" {
 			v.WeightsError = un
 		} else {
 			v.WeightsError = "the node refused the weights query: " + err.Error()
 		}
-	}
-	rows, err := s.chain.AllWeights(lctx, netuid)
-	if err != nil && !isNotFound(err) {
-		if _, un := liveError(err, "weights"); un != "" {
-			v.ReceivedError = un
-		} else {
-			v.ReceivedError = "the node refused the weights query: " + err.Error()
-		}
+		v.ReceivedError = v.WeightsError
 	}
 	for _, row := range rows {
+		if row.Uid == uid {
+			v.WeightsBlock = row.Block
+			for _, w := range row.Weights {
+				v.WeightsSet = append(v.WeightsSet, weightView{UID: w.Uid, Value: w.Value})
+			}
+		}
 		for _, w := range row.Weights {
 			if w.Uid == uid {
 				v.Received = append(v.Received, weightView{UID: row.Uid, Value: w.Value, Hotkey: row.Hotkey, Block: row.Block})
@@ -532,16 +542,7 @@ type accountView struct {
 	Chart          template.HTML   `json:"-"`
 }
 
-func (s *Server) account(r *http.Request) (string, any, error) {
-	ctx := r.Context()
-	addr, err := parseAddress(r.PathValue("addr"))
-	if err != nil {
-		return "", nil, err
-	}
-	v := &accountView{Coldkey: addr, Stakes: []stakeView{}, Unbonding: []unbondingView{}}
-	if v.Earnings, err = s.store.ColdkeyEarnings(ctx, addr, earningPoints); err != nil {
-		return "", nil, err
-	}
+func (v *accountView) renderHTML() {
 	// The chart sums a height's earnings over subnets: one point per height, ascending.
 	var xs []int64
 	var ys []string
@@ -553,6 +554,18 @@ func (s *Server) account(r *http.Request) (string, any, error) {
 		xs, ys = append(xs, e.Height), append(ys, e.Emission)
 	}
 	v.Chart = lineChart("earnings-chart", "Earnings per epoch", "block", series{xs, ys}, taoLabel)
+}
+
+func (s *Server) account(r *http.Request) (string, any, error) {
+	ctx := r.Context()
+	addr, err := parseAddress(r.PathValue("addr"))
+	if err != nil {
+		return "", nil, err
+	}
+	v := &accountView{Coldkey: addr, Stakes: []stakeView{}, Unbonding: []unbondingView{}}
+	if v.Earnings, err = s.store.ColdkeyEarnings(ctx, addr, earningPoints); err != nil {
+		return "", nil, err
+	}
 	if v.Neurons, err = s.store.ColdkeyNeurons(ctx, addr); err != nil {
 		return "", nil, err
 	}

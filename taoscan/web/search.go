@@ -82,18 +82,11 @@ func (s *Server) searchTarget(r *http.Request) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		ns, err := s.store.HotkeyNeurons(ctx, addr)
+		known, err := s.store.KnownHotkey(ctx, addr)
 		if err != nil {
 			return "", err
 		}
-		if len(ns) > 0 {
-			return "/hotkey/" + addr, nil
-		}
-		offs, err := s.store.HotkeyOffences(ctx, addr)
-		if err != nil {
-			return "", err
-		}
-		if len(offs) > 0 {
+		if known {
 			return "/hotkey/" + addr, nil
 		}
 		return "/account/" + addr, nil

@@ -36,9 +36,7 @@ type Chain interface {
 	NextHalving(ctx context.Context) (*taotypes.QueryNextHalvingResponse, error)
 	// Wallet: balance, spendable coins, stake positions and unbonding of a coldkey (x/subnet Query/Wallet).
 	Wallet(ctx context.Context, coldkey string) (*subnettypes.QueryWalletResponse, error)
-	// Weights a neuron sets (x/intelligence Query/Weights); NotFound status when it set none.
-	Weights(ctx context.Context, netuid uint16, uid uint32) (*intelligencetypes.WeightsRow, error)
-	// AllWeights: every weight row of a subnet (all pages), for "weights received".
+	// AllWeights: every weight row of a subnet (all pages): the neuron page's weights set and received.
 	AllWeights(ctx context.Context, netuid uint16) ([]intelligencetypes.WeightsRow, error)
 	// Proposals: governance proposals, newest first, at most limit (cosmos gov v1).
 	Proposals(ctx context.Context, limit int) ([]*govv1.Proposal, error)
@@ -268,6 +266,9 @@ func (s *Server) writeHTML(w http.ResponseWriter, r *http.Request, code int, pag
 	if t == nil {
 		panic("web: no template " + page)
 	}
+	if hv, ok := v.(htmlOnly); ok {
+		hv.renderHTML()
+	}
 	// The header's height is best effort: a store error here must not hide the page's own result.
 	h, _ := s.store.LastHeight(r.Context())
 	data := layoutData{Title: title, ChainID: s.chainID, IndexedHeight: h, Query: r.URL.Query().Get("q"), Page: v}
@@ -291,6 +292,10 @@ func (s *Server) writeHTML(w http.ResponseWriter, r *http.Request, code int, pag
 	_, _ = io.WriteString(w, body)
 	_, _ = w.Write(tail)
 }
+
+// htmlOnly is a view model with parts only its HTML page shows (charts, pre-rendered rows,
+// display strings): writeHTML builds them, so the /api twin does not pay for them.
+type htmlOnly interface{ renderHTML() }
 
 // splicer is a view model with a pre-rendered HTML body (every value in it escaped) that
 // replaces the first occurrence of slot in the rendered page. The body goes to the client as

@@ -123,7 +123,10 @@ func fillStore(t testing.TB, st *store.Store) {
 		}
 		if h == 15 {
 			d.Offences = []store.Offence{{ID: 1, Kind: "OFFENCE_KIND_EQUIVOCATION", Netuid: 1, Hotkey: addr(3), Epoch: 1, Height: 15,
-				EvidenceHash: strings.Repeat("ab", 32), Slashed: "5000", Reward: "1000", Burned: "4000"}}
+				EvidenceHash: strings.Repeat("ab", 32), Slashed: "5000", Reward: "1000", Burned: "4000"},
+				// A hotkey known only from its offence (it holds no neuron): search still sends it to its hotkey page.
+				{ID: 2, Kind: "OFFENCE_KIND_LIVENESS", Netuid: 2, Hotkey: addr(30), Epoch: 1, Height: 15,
+					EvidenceHash: strings.Repeat("cd", 32), Slashed: "0", Reward: "0", Burned: "0"}}
 		}
 		if err := st.WriteBlock(ctx, d); err != nil {
 			t.Fatalf("write block %d: %v", h, err)
@@ -177,17 +180,6 @@ func (f *fakeChain) Wallet(_ context.Context, coldkey string) (*subnettypes.Quer
 		Stakes:    []subnettypes.Stake{{Coldkey: coldkey, Hotkey: addr(0), Netuid: 1, Shares: math.NewInt(40), Amount: math.NewInt(42)}},
 		Unbonding: []subnettypes.UnbondingEntry{{Id: 9, Coldkey: coldkey, Hotkey: addr(0), Netuid: 1, Amount: math.NewInt(3), CreationHeight: 20, CompletionHeight: 40}},
 	}, nil
-}
-
-func (f *fakeChain) Weights(_ context.Context, netuid uint16, uid uint32) (*intelligencetypes.WeightsRow, error) {
-	if f.err != nil {
-		return nil, f.err
-	}
-	if netuid == 1 && uid == 0 {
-		return &intelligencetypes.WeightsRow{Netuid: 1, Uid: 0, Hotkey: addr(0), Block: 25,
-			Weights: []intelligencetypes.WeightEntry{{Uid: 1, Value: 40000}, {Uid: 2, Value: 25535}}}, nil
-	}
-	return nil, status.Error(codes.NotFound, "no weights")
 }
 
 func (f *fakeChain) AllWeights(_ context.Context, netuid uint16) ([]intelligencetypes.WeightsRow, error) {
@@ -804,6 +796,7 @@ func TestSearch(t *testing.T) {
 		{addr(3), 303, "/hotkey/" + addr(3)},                  // a hotkey with a neuron
 		{strings.ToUpper(addr(3)), 303, "/hotkey/" + addr(3)}, // bech32 in upper case is the same address
 		{addr(100), 303, "/account/" + addr(100)},             // a coldkey
+		{addr(30), 303, "/hotkey/" + addr(30)},                // a hotkey known only from an offence
 		{unknownTao, 303, "/account/" + unknownTao},           // valid, unknown: the account page
 		{"tao1xyz", 400, ""},
 		{"", 400, ""},
