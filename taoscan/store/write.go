@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -58,7 +57,7 @@ func (s *Store) WriteBlock(ctx context.Context, d BlockData) error {
 		if _, err := w.exec(ctx, s.q(deleteMetagraphSQL), int64(netuid)); err != nil {
 			return fmt.Errorf("block %d: clear metagraph of subnet %d: %w", h, netuid, err)
 		}
-		if err := w.insert(ctx, "neurons", neuronColumns, rows.metagraphs[netuid]); err != nil {
+		if err := w.insert(ctx, neuronsTable, rows.metagraphs[netuid]); err != nil {
 			return fmt.Errorf("block %d: write metagraph of subnet %d: %w", h, netuid, err)
 		}
 	}
@@ -69,8 +68,8 @@ func (s *Store) WriteBlock(ctx context.Context, d BlockData) error {
 	}
 
 	for _, t := range rows.tables {
-		if err := w.insert(ctx, t.table, t.columns, t.rows); err != nil {
-			return fmt.Errorf("block %d: write %s: %w", h, t.table, err)
+		if err := w.insert(ctx, t.insertTable, t.rows); err != nil {
+			return fmt.Errorf("block %d: write %s: %w", h, t.name, err)
 		}
 	}
 	if err := w.insertHotkeys(ctx, rows.hotkeys); err != nil {
@@ -81,19 +80,16 @@ func (s *Store) WriteBlock(ctx context.Context, d BlockData) error {
 		if err := s.setMeta(ctx, tx, metaFirstHeight, h); err != nil {
 			return fmt.Errorf("block %d: set first height: %w", h, err)
 		}
-		if err := s.setMeta(ctx, tx, metaLastHeight, h); err != nil {
-			return fmt.Errorf("block %d: move cursor: %w", h, err)
-		}
-	} else {
-		// Conditional on the value read above: a concurrent writer (PostgreSQL has no
-		// database-wide write lock) makes this update miss instead of skipping a block.
-		res, err := w.exec(ctx, s.q(moveCursorSQL), h, metaLastHeight, last)
-		if err != nil {
-			return fmt.Errorf("block %d: move cursor: %w", h, err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return fmt.Errorf("%w: block %d: another writer moved the cursor from %d", ErrOutOfOrder, h, last)
-		}
+	}
+	// Conditional on the value read above: a concurrent writer (PostgreSQL has no database-wide
+	// write lock) makes this update miss instead of skipping a block. The cursor row exists from
+	// the first migration on (value 0 on an empty store).
+	res, err := w.exec(ctx, s.q(moveCursorSQL), h, metaLastHeight, last)
+	if err != nil {
+		return fmt.Errorf("block %d: move cursor: %w", h, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("%w: block %d: another writer moved the cursor from %d", ErrOutOfOrder, h, last)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("block %d: commit: %w", h, err)
@@ -110,10 +106,33 @@ const (
 	offenceColumns = `id, kind, netuid, hotkey, epoch, height, evidence_hash, slashed, reward, burned`
 )
 
+// insertTable is a table WriteBlock fills with multi-row inserts.
+type insertTable struct {
+	name, columns string
+	// onConflict ends each insert (empty: a duplicate row fails the block).
+	onConflict string
+}
+
+var (
+	blocksTable       = insertTable{name: "blocks", columns: blockColumns}
+	txsTable          = insertTable{name: "txs", columns: txColumns}
+	txAddressesTable  = insertTable{name: "tx_addresses", columns: txAddressColumns}
+	epochsTable       = insertTable{name: "epochs", columns: epochColumns}
+	neuronEpochsTable = insertTable{name: "neuron_epochs", columns: neuronEpochColumns}
+	offencesTable     = insertTable{name: "offences", columns: offenceColumns}
+	neuronsTable      = insertTable{name: "neurons", columns: neuronColumns}
+	// hotkeys records every hotkey ever seen; one already there is not an error.
+	hotkeysTable = insertTable{name: "hotkeys", columns: "hotkey", onConflict: " ON CONFLICT (hotkey) DO NOTHING"}
+)
+
+// insertTables are the tables WriteBlock fills with multi-row inserts.
+var insertTables = []insertTable{blocksTable, txsTable, txAddressesTable, epochsTable, neuronEpochsTable,
+	offencesTable, neuronsTable, hotkeysTable}
+
 // tableRows are the flattened rows of one table: len(rows) is a multiple of the column count.
 type tableRows struct {
-	table, columns string
-	rows           []any
+	insertTable
+	rows []any
 }
 
 type blockRowSet struct {
@@ -137,7 +156,7 @@ func blockRows(d BlockData) (blockRowSet, error) {
 	if err != nil {
 		return out, err
 	}
-	out.tables = append(out.tables, tableRows{"blocks", blockColumns, []any{
+	out.tables = append(out.tables, tableRows{blocksTable, []any{
 		b.Height, strings.ToUpper(b.Hash), b.Time.UnixNano(), b.Proposer, int64(b.NumTxs), minted, issuance, int64(b.Halvings),
 	}})
 
@@ -163,7 +182,7 @@ func blockRows(d BlockData) (blockRowSet, error) {
 			}
 		}
 	}
-	out.tables = append(out.tables, tableRows{"txs", txColumns, txs}, tableRows{"tx_addresses", txAddressColumns, addrs})
+	out.tables = append(out.tables, tableRows{txsTable, txs}, tableRows{txAddressesTable, addrs})
 
 	epochs := make([]any, 0, len(d.Epochs)*9)
 	for _, e := range d.Epochs {
@@ -178,7 +197,7 @@ func blockRows(d BlockData) (blockRowSet, error) {
 		}
 		epochs = append(epochs, int64(e.Netuid), int64(e.Epoch), e.Height, amounts[0], amounts[1], amounts[2], amounts[3], amounts[4], int64(e.Neurons))
 	}
-	out.tables = append(out.tables, tableRows{"epochs", epochColumns, epochs})
+	out.tables = append(out.tables, tableRows{epochsTable, epochs})
 
 	history := make([]any, 0, len(d.History)*19)
 	for _, n := range d.History {
@@ -187,7 +206,7 @@ func blockRows(d BlockData) (blockRowSet, error) {
 		}
 		history = append(history, int64(n.Epoch), n.Height)
 	}
-	out.tables = append(out.tables, tableRows{"neuron_epochs", neuronEpochColumns, history})
+	out.tables = append(out.tables, tableRows{neuronEpochsTable, history})
 
 	offences := make([]any, 0, len(d.Offences)*10)
 	for _, o := range d.Offences {
@@ -200,7 +219,7 @@ func blockRows(d BlockData) (blockRowSet, error) {
 		offences = append(offences, int64(o.ID), o.Kind, int64(o.Netuid), o.Hotkey, int64(o.Epoch), o.Height,
 			o.EvidenceHash, amounts[0], amounts[1], amounts[2])
 	}
-	out.tables = append(out.tables, tableRows{"offences", offenceColumns, offences})
+	out.tables = append(out.tables, tableRows{offencesTable, offences})
 
 	out.metagraphs = make(map[uint16][]any, len(d.Metagraphs))
 	for netuid, neurons := range d.Metagraphs {
@@ -279,28 +298,29 @@ type writer struct {
 }
 
 // exec runs one of the store's write statements in the transaction, using the statement
-// prepared at Open: an epoch block runs dozens of large multi-row inserts, and parsing each
-// again for every block cost a tenth of the write time.
+// prepared at Open (every statement WriteBlock runs is): an epoch block runs dozens of large
+// multi-row inserts, and parsing each again for every block cost a tenth of the write time.
 func (w *writer) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st, ok := w.s.writeStmts[query]; ok {
-		return w.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	st, ok := w.s.writeStmts[query]
+	if !ok {
+		return nil, fmt.Errorf("internal: statement not prepared at Open (or the store is closed): %.60s…", query)
 	}
-	return w.tx.ExecContext(ctx, query, args...)
+	return w.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 }
 
 // insert writes flattened rows into table with multi-row INSERTs of power-of-two sizes, so
 // that a handful of prepared statements serve every row count.
-func (w *writer) insert(ctx context.Context, table, columns string, args []any) error {
+func (w *writer) insert(ctx context.Context, t insertTable, args []any) error {
 	if len(args) == 0 {
 		return nil
 	}
-	ncols := strings.Count(columns, ",") + 1
+	ncols := strings.Count(t.columns, ",") + 1
 	if len(args)%ncols != 0 {
 		return fmt.Errorf("internal: %d values for %d columns", len(args), ncols)
 	}
 	for len(args) > 0 {
 		n := chunkRows(len(args)/ncols, ncols)
-		if _, err := w.exec(ctx, w.s.q(insertSQL(table, columns, ncols, n)), args[:n*ncols]...); err != nil {
+		if _, err := w.exec(ctx, w.s.q(insertSQL(t, ncols, n)), args[:n*ncols]...); err != nil {
 			return err
 		}
 		args = args[n*ncols:]
@@ -318,14 +338,14 @@ func chunkRows(rows, ncols int) int {
 	return n
 }
 
-func insertSQL(table, columns string, ncols, nrows int) string {
+func insertSQL(t insertTable, ncols, nrows int) string {
 	row := "(" + strings.Repeat("?, ", ncols-1) + "?)"
 	var b strings.Builder
-	b.Grow(len(table) + len(columns) + 32 + nrows*(len(row)+2))
+	b.Grow(len(t.name) + len(t.columns) + len(t.onConflict) + 32 + nrows*(len(row)+2))
 	b.WriteString("INSERT INTO ")
-	b.WriteString(table)
+	b.WriteString(t.name)
 	b.WriteString(" (")
-	b.WriteString(columns)
+	b.WriteString(t.columns)
 	b.WriteString(") VALUES ")
 	for i := 0; i < nrows; i++ {
 		if i > 0 {
@@ -333,22 +353,8 @@ func insertSQL(table, columns string, ncols, nrows int) string {
 		}
 		b.WriteString(row)
 	}
-	if table == "hotkeys" {
-		b.WriteString(" ON CONFLICT (hotkey) DO NOTHING")
-	}
+	b.WriteString(t.onConflict)
 	return b.String()
-}
-
-// insertTables are the tables WriteBlock fills with multi-row inserts.
-var insertTables = []struct{ table, columns string }{
-	{"blocks", blockColumns},
-	{"txs", txColumns},
-	{"tx_addresses", txAddressColumns},
-	{"epochs", epochColumns},
-	{"neuron_epochs", neuronEpochColumns},
-	{"offences", offenceColumns},
-	{"neurons", neuronColumns},
-	{"hotkeys", "hotkey"},
 }
 
 const (
@@ -371,7 +377,7 @@ func (s *Store) prepareWrites(ctx context.Context) error {
 	for _, t := range insertTables {
 		ncols := strings.Count(t.columns, ",") + 1
 		for n := 1; n <= chunkRows(maxRowsPerInsert, ncols); n *= 2 {
-			queries = append(queries, insertSQL(t.table, t.columns, ncols, n))
+			queries = append(queries, insertSQL(t, ncols, n))
 		}
 	}
 	queries = append(queries, deleteMetagraphSQL, moveCursorSQL, upsertSubnetSQL)
@@ -403,11 +409,7 @@ func (s *Store) lockCursor(ctx context.Context, tx *sql.Tx) (int64, error) {
 		query += ` FOR UPDATE`
 	}
 	var v int64
-	err := tx.QueryRowContext(ctx, s.q(query), metaLastHeight).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
-	}
-	if err != nil {
+	if err := tx.QueryRowContext(ctx, s.q(query), metaLastHeight).Scan(&v); err != nil {
 		return 0, fmt.Errorf("read cursor: %w", err)
 	}
 	return v, nil
@@ -419,5 +421,5 @@ func (w *writer) insertHotkeys(ctx context.Context, hotkeys []string) error {
 	for i, hk := range hotkeys {
 		args[i] = hk
 	}
-	return w.insert(ctx, "hotkeys", "hotkey", args)
+	return w.insert(ctx, hotkeysTable, args)
 }
