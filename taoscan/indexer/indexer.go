@@ -12,7 +12,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/taochain/taochain/taoscan/chain"
 	"github.com/taochain/taochain/taoscan/store"
 )
 
@@ -24,12 +23,28 @@ const (
 	// maxBackoff caps the wait between retries while the node or the database fails, so a
 	// node that comes back is noticed within seconds.
 	maxBackoff = 5 * time.Second
+	// maxResubscribe caps the wait between attempts to reopen a refused websocket subscription
+	// (polling goes on meanwhile).
+	maxResubscribe = 30 * time.Second
 )
+
+// Node is what the indexer reads from the node; *chain.Client implements it.
+type Node interface {
+	// Latest is the node's latest committed height; Earliest the earliest block it stores.
+	Latest(ctx context.Context) (int64, error)
+	Earliest(ctx context.Context) (int64, error)
+	// NewBlocks delivers new heights (wake-ups) until ctx ends or the subscription breaks.
+	NewBlocks(ctx context.Context) (<-chan int64, error)
+	// FetchBlock reads block h; FetchFirstBlock also reads every subnet that exists at h (for
+	// an empty store, which has seen no event that created them).
+	FetchBlock(ctx context.Context, h int64) (store.BlockData, error)
+	FetchFirstBlock(ctx context.Context, h int64) (store.BlockData, error)
+}
 
 // Indexer writes the node's blocks into the store. Fill the fields, then call Run.
 type Indexer struct {
 	Store  *store.Store
-	Chain  *chain.Client
+	Chain  Node
 	Logger *slog.Logger
 	// Poll is the polling interval when no new-block wake-up arrives (DefaultPoll when zero).
 	Poll time.Duration
@@ -40,6 +55,9 @@ type Indexer struct {
 	Registry prometheus.Registerer
 
 	metrics *metrics
+	// last is the store's cursor as this indexer last wrote or read it; 0 means unknown (read
+	// the store), which is the case at start and after an error or another writer's block.
+	last int64
 }
 
 // metrics are the Prometheus series the indexer keeps.
@@ -114,12 +132,14 @@ func (ix *Indexer) RunWith(ctx context.Context, onBlock BlockIndexed) error {
 	defer stopWake()
 
 	backoff := time.Duration(0)
+	resubscribeWait, nextResubscribe := time.Duration(0), time.Time{}
 	for ctx.Err() == nil {
 		caughtUp, err := ix.catchUp(ctx, onBlock)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
+			ix.last = 0
 			backoff = min(max(2*backoff, 250*time.Millisecond), maxBackoff)
 			ix.Logger.Warn("indexing failed; retrying", "err", err, "retry_in", backoff)
 			if !sleep(ctx, backoff) {
@@ -132,9 +152,16 @@ func (ix *Indexer) RunWith(ctx context.Context, onBlock BlockIndexed) error {
 			continue
 		}
 		// Caught up: wait for the websocket wake-up or the poll tick. A broken subscription is
-		// renewed here, so wake-ups come back after a node restart.
-		if wake == nil {
-			wake, stopWake = ix.resubscribe(ctx, stopWake)
+		// renewed here, so wake-ups come back after a node restart; a refused one is retried
+		// with a growing pause, not on every tick.
+		if wake == nil && !time.Now().Before(nextResubscribe) {
+			stopWake()
+			if wake, stopWake = ix.subscribe(ctx); wake == nil {
+				resubscribeWait = min(max(2*resubscribeWait, poll), maxResubscribe)
+				nextResubscribe = time.Now().Add(resubscribeWait)
+			} else {
+				resubscribeWait = 0
+			}
 		}
 		timer := time.NewTimer(poll)
 		select {
@@ -164,11 +191,6 @@ func (ix *Indexer) subscribe(ctx context.Context) (<-chan int64, context.CancelF
 	return ch, cancel
 }
 
-func (ix *Indexer) resubscribe(ctx context.Context, stop context.CancelFunc) (<-chan int64, context.CancelFunc) {
-	stop()
-	return ix.subscribe(ctx)
-}
-
 // catchUp indexes from the store's cursor to the node's latest height. It returns caughtUp=true
 // when there was nothing left to do. While block h is written, block h+1 is already being
 // fetched (one block of lookahead, so memory stays bounded).
@@ -179,14 +201,15 @@ func (ix *Indexer) catchUp(ctx context.Context, onBlock BlockIndexed) (bool, err
 		return false, err
 	}
 	ix.metrics.node.Set(float64(latest))
-	last, err := ix.Store.LastHeight(ctx)
-	if err != nil {
-		ix.metrics.errors.WithLabelValues("store").Inc()
-		return false, fmt.Errorf("reading the store's cursor: %w", err)
+	if ix.last == 0 {
+		if ix.last, err = ix.Store.LastHeight(ctx); err != nil {
+			ix.metrics.errors.WithLabelValues("store").Inc()
+			return false, fmt.Errorf("reading the store's cursor: %w", err)
+		}
+		ix.metrics.indexed.Set(float64(ix.last))
 	}
-	ix.metrics.indexed.Set(float64(last))
-	next := last + 1
-	first := last == 0
+	next := ix.last + 1
+	first := ix.last == 0
 	if first {
 		if next, err = ix.startHeight(ctx); err != nil {
 			ix.metrics.errors.WithLabelValues("node").Inc()
@@ -235,6 +258,7 @@ func (ix *Indexer) catchUp(ctx context.Context, onBlock BlockIndexed) (bool, err
 			// over from the store's cursor instead of writing a block twice.
 			ix.metrics.errors.WithLabelValues("out_of_order").Inc()
 			ix.Logger.Info("block already written by someone else; re-reading the cursor", "height", h)
+			ix.last = 0
 			drain(pending)
 			return false, nil
 		}
@@ -243,6 +267,7 @@ func (ix *Indexer) catchUp(ctx context.Context, onBlock BlockIndexed) (bool, err
 			drain(pending)
 			return false, fmt.Errorf("writing block %d: %w", h, err)
 		}
+		ix.last = h
 		took := time.Since(f.began)
 		ix.metrics.blocks.Inc()
 		ix.metrics.indexed.Set(float64(h))
@@ -255,7 +280,7 @@ func (ix *Indexer) catchUp(ctx context.Context, onBlock BlockIndexed) (bool, err
 			return false, nil
 		}
 	}
-	return false, nil // check the node's height again before waiting
+	return false, nil // ask the node's height again (blocks may have come meanwhile) before waiting
 }
 
 // drain waits for an in-flight lookahead fetch so no goroutine outlives catchUp.
