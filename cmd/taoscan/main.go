@@ -6,9 +6,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -23,6 +21,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/version"
 
+	"github.com/taochain/taochain/internal/logging"
 	"github.com/taochain/taochain/taoscan/chain"
 	"github.com/taochain/taochain/taoscan/indexer"
 	"github.com/taochain/taochain/taoscan/store"
@@ -70,7 +69,7 @@ taoscan indexes (PostgreSQL). Prometheus metrics are at /metrics on the same add
 	f.StringVar(&o.chainID, "chain-id", "", "chain id shown in the page header")
 	f.BoolVar(&o.serveOnly, "serve-only", false, "serve pages only; another taoscan indexes into --db")
 	f.Int64Var(&o.startHeight, "start-height", 0, "first height to index into an empty database (default: the node's earliest block)")
-	f.DurationVar(&o.poll, "poll", time.Second, "how often the node is polled when no websocket event arrives")
+	f.DurationVar(&o.poll, "poll", indexer.DefaultPoll, "how often the node is polled when no websocket event arrives")
 	f.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
 	f.StringVar(&o.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	root.AddCommand(&cobra.Command{
@@ -83,23 +82,8 @@ taoscan indexes (PostgreSQL). Prometheus metrics are at /metrics on the same add
 	return root
 }
 
-func newLogger(format, level string) (*slog.Logger, error) {
-	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
-	}
-	opts := &slog.HandlerOptions{Level: lv}
-	switch format {
-	case "text":
-		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
-	}
-	return nil, fmt.Errorf("--log-format %q: want text or json", format)
-}
-
 func run(ctx context.Context, o options) error {
-	log, err := newLogger(o.logFormat, o.logLevel)
+	log, err := logging.New(os.Stderr, o.logFormat, o.logLevel)
 	if err != nil {
 		return err
 	}
@@ -111,7 +95,7 @@ func run(ctx context.Context, o options) error {
 		return fmt.Errorf("opening --db: %w", err)
 	}
 	defer db.Close()
-	node, err := chain.New(ctx, o.node, o.grpc)
+	node, err := chain.New(o.node, o.grpc)
 	if err != nil {
 		return fmt.Errorf("node %s / gRPC %s: %w", o.node, o.grpc, err)
 	}
@@ -142,10 +126,7 @@ func run(ctx context.Context, o options) error {
 	}
 	select {
 	case <-ctx.Done():
-	case err = <-errc:
-		if errors.Is(err, http.ErrServerClosed) || errors.Is(err, context.Canceled) {
-			err = nil
-		}
+	case err = <-errc: // the server failed, or the indexer's setup did
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -18,9 +18,9 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/taochain/taochain/app"
-
 	"github.com/taochain/taochain/inference/auth"
 	"github.com/taochain/taochain/inference/chain"
+	"github.com/taochain/taochain/internal/logging"
 )
 
 // Config is the worker configuration: the YAML file given by --config, then flags on top.
@@ -445,16 +445,5 @@ func openHotkey(keys KeysConfig) (keyring.Keyring, *secp256k1.PrivKey, *auth.Sig
 
 // newLogger builds the slog logger the config asks for.
 func newLogger(cfg Config) (*slog.Logger, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
-		return nil, fmt.Errorf("--log-level %q: %w", cfg.LogLevel, err)
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	switch strings.ToLower(cfg.LogFormat) {
-	case "json":
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
-	case "text":
-		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
-	}
-	return nil, fmt.Errorf("--log-format %q: want text or json", cfg.LogFormat)
+	return logging.New(os.Stderr, cfg.LogFormat, cfg.LogLevel)
 }

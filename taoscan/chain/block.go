@@ -3,7 +3,6 @@ package chain
 import (
 	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net"
 	"sort"
@@ -21,6 +20,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
+	"github.com/cosmos/gogoproto/proto"
 
 	"github.com/taochain/taochain/taoscan/store"
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
@@ -158,8 +158,8 @@ func (dec *decoded) event(ev abci.Event, minted *math.Int) error {
 	case eventEmission:
 		// Its pending-emission list names every subnet each block; that accrues to the subnet
 		// and changes no metagraph row, so it does not mark subnets as touched.
-		var e taotypes.EventEmission
-		if err := parseTyped(ev, &e); err != nil {
+		e, err := parseTyped[*taotypes.EventEmission](ev)
+		if err != nil {
 			return err
 		}
 		dec.emitted = true
@@ -168,8 +168,8 @@ func (dec *decoded) event(ev abci.Event, minted *math.Int) error {
 		d.Block.Halvings = e.Halvings
 		return nil
 	case eventEpoch:
-		var e intelligencetypes.EventEpoch
-		if err := parseTyped(ev, &e); err != nil {
+		e, err := parseTyped[*intelligencetypes.EventEpoch](ev)
+		if err != nil {
 			return err
 		}
 		d.Epochs = append(d.Epochs, store.Epoch{
@@ -181,8 +181,8 @@ func (dec *decoded) event(ev abci.Event, minted *math.Int) error {
 		dec.touched[uint16(e.Netuid)] = true
 		return nil
 	case eventOffence:
-		var e slashingtypes.EventOffence
-		if err := parseTyped(ev, &e); err != nil {
+		e, err := parseTyped[*slashingtypes.EventOffence](ev)
+		if err != nil {
 			return err
 		}
 		o := e.Offence
@@ -207,10 +207,11 @@ func (dec *decoded) event(ev abci.Event, minted *math.Int) error {
 	return nil
 }
 
-// parseTyped decodes a typed event into want. Finalize-block events carry a "mode" attribute
+// parseTyped decodes a typed event of type T. Finalize-block events carry a "mode" attribute
 // and tx events a "msg_index" that are not the event's fields (and "mode" is not JSON), so they
 // are dropped first.
-func parseTyped(ev abci.Event, want any) error {
+func parseTyped[T proto.Message](ev abci.Event) (T, error) {
+	var zero T
 	clean := abci.Event{Type: ev.Type}
 	for _, a := range ev.Attributes {
 		if a.Key == "mode" || a.Key == "msg_index" {
@@ -220,36 +221,13 @@ func parseTyped(ev abci.Event, want any) error {
 	}
 	msg, err := sdk.ParseTypedEvent(clean)
 	if err != nil {
-		return fmt.Errorf("decoding event %s: %w", ev.Type, err)
+		return zero, fmt.Errorf("decoding event %s: %w", ev.Type, err)
 	}
-	switch w := want.(type) {
-	case *taotypes.EventEmission:
-		e, ok := msg.(*taotypes.EventEmission)
-		if ok {
-			*w = *e
-		}
-		return okOrType(ok, ev.Type)
-	case *intelligencetypes.EventEpoch:
-		e, ok := msg.(*intelligencetypes.EventEpoch)
-		if ok {
-			*w = *e
-		}
-		return okOrType(ok, ev.Type)
-	case *slashingtypes.EventOffence:
-		e, ok := msg.(*slashingtypes.EventOffence)
-		if ok {
-			*w = *e
-		}
-		return okOrType(ok, ev.Type)
-	}
-	return fmt.Errorf("event %s: no decoder", ev.Type)
-}
-
-func okOrType(ok bool, typ string) error {
+	e, ok := msg.(T)
 	if !ok {
-		return fmt.Errorf("event %s decoded to an unexpected type", typ)
+		return zero, fmt.Errorf("event %s decoded to %T, not %T", ev.Type, msg, zero)
 	}
-	return nil
+	return e, nil
 }
 
 // decodeTx decodes one tx with the app's decoder. A tx the decoder refuses (the node stored it,
@@ -319,21 +297,37 @@ func accountAddress(v string) (string, bool) {
 // subnetIDs lists every subnet that exists in the state of ctx's height.
 func (c *Client) subnetIDs(ctx context.Context) ([]uint16, error) {
 	var out []uint16
-	var key []byte
-	for page := 0; page < 1000; page++ {
-		res, err := c.subnet.Subnets(ctx, &subnettypes.QuerySubnetsRequest{Pagination: &query.PageRequest{Key: key, Limit: 100}})
+	err := allPages(1000, func(page *query.PageRequest) (*query.PageResponse, error) {
+		res, err := c.subnet.Subnets(ctx, &subnettypes.QuerySubnetsRequest{Pagination: page})
 		if err != nil {
 			return nil, err
 		}
 		for _, s := range res.Subnets {
 			out = append(out, uint16(s.Subnet.Netuid))
 		}
-		if res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
-			return out, nil
-		}
-		key = res.Pagination.NextKey
+		return res.Pagination, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("subnet list: %w", err)
 	}
-	return nil, errors.New("subnet list has more than 1000 pages")
+	return out, nil
+}
+
+// allPages calls read with pages of 100 entries, following NextKey, until the last page; more
+// than maxPages pages is an error (a node that keeps answering next keys).
+func allPages(maxPages int, read func(*query.PageRequest) (*query.PageResponse, error)) error {
+	var key []byte
+	for page := 0; page < maxPages; page++ {
+		res, err := read(&query.PageRequest{Key: key, Limit: 100})
+		if err != nil {
+			return err
+		}
+		if res == nil || len(res.NextKey) == 0 {
+			return nil
+		}
+		key = res.NextKey
+	}
+	return fmt.Errorf("more than %d pages", maxPages)
 }
 
 // readSubnets reads every touched subnet at height into d (Subnets, Metagraphs and, for the

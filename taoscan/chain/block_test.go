@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"context"
 	"encoding/hex"
 	"strings"
 	"testing"
@@ -45,7 +44,7 @@ func addr(seed string) sdk.AccAddress {
 // TestDecodeBlock feeds a block with a real signed-format MsgSend tx, an undecodable failed tx
 // and the typed events of emission, an epoch, an offence and a stake move, and checks every row.
 func TestDecodeBlock(t *testing.T) {
-	c, err := New(context.Background(), "tcp://127.0.0.1:1", "127.0.0.1:1")
+	c, err := New("tcp://127.0.0.1:1", "127.0.0.1:1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +169,7 @@ func TestDecodeBlock(t *testing.T) {
 // TestDecodeBlockWithoutEmission: a block with no EventEmission mints "0" and leaves the
 // issuance to be read from the node.
 func TestDecodeBlockWithoutEmission(t *testing.T) {
-	c, err := New(context.Background(), "tcp://127.0.0.1:1", "127.0.0.1:1")
+	c, err := New("tcp://127.0.0.1:1", "127.0.0.1:1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ type Client struct {
 // New connects to a node: rpcAddr is its CometBFT RPC ("tcp://127.0.0.1:26657" or
 // "http://…"), grpcAddr its gRPC endpoint ("127.0.0.1:9090", plaintext). Neither is dialled
 // here; a node that is down makes the calls fail, not New.
-func New(ctx context.Context, rpcAddr, grpcAddr string) (*Client, error) {
+func New(rpcAddr, grpcAddr string) (*Client, error) {
 	app.SetAddressPrefixes()
 	rpc, err := rpchttp.NewWithTimeout(rpcAddr, "/websocket", uint(rpcTimeout/time.Second))
 	if err != nil {
@@ -214,21 +214,18 @@ const maxWeightPages = 100
 // AllWeights is every weight row of a subnet, all pages read.
 func (c *Client) AllWeights(ctx context.Context, netuid uint16) ([]intelligencetypes.WeightsRow, error) {
 	var rows []intelligencetypes.WeightsRow
-	var key []byte
-	for page := 0; page < maxWeightPages; page++ {
-		res, err := c.intelligence.AllWeights(ctx, &intelligencetypes.QueryAllWeightsRequest{
-			Netuid: uint32(netuid), Pagination: &query.PageRequest{Key: key, Limit: 100},
-		})
+	err := allPages(maxWeightPages, func(page *query.PageRequest) (*query.PageResponse, error) {
+		res, err := c.intelligence.AllWeights(ctx, &intelligencetypes.QueryAllWeightsRequest{Netuid: uint32(netuid), Pagination: page})
 		if err != nil {
 			return nil, err
 		}
 		rows = append(rows, res.Weights...)
-		if res.Pagination == nil || len(res.Pagination.NextKey) == 0 {
-			return rows, nil
-		}
-		key = res.Pagination.NextKey
+		return res.Pagination, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("weights of subnet %d: more than %d pages", netuid, maxWeightPages)
+	return rows, nil
 }
 
 // Proposals are the governance proposals, newest first, at most limit.

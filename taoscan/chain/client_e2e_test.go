@@ -21,7 +21,7 @@ func TestNewBlocksAndFetchE2E(t *testing.T) {
 	n.WaitHeight(2, 60*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	c, err := chain.New(ctx, n.RPCAddr(), fmt.Sprintf("127.0.0.1:%d", n.GRPC))
+	c, err := chain.New(n.RPCAddr(), fmt.Sprintf("127.0.0.1:%d", n.GRPC))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,7 +91,7 @@ func benchIndexing(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	cl, err := chain.New(ctx, c.Node.RPCAddr(), fmt.Sprintf("127.0.0.1:%d", c.Node.GRPC))
+	cl, err := chain.New(c.Node.RPCAddr(), fmt.Sprintf("127.0.0.1:%d", c.Node.GRPC))
 	if err != nil {
 		b.Fatal(err)
 	}

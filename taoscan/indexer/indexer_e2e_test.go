@@ -35,7 +35,7 @@ func startIndexer(t *testing.T, n *e2e.Node, db string, reg prometheus.Registere
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := chain.New(context.Background(), n.RPCAddr(), fmt.Sprintf("127.0.0.1:%d", n.GRPC))
+	c, err := chain.New(n.RPCAddr(), fmt.Sprintf("127.0.0.1:%d", n.GRPC))
 	if err != nil {
 		t.Fatal(err)
 	}
