@@ -33,12 +33,12 @@ import (
 // explorer is a localnet started by scripts/localnet.sh exactly as `make localnet` does (node, demo
 // subnet, miners, validator worker and taoscan), with a gRPC connection to its node.
 type explorer struct {
-	t     *testing.T
-	url   string // taoscan's base URL, as localnet.sh printed it
-	home  string
-	out   *e2e.Output
-	conn  *grpc.ClientConn
-	shots string // directory the screenshots go to
+	t    *testing.T
+	url  string // taoscan's base URL, as localnet.sh printed it
+	home string
+	out  *e2e.Output
+	conn *grpc.ClientConn
+	node *e2e.Node // the localnet's node, for its RPC (only RPC is set)
 }
 
 var explorerURL = regexp.MustCompile(`taoscan explorer: (http://127\.0\.0\.1:[0-9]+)/`)
@@ -50,8 +50,9 @@ func startExplorer(t *testing.T) *explorer {
 	port := func() string { return strconv.Itoa(e2e.FreePort(t)) }
 	grpcPort := port()
 	cmd := exec.Command(filepath.Join(e2e.RepoRoot(), "scripts", "localnet.sh"))
+	rpcPort := e2e.FreePort(t)
 	cmd.Env = append(os.Environ(), "TAOD="+bin, "LOCALNET_HOME="+home, "CHAIN_ID=taochain-e2e-1",
-		"RPC_PORT="+port(), "GRPC_PORT="+grpcPort, "API_PORT="+port(), "P2P_PORT="+port(), "PROM_PORT="+port(),
+		"RPC_PORT="+strconv.Itoa(rpcPort), "GRPC_PORT="+grpcPort, "API_PORT="+port(), "P2P_PORT="+port(), "PROM_PORT="+port(),
 		"MINER_PORT="+strconv.Itoa(e2e.FreePort(t)), "VALIDATOR_METRICS_PORT="+port(), "TAOSCAN_PORT="+port())
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out := &e2e.Output{}
@@ -70,10 +71,7 @@ func startExplorer(t *testing.T) *explorer {
 		}
 		_ = syscall.Kill(-pgid, syscall.SIGKILL)
 	})
-	ex := &explorer{t: t, home: home, out: out, shots: filepath.Join(e2e.RepoRoot(), "build", "reports", "taoscan")}
-	if err := os.MkdirAll(ex.shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	ex := &explorer{t: t, home: home, out: out, node: &e2e.Node{T: t, RPC: rpcPort}}
 	deadline := time.Now().Add(2 * time.Minute)
 	for ex.url == "" {
 		if time.Now().After(deadline) {
@@ -228,8 +226,7 @@ func TestExplorerInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := browser(t, shots)
-	e2e.Binary(t, "taoscan")
-	ex := startExplorer(t)
+	ex := startExplorer(t) // e2e.Binary's make build builds taoscan next to taod
 
 	// Wait for two epochs of the demo subnet with a non-zero incentive in the indexed metagraph.
 	var sub subnetPage
@@ -313,7 +310,7 @@ func checkHome(b *tab, ex *explorer) {
 			Hash string `json:"hash"`
 		} `json:"block_id"`
 	}
-	if err := getRPC(e2eNodeRPC(t, ex), "/block?height="+first, &blk); err != nil {
+	if err := ex.node.RPCGet("block?height="+first, &blk); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.EqualFold(hash, blk.BlockID.Hash) {
@@ -443,7 +440,7 @@ func checkPages(b *tab, ex *explorer) {
 	var tx struct {
 		Height string `json:"height"`
 	}
-	if err := getRPC(e2eNodeRPC(t, ex), "/tx?hash=0x"+hash, &tx); err != nil {
+	if err := ex.node.RPCGet("tx?hash=0x"+hash, &tx); err != nil {
 		t.Fatal(err)
 	}
 	if strings.ReplaceAll(height, ",", "") != tx.Height {
@@ -506,37 +503,4 @@ func checkBadInput(b *tab, ex *explorer) {
 		t.Error("the 400 page for /block/abc shows no message")
 	}
 	b.shot("error")
-}
-
-// e2eNodeRPC returns the node's RPC base URL from the localnet's client config.
-func e2eNodeRPC(t *testing.T, ex *explorer) string {
-	t.Helper()
-	bz, err := os.ReadFile(filepath.Join(ex.home, "config", "client.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`node = "tcp://([^"]+)"`).FindSubmatch(bz)
-	if m == nil {
-		t.Fatalf("no node in client.toml:\n%s", bz)
-	}
-	return "http://" + string(m[1])
-}
-
-func getRPC(base, path string, v any) error {
-	resp, err := http.Get(base + path)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var env struct {
-		Result json.RawMessage `json:"result"`
-		Error  json.RawMessage `json:"error"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
-		return err
-	}
-	if len(env.Error) > 0 && string(env.Error) != "null" {
-		return fmt.Errorf("%s: %s", path, env.Error)
-	}
-	return json.Unmarshal(env.Result, v)
 }

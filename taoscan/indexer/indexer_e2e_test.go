@@ -283,15 +283,12 @@ func TestIndexerFollowsLocalnet(t *testing.T) {
 		t.Fatalf("metagraph has %d neurons, want the demo's 4", len(rows))
 	}
 	// The history rows of the epoch against the metagraph at the epoch's height.
+	histRows := make([]store.Neuron, 0, len(rows))
 	for _, r := range rows {
 		hist, err := st.NeuronHistory(ctx, netuid, r.UID, 1)
 		if err != nil || len(hist) != 1 || hist[0].Epoch != ep.Epoch || hist[0].Height != ep.Height {
 			t.Fatalf("history of uid %d: %+v, %v (epoch %d at %d)", r.UID, hist, err, ep.Epoch, ep.Height)
 		}
-	}
-	histRows := make([]store.Neuron, 0, len(rows))
-	for _, r := range rows {
-		hist, _ := st.NeuronHistory(ctx, netuid, r.UID, 1)
 		histRows = append(histRows, hist[0].Neuron)
 	}
 	compareMetagraph(t, n, netuid, ep.Height, histRows)
