@@ -190,13 +190,8 @@ type state struct {
 	arena   arena      // the epoch's scratch memory
 	samples []uint64   // consensusOf's buffer, reused by the second pass
 	longest int        // the longest input row
+	bondsIn int        // entries of the input's previous bonds (Bonds or BondsFixed)
 	rawBuf  []rawEntry // canonicalRow's buffer, cap longest
-}
-
-func run(in Input) *state {
-	st := new(state)
-	st.run(in)
-	return st
 }
 
 func (st *state) run(in Input) {
@@ -220,7 +215,7 @@ func (st *state) run(in Input) {
 		longest = max(longest, len(nr.Weights), bonds)
 	}
 	st.arena = newArena(3*capW+capB+12*n, capW+capB, 9*n+9, capW+3*n, 2*n)
-	st.longest = longest
+	st.longest, st.bondsIn = longest, capB
 	st.rawBuf = make([]rawEntry, 0, longest)
 	a := &st.arena
 
@@ -402,20 +397,7 @@ func (st *state) consensusOf(kappa I32F32, weight, c []I32F32) []I32F32 {
 	if totalStake == 0 {
 		return c
 	}
-	// Transpose the rows with stake into per-column samples.
-	colStart := a.intN(n + 1)
-	for i := 0; i < n; i++ {
-		if weight[i] == 0 {
-			continue
-		}
-		lo, hi := st.w.rowRange(i)
-		for k := lo; k < hi; k++ {
-			colStart[int(st.w.col[k])+1]++
-		}
-	}
-	for j := 0; j < n; j++ {
-		colStart[j+1] += colStart[j]
-	}
+	colStart := st.columnStarts(weight)
 	// Each sample is one uint64, value<<rowBits | row, so samples compare
 	// as plain integers (no comparator) in ascending value order; equal
 	// values fall in row order, which the quantile does not depend on.
@@ -451,6 +433,26 @@ func (st *state) consensusOf(kappa I32F32, weight, c []I32F32) []I32F32 {
 		c[j] = selectQuantile(seg, weight, totalStake.Sub(colStake[j]), threshold)
 	}
 	return c
+}
+
+// columnStarts transposes the rows with weight into per-column samples:
+// column j's samples are [colStart[j], colStart[j+1]).
+func (st *state) columnStarts(weight []I32F32) []int {
+	n := st.n
+	colStart := st.arena.intN(n + 1)
+	for i := 0; i < n; i++ {
+		if weight[i] == 0 {
+			continue
+		}
+		lo, hi := st.w.rowRange(i)
+		for k := lo; k < hi; k++ {
+			colStart[int(st.w.col[k])+1]++
+		}
+	}
+	for j := 0; j < n; j++ {
+		colStart[j+1] += colStart[j]
+	}
+	return colStart
 }
 
 // rowBits is how many low bits of a packed consensus sample hold the row.
@@ -582,11 +584,7 @@ func (st *state) emaBonds(in Input) csr {
 	// Previous bonds, minus rows and columns of newly registered uids,
 	// column-normalized from their raw u16 values.
 	fresh := func(uid int) bool { return neurons[uid].RegisteredAt >= in.LastEpochBlock }
-	capacity := 0
-	for i := range neurons {
-		capacity += len(neurons[i].Bonds)
-	}
-	prev := a.csr(n, capacity)
+	prev := a.csr(n, st.bondsIn)
 	prevSum := a.u64N(n)
 	buf := st.rawBuf
 	for i := range neurons {
@@ -618,28 +616,16 @@ func (st *state) emaBonds(in Input) csr {
 	b := csr{start: a.intN(n + 1), col: make([]uint16, size), val: make([]I32F32, size)}
 	colSum := deltaSum // reused: the delta column sums are no longer needed
 	clear(colSum)
-	wCol, pCol := st.w.col, prev.col
 	out := 0
 	for i := 0; i < n; i++ {
-		dk, dEnd := st.w.rowRange(i)
-		pk, pEnd := prev.rowRange(i)
-		for dk < dEnd || pk < pEnd {
-			var (
-				j  uint16
-				dv I32F32
-				pv I32F32
-			)
-			switch {
-			case pk >= pEnd || (dk < dEnd && wCol[dk] < pCol[pk]):
-				j, dv = wCol[dk], delta[dk]
-				dk++
-			case dk >= dEnd || pCol[pk] < wCol[dk]:
-				j, pv = pCol[pk], prev.val[pk]
-				pk++
-			default:
-				j, dv, pv = wCol[dk], delta[dk], prev.val[pk]
-				dk++
-				pk++
+		u := newRowUnion(&st.w, &prev, i)
+		for j, dk, pk, ok := u.next(); ok; j, dk, pk, ok = u.next() {
+			var dv, pv I32F32 // an absent side counts as 0
+			if dk >= 0 {
+				dv = delta[dk]
+			}
+			if pk >= 0 {
+				pv = prev.val[pk]
 			}
 			if v := alpha.Mul(dv).Add(keep.Mul(pv)); v > 0 {
 				b.col[out], b.val[out] = j, v

@@ -159,3 +159,47 @@ func TestSelectQuantileEqualsSortedScan(t *testing.T) {
 		}
 	}
 }
+
+// TestConsensusPathsAgree: consensusOfLarge, the path for more rows than a
+// packed sample can name (more than 2^30 uids, so no test input reaches it
+// through Epoch), gives the same consensus as the packed quickselect path on
+// the same weights.
+func TestConsensusPathsAgree(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for _, n := range []int{1, 7, 64, 300} {
+		for trial := 0; trial < 6; trial++ {
+			in := portInput(r, n, uint8(2+trial%2))
+			st := run(in)
+			kappa := FromU16Proportion(in.Kappa)
+			var total I32F32
+			for _, s := range st.voting {
+				total = total.Add(s)
+			}
+			if total == 0 {
+				continue
+			}
+			packed := st.consensusOf(kappa, st.voting, make([]I32F32, n))
+			large := st.consensusOfLarge(kappa, st.voting, total, st.columnStarts(st.voting))
+			if !slices.Equal(packed, large) {
+				t.Fatalf("n=%d trial %d: packed consensus %v, sorted %v", n, trial, packed, large)
+			}
+		}
+	}
+}
+
+// TestEpochAllocations: one epoch allocates at most once per output vector
+// (15 in the original Yuma, 17 in Yuma 3), whatever the size.
+func TestEpochAllocations(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, c := range []struct {
+		version uint8
+		outputs float64
+	}{{2, 15}, {3, 17}} {
+		for _, n := range []int{256, 1024} {
+			in := portInput(r, n, c.version)
+			if got := testing.AllocsPerRun(3, func() { Epoch(in) }); got > c.outputs {
+				t.Errorf("version %d, %d uids: %v allocations per epoch, want at most %v (one per output vector)", c.version, n, got, c.outputs)
+			}
+		}
+	}
+}

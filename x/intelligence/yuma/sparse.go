@@ -62,19 +62,11 @@ func canonicalRow(buf []rawEntry, row []Weight) []rawEntry {
 	return out
 }
 
-// normalizeUint64 returns values[i]/Σ values over the indices where include
-// is true (0 elsewhere), each rounded down, computed from the exact integers.
-// If the sum needs more than 64 bits, all values are shifted right by the
-// same amount first. With nothing included, or an all-zero sum, all results
-// are 0.
-func normalizeUint64(values []uint64, include []bool) []I32F32 {
-	out := make([]I32F32, len(values))
-	normalizeUint64Into(out, values, include)
-	return out
-}
-
-// normalizeUint64Into is normalizeUint64 writing into out (len(values),
-// zeroed).
+// normalizeUint64Into writes into out (len(values), zeroed) values[i]/Σ values
+// over the indices where include is true (0 elsewhere), each rounded down,
+// computed from the exact integers. If the sum needs more than 64 bits, all
+// values are shifted right by the same amount first. With nothing included,
+// or an all-zero sum, all results are 0.
 func normalizeUint64Into(out []I32F32, values []uint64, include []bool) {
 	var hi, lo uint64
 	for i, v := range values {
@@ -122,21 +114,44 @@ func normalize(x []I32F32) {
 func unionSize(n int, a, b *csr) int {
 	size := 0
 	for i := 0; i < n; i++ {
-		ak, aEnd := a.rowRange(i)
-		bk, bEnd := b.rowRange(i)
-		size += aEnd - ak + bEnd - bk
-		for ak < aEnd && bk < bEnd {
-			switch ca, cb := a.col[ak], b.col[bk]; {
-			case ca < cb:
-				ak++
-			case cb < ca:
-				bk++
-			default:
-				size--
-				ak++
-				bk++
-			}
+		u := newRowUnion(a, b, i)
+		for _, _, _, ok := u.next(); ok; _, _, _, ok = u.next() {
+			size++
 		}
 	}
 	return size
+}
+
+// rowUnion walks the union of row i of two matrices in ascending column order: the merge
+// both bond EMAs (and unionSize) are made of.
+type rowUnion struct {
+	aCol, bCol         []uint16
+	ak, aEnd, bk, bEnd int
+}
+
+func newRowUnion(a, b *csr, i int) rowUnion {
+	ak, aEnd := a.rowRange(i)
+	bk, bEnd := b.rowRange(i)
+	return rowUnion{aCol: a.col, bCol: b.col, ak: ak, aEnd: aEnd, bk: bk, bEnd: bEnd}
+}
+
+// next returns the next column of the union and the index of its entry in a and in b (-1 when
+// that side has none); ok is false after the last column.
+func (u *rowUnion) next() (j uint16, ai, bi int, ok bool) {
+	aOK, bOK := u.ak < u.aEnd, u.bk < u.bEnd
+	switch {
+	case aOK && (!bOK || u.aCol[u.ak] < u.bCol[u.bk]):
+		j, ai, bi = u.aCol[u.ak], u.ak, -1
+		u.ak++
+	case bOK && (!aOK || u.bCol[u.bk] < u.aCol[u.ak]):
+		j, ai, bi = u.bCol[u.bk], -1, u.bk
+		u.bk++
+	case aOK:
+		j, ai, bi = u.aCol[u.ak], u.ak, u.bk
+		u.ak++
+		u.bk++
+	default:
+		return 0, -1, -1, false
+	}
+	return j, ai, bi, true
 }

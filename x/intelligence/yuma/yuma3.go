@@ -36,11 +36,7 @@ func (st *state) fixedProportionBonds(in Input) csr {
 
 	// Previous bonds, minus rows and columns of newly registered uids.
 	fresh := func(uid int) bool { return neurons[uid].RegisteredAt >= in.LastEpochBlock }
-	capacity := 0
-	for i := range neurons {
-		capacity += len(neurons[i].BondsFixed)
-	}
-	prev := a.csr(n, capacity)
+	prev := a.csr(n, st.bondsIn)
 	buf := make([]FixedBond, 0, st.longest)
 	for i := range neurons {
 		if !fresh(i) {
@@ -54,32 +50,20 @@ func (st *state) fixedProportionBonds(in Input) csr {
 		prev.endRow()
 	}
 
-	// EMA, merging the sorted sparse rows of targets and previous bonds.
 	// EMA, merging the sorted sparse rows of targets and previous bonds
 	// (an absent side counts as 0, zero results are dropped), each row
 	// capped at 1 as it is completed.
 	size := unionSize(n, &st.w, &prev)
 	b := csr{start: a.intN(n + 1)[:1], col: make([]uint16, 0, size), val: make([]I32F32, 0, size)}
-	wCol, pCol := st.w.col, prev.col
 	for i := 0; i < n; i++ {
-		dk, dEnd := st.w.rowRange(i)
-		pk, pEnd := prev.rowRange(i)
-		for dk < dEnd || pk < pEnd {
-			var (
-				j          uint16
-				wv, tv, pv I32F32
-			)
-			switch {
-			case pk >= pEnd || (dk < dEnd && wCol[dk] < pCol[pk]):
-				j, wv, tv = wCol[dk], st.w.val[dk], target[dk]
-				dk++
-			case dk >= dEnd || pCol[pk] < wCol[dk]:
-				j, pv = pCol[pk], prev.val[pk]
-				pk++
-			default:
-				j, wv, tv, pv = wCol[dk], st.w.val[dk], target[dk], prev.val[pk]
-				dk++
-				pk++
+		u := newRowUnion(&st.w, &prev, i)
+		for j, dk, pk, ok := u.next(); ok; j, dk, pk, ok = u.next() {
+			var wv, tv, pv I32F32
+			if dk >= 0 {
+				wv, tv = st.w.val[dk], target[dk]
+			}
+			if pk >= 0 {
+				pv = prev.val[pk]
 			}
 			r := fixedRate
 			if in.LiquidAlpha {
