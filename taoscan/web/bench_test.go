@@ -6,11 +6,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/taochain/taochain/taoscan/store"
+	"github.com/taochain/taochain/testutil/benchclock"
 )
 
 // BenchmarkSubnetPage4096 serves the subnet page of a full subnet (4,096 neurons, 20 epochs of
@@ -63,7 +63,7 @@ func BenchmarkSubnetPage4096(b *testing.B) {
 	for _, path := range []string{"/subnet/1", "/subnet/1?sort=stake&order=desc", "/api/subnet/1"} {
 		b.Run(path, func(b *testing.B) {
 			var size int
-			cpu0 := cpuTime()
+			cpu0 := benchclock.ProcessCPU(b)
 			start := time.Now()
 			for i := 0; i < b.N; i++ {
 				rec := httptest.NewRecorder()
@@ -77,17 +77,8 @@ func BenchmarkSubnetPage4096(b *testing.B) {
 			b.ReportMetric(float64(size), "bytes/page")
 			// CPU time of the process per page: the machine is shared, so wall time alone
 			// mostly measures the neighbours.
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/page")
+			b.ReportMetric(float64((benchclock.ProcessCPU(b)-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/page")
 			b.ReportMetric(100, "target-ms") // issue 17: the subnet page with 4,096 neurons in ≤ 100 ms
 		})
 	}
-}
-
-// cpuTime is the user+system CPU time the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 
 	"github.com/taochain/taochain/app"
 	"github.com/taochain/taochain/testutil/apptest"
+	"github.com/taochain/taochain/testutil/benchclock"
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
@@ -274,22 +274,13 @@ func measure(b *testing.B, w *bench) {
 // and in CPU time of the whole process (every thread, garbage collection included).
 type blockTime struct{ wall, commit, cpu time.Duration }
 
-// processCPU is the CPU time the process has used so far.
-func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // timedBlock finalizes and commits the next (empty) block and returns how long it took.
 func (w *bench) timedBlock() blockTime {
 	c := w.c
 	runtime.GC() // so the block does not pay for collecting the setup's garbage
 	c.Height++
 	c.Time = c.Time.Add(6 * time.Second)
-	cpu, start := processCPU(w.b), time.Now()
+	cpu, start := benchclock.ProcessCPU(w.b), time.Now()
 	if _, err := c.App.FinalizeBlock(&abci.RequestFinalizeBlock{Height: c.Height, Time: c.Time}); err != nil {
 		w.b.Fatalf("FinalizeBlock at height %d: %v", c.Height, err)
 	}
@@ -297,7 +288,7 @@ func (w *bench) timedBlock() blockTime {
 	if _, err := c.App.Commit(); err != nil {
 		w.b.Fatalf("Commit at height %d: %v", c.Height, err)
 	}
-	return blockTime{wall: time.Since(start), commit: time.Since(committing), cpu: processCPU(w.b) - cpu}
+	return blockTime{wall: time.Since(start), commit: time.Since(committing), cpu: benchclock.ProcessCPU(w.b) - cpu}
 }
 
 // BenchmarkWorstSubnetRegistrations times a block holding max_registrations_per_block (at its hard
@@ -330,7 +321,7 @@ func BenchmarkWorstSubnetRegistrations(b *testing.B) {
 		w.c.Height++
 		w.c.Time = w.c.Time.Add(6 * time.Second)
 		b.StartTimer()
-		cpu, start := processCPU(b), time.Now()
+		cpu, start := benchclock.ProcessCPU(b), time.Now()
 		res, err := w.c.App.FinalizeBlock(&abci.RequestFinalizeBlock{Height: w.c.Height, Time: w.c.Time, Txs: [][]byte{tx}})
 		if err != nil {
 			b.Fatal(err)
@@ -338,7 +329,7 @@ func BenchmarkWorstSubnetRegistrations(b *testing.B) {
 		if _, err := w.c.App.Commit(); err != nil {
 			b.Fatal(err)
 		}
-		total, totalCPU = total+time.Since(start), totalCPU+processCPU(b)-cpu
+		total, totalCPU = total+time.Since(start), totalCPU+benchclock.ProcessCPU(b)-cpu
 		b.StopTimer()
 		r := res.TxResults[0]
 		if r.Code != 0 {

@@ -6,9 +6,10 @@ import (
 	"reflect"
 	"runtime"
 	"sort"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/taochain/taochain/testutil/benchclock"
 )
 
 // This file holds "the obvious reference" of issue 18: a straightforward Go
@@ -554,19 +555,6 @@ func firstDifference(got, want Output) string {
 	return "no field differs"
 }
 
-func nanotime() int64 { return time.Now().UnixNano() }
-
-// cputime is the process's user+system CPU time in ns. The benchmark is one
-// goroutine, so this is its work plus the GC it causes, without the time
-// spent waiting for a core on a shared machine.
-func cputime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
-}
-
 // BenchmarkEpochVsReference times Epoch and the subtensor port on the same
 // input (BenchmarkEpoch's and BenchmarkEpochYuma3's) and reports Epoch's
 // CPU time as a multiple of the port's (x-of-reference; wall time too, as
@@ -592,17 +580,17 @@ func BenchmarkEpochVsReference(b *testing.B) {
 				// collected heap, so each pays for collecting its own
 				// garbage and only its own.
 				runtime.GC()
-				start, startWall := cputime(), nanotime()
+				start, startWall := int64(benchclock.ProcessCPU(b)), time.Now().UnixNano()
 				for i := 0; i < b.N; i++ {
 					Epoch(in)
 				}
-				project, projectWall := cputime()-start, nanotime()-startWall
+				project, projectWall := int64(benchclock.ProcessCPU(b))-start, time.Now().UnixNano()-startWall
 				runtime.GC()
-				start, startWall = cputime(), nanotime()
+				start, startWall = int64(benchclock.ProcessCPU(b)), time.Now().UnixNano()
 				for i := 0; i < b.N; i++ {
 					portEpoch(in)
 				}
-				reference, referenceWall := cputime()-start, nanotime()-startWall
+				reference, referenceWall := int64(benchclock.ProcessCPU(b))-start, time.Now().UnixNano()-startWall
 				b.ReportMetric(float64(project)/float64(reference), "x-of-reference")
 				b.ReportMetric(float64(projectWall)/float64(referenceWall), "x-of-reference-wall")
 				b.ReportMetric(0.5, "target-x")

@@ -2,9 +2,7 @@ package keeper_test
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -17,6 +15,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/taochain/taochain/testutil/benchclock"
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -89,15 +88,6 @@ func metagraphSubnet(tb testing.TB, uids int) (*fixture, uint16) {
 	return f, netuid
 }
 
-// cpuTime is the user and system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // committedQueryContext commits the fixture's store and returns a context over a cache of the
 // committed version, as baseapp serves a gRPC query (CreateQueryContext): reading an uncommitted
 // IAVL tree sorts its unsaved keys on every iterator and would dominate the measurement.
@@ -145,7 +135,7 @@ func BenchmarkMetagraphQuery4096(b *testing.B) {
 		for _, qr := range queries {
 			b.Run(fmt.Sprintf("%s/uids=%d", qr.name, uids), func(b *testing.B) {
 				b.ReportAllocs()
-				cpu0 := cpuTime()
+				cpu0 := benchclock.ProcessCPU(b)
 				for i := 0; i < b.N; i++ {
 					r, n, err := qr.run()
 					if err != nil || n != uids {
@@ -156,7 +146,7 @@ func BenchmarkMetagraphQuery4096(b *testing.B) {
 					}
 				}
 				b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/query")
-				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/query")
+				b.ReportMetric(float64((benchclock.ProcessCPU(b)-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/query")
 				b.ReportMetric(50, "target-ms")
 			})
 		}
