@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/math"
@@ -91,4 +93,23 @@ func TestMetagraphWithoutNeurons(t *testing.T) {
 	got, err := f.q.Metagraph(f.ctx, &types.QueryMetagraphRequest{Netuid: uint32(netuid)})
 	require.NoError(t, err)
 	require.Nil(t, got.Neurons)
+}
+
+// TestMetagraphReportsABrokenHotkeyIndex: the hotkey index is written with every neuron, so a
+// neuron it does not reach, or an entry naming a uid that holds no neuron, is broken state;
+// the query says so (Internal) instead of answering a stake it did not read.
+func TestMetagraphReportsABrokenHotkeyIndex(t *testing.T) {
+	f, netuid := metagraphSubnet(t, 4)
+	n2, err := f.k.GetNeuron(f.ctx, netuid, 2)
+	require.NoError(t, err)
+	key := collections.Join(netuid, sdk.MustAccAddressFromBech32(n2.Hotkey))
+	require.NoError(t, f.k.NeuronUIDs.Remove(f.ctx, key))
+	_, err = f.q.Metagraph(f.ctx, &types.QueryMetagraphRequest{Netuid: uint32(netuid)})
+	require.Equal(t, codes.Internal, status.Code(err), "%v", err)
+	require.ErrorContains(t, err, "neuron 2 of subnet")
+
+	require.NoError(t, f.k.NeuronUIDs.Set(f.ctx, key, 9)) // uid 9 holds no neuron
+	_, err = f.q.Metagraph(f.ctx, &types.QueryMetagraphRequest{Netuid: uint32(netuid)})
+	require.Equal(t, codes.Internal, status.Code(err), "%v", err)
+	require.ErrorContains(t, err, "names uid 9, which holds no neuron")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 
 	"cosmossdk.io/collections"
@@ -229,8 +230,9 @@ func metagraphIndex(entries []types.MetagraphEntry, uid uint32) (int, bool) {
 }
 
 // metagraphStakes sets the stake of each entry (ascending uid, as IterateNeurons gives them): the
-// total stake of its hotkey's pool on netuid, zero without a pool. An entry the hotkey index does
-// not reach (it would be a broken index) is read on its own, as HotkeyStake does.
+// total stake of its hotkey's pool on netuid, zero without a pool. Every write of a neuron keeps
+// the hotkey index with it, so an index entry without its neuron, or a neuron the index does not
+// reach, is a broken state: it is reported, not patched over with other reads.
 func (q queryServer) metagraphStakes(ctx context.Context, netuid uint16, entries []types.MetagraphEntry) error {
 	subnetRange := collections.NewPrefixedPairRange[uint16, sdk.AccAddress](netuid)
 	pools, err := q.k.Pools.Iterate(ctx, subnetRange)
@@ -241,7 +243,7 @@ func (q queryServer) metagraphStakes(ctx context.Context, netuid uint16, entries
 	err = q.k.NeuronUIDs.Walk(ctx, subnetRange, func(key collections.Pair[uint16, sdk.AccAddress], uid uint16) (bool, error) {
 		i, found := metagraphIndex(entries, uint32(uid))
 		if !found {
-			return false, nil
+			return true, fmt.Errorf("hotkey index of subnet %d names uid %d, which holds no neuron", netuid, uid)
 		}
 		hotkey := key.K2()
 		stake := math.ZeroInt()
@@ -272,15 +274,8 @@ func (q queryServer) metagraphStakes(ctx context.Context, netuid uint16, entries
 		return err
 	}
 	for i := range entries {
-		if !entries[i].Stake.IsNil() {
-			continue
-		}
-		hk, err := sdk.AccAddressFromBech32(entries[i].Hotkey)
-		if err != nil {
-			return err
-		}
-		if entries[i].Stake, err = q.k.HotkeyStake(ctx, hk, netuid); err != nil {
-			return err
+		if entries[i].Stake.IsNil() {
+			return fmt.Errorf("neuron %d of subnet %d is missing from the hotkey index", entries[i].Uid, netuid)
 		}
 	}
 	return nil
