@@ -221,7 +221,11 @@ func TestExplorerInBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test runs a localnet and a browser")
 	}
+	// A fresh directory: .ci/run takes screenshots in it as proof that this test ran.
 	shots := filepath.Join(e2e.RepoRoot(), "build", "reports", "taoscan")
+	if err := os.RemoveAll(shots); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
