@@ -33,13 +33,28 @@ var (
 	buildErr  error
 )
 
+// buildPrefix starts the name of every test process's build directory; its pid follows.
+const buildPrefix = "taochain-e2e-build-"
+
+var sweepOnce sync.Once
+
+// buildDirFor returns (and creates) the directory <tmp>/taochain-e2e-build-<pid>/<kind> that
+// holds this test process's binaries of one kind. A test process cannot remove its builds at exit
+// (these packages have no TestMain), so the first call first removes the build directories of
+// test processes that no longer run: about 600 MB each, they filled the disk after a few dozen
+// runs.
+func buildDirFor(kind string) (string, error) {
+	sweepOnce.Do(removeStaleBuilds)
+	dir := filepath.Join(os.TempDir(), buildPrefix+strconv.Itoa(os.Getpid()), kind)
+	return dir, os.MkdirAll(dir, 0o755)
+}
+
 // Binary builds the binaries with `make build` (once per test process, so version and commit are
 // stamped exactly as for users) and returns the path of cmd/<name>.
 func Binary(t testing.TB, name string) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "taochain-e2e-bin")
-		if buildErr != nil {
+		if buildDir, buildErr = buildDirFor("bin"); buildErr != nil {
 			return
 		}
 		cmd := exec.Command("make", "-s", "build", "BUILDDIR="+buildDir)
@@ -53,6 +68,22 @@ func Binary(t testing.TB, name string) string {
 		t.Fatal(buildErr)
 	}
 	return filepath.Join(buildDir, name)
+}
+
+// removeStaleBuilds removes the build directories whose test process has exited.
+func removeStaleBuilds() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), buildPrefix+"*"))
+	for _, dir := range dirs {
+		pid, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(dir), buildPrefix))
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		// Signal 0 only checks that the process exists.
+		if err := syscall.Kill(pid, 0); err == nil || err == syscall.EPERM {
+			continue
+		}
+		_ = os.RemoveAll(dir)
+	}
 }
 
 // FreePort returns a currently unused TCP port on 127.0.0.1.

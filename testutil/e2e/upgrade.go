@@ -45,7 +45,7 @@ func TaggedBinary(t testing.TB, tags, name string) string {
 	}
 	taggedMu.Unlock()
 	b.once.Do(func() {
-		b.dir, b.err = os.MkdirTemp("", "taochain-e2e-bin-tagged")
+		b.dir, b.err = buildDirFor("tagged-" + strings.NewReplacer(" ", "_", ",", "_", "/", "_").Replace(tags))
 		if b.err != nil {
 			return
 		}
@@ -72,7 +72,7 @@ var (
 func Cosmovisor(t testing.TB) string {
 	t.Helper()
 	cosmovisorOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "taochain-e2e-cosmovisor")
+		dir, err := buildDirFor("cosmovisor")
 		if err != nil {
 			cosmovisorErr = err
 			return
