@@ -19,7 +19,7 @@ import (
 )
 
 // ConsensusVersion is the state version of the module; bump with a migration.
-const ConsensusVersion = 2
+const ConsensusVersion = 3
 
 var (
 	_ module.AppModuleBasic   = AppModule{}
@@ -57,7 +57,9 @@ func NewAppModule(k keeper.Keeper) AppModule { return AppModule{keeper: k} }
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
-	modulekit.RegisterMigration(cfg, types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2)
+	m := keeper.NewMigrator(am.keeper)
+	modulekit.RegisterMigration(cfg, types.ModuleName, 1, m.Migrate1to2)
+	modulekit.RegisterMigration(cfg, types.ModuleName, 2, m.Migrate2to3)
 }
 
 // RegisterInvariants registers the module-balance invariant.

@@ -40,10 +40,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs types.GenesisState) error {
 		}
 	}
 	for _, n := range gs.Neurons {
-		if err := k.Neurons.Set(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)), n); err != nil {
-			return err
-		}
-		if err := k.NeuronUIDs.Set(ctx, collections.Join(uint16(n.Netuid), mustAddr(n.Hotkey)), uint16(n.Uid)); err != nil {
+		if err := k.putNeuron(ctx, n); err != nil {
 			return err
 		}
 	}

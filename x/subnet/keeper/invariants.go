@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 
@@ -13,10 +14,14 @@ import (
 )
 
 // CheckInvariants verifies that the module account holds exactly Σ pool stake + Σ unbonding +
-// Σ subnet locks, that each SubnetStake total equals the sum of its pools, and that each pool's
-// shares equal the sum of its delegators' shares. It walks the whole state: tests and the SDK
-// invariant route only.
+// Σ subnet locks, that each SubnetStake total equals the sum of its pools, that each pool's
+// shares equal the sum of its delegators' shares, and that the occupied-uid sets (UIDs) hold
+// exactly the uids of the stored neurons. It walks the whole state: tests and the SDK invariant
+// route only.
 func (k Keeper) CheckInvariants(ctx context.Context) error {
+	if err := k.checkUIDSets(ctx); err != nil {
+		return err
+	}
 	pools, unbonding, locks := math.ZeroInt(), math.ZeroInt(), math.ZeroInt()
 	perSubnet := map[uint16]math.Int{}
 	err := k.Pools.Walk(ctx, nil, func(key collections.Pair[uint16, sdk.AccAddress], p types.StakePool) (bool, error) {
@@ -102,4 +107,28 @@ func ModuleBalanceInvariant(k Keeper) sdk.Invariant {
 		}
 		return sdk.FormatInvariant(types.ModuleName, "module-balance", "module account balance reconciles\n"), false
 	}
+}
+
+// checkUIDSets verifies that UIDs holds, for every subnet with neurons and no other, exactly the
+// uids of its stored neurons.
+func (k Keeper) checkUIDSets(ctx context.Context) error {
+	want, err := k.uidSetsFromNeurons(ctx)
+	if err != nil {
+		return err
+	}
+	i := 0
+	err = k.UIDs.Walk(ctx, nil, func(netuid uint16, have []byte) (bool, error) {
+		if i >= len(want) || want[i].netuid != netuid || !bytes.Equal(want[i].uids, have) {
+			return true, types.ErrInvariantBroken.Wrapf("subnet %d's occupied uid set %x does not match its neurons", netuid, have)
+		}
+		i++
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	if i < len(want) {
+		return types.ErrInvariantBroken.Wrapf("subnet %d has neurons but no occupied uid set", want[i].netuid)
+	}
+	return nil
 }

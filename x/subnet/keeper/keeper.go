@@ -41,6 +41,9 @@ type Keeper struct {
 	Neurons collections.Map[collections.Pair[uint16, uint16], types.Neuron]
 	// NeuronUIDs maps (netuid, hotkey) to the hotkey's uid.
 	NeuronUIDs collections.Map[collections.Pair[uint16, sdk.AccAddress], uint16]
+	// UIDs holds the occupied uids of each subnet that has neurons (a types.UIDSet). Neurons,
+	// NeuronUIDs and UIDs change together, only in putNeuron and dropNeuron.
+	UIDs collections.Map[uint16, []byte]
 	// Hotkeys binds each hotkey to its coldkey, pubkey and take.
 	Hotkeys collections.Map[sdk.AccAddress, types.HotkeyInfo]
 	// Pools are the share pools keyed by (netuid, hotkey).
@@ -101,6 +104,7 @@ func NewKeeper(
 		Subnets:    collections.NewMap(sb, types.SubnetsKey, "subnets", collections.Uint16Key, codec.CollValue[types.Subnet](cdc)),
 		Neurons:    collections.NewMap(sb, types.NeuronsKey, "neurons", collections.PairKeyCodec(collections.Uint16Key, collections.Uint16Key), codec.CollValue[types.Neuron](cdc)),
 		NeuronUIDs: collections.NewMap(sb, types.NeuronUIDsKey, "neuron_uids", collections.PairKeyCodec(collections.Uint16Key, sdk.AccAddressKey), collections.Uint16Value),
+		UIDs:       collections.NewMap(sb, types.UIDsKey, "uids", collections.Uint16Key, collections.BytesValue),
 		Hotkeys:    collections.NewMap(sb, types.HotkeysKey, "hotkeys", sdk.AccAddressKey, codec.CollValue[types.HotkeyInfo](cdc)),
 		Pools:      collections.NewMap(sb, types.PoolsKey, "pools", collections.PairKeyCodec(collections.Uint16Key, sdk.AccAddressKey), codec.CollValue[types.StakePool](cdc)),
 		Shares: collections.NewMap(sb, types.SharesKey, "shares",

@@ -3,6 +3,8 @@ package keeper
 import (
 	"context"
 
+	"cosmossdk.io/collections"
+
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/taochain/taochain/x/internal/modulekit"
@@ -84,4 +86,47 @@ func (k Keeper) moveToYuma3(ctx context.Context) (int, error) {
 		}
 	}
 	return len(stale), nil
+}
+
+// Migrate2to3 writes the occupied-uid set (UIDs) of every subnet with neurons from the stored
+// neurons, so that x/intelligence checks a weight row's targets with one read. Running it twice
+// changes nothing.
+func (m Migrator) Migrate2to3(ctx sdk.Context) error {
+	return modulekit.CountedMigration(ctx, types.ModuleName, 2, "occupied uid sets written", "subnets", m.keeper.writeUIDSets)
+}
+
+// writeUIDSets sets UIDs of every netuid to the uids of its stored neurons and returns how many
+// sets it wrote. Neurons are read in key order, all before the first write.
+func (k Keeper) writeUIDSets(ctx context.Context) (int, error) {
+	sets, err := k.uidSetsFromNeurons(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range sets {
+		if err := k.UIDs.Set(ctx, s.netuid, s.uids); err != nil {
+			return 0, err
+		}
+	}
+	return len(sets), nil
+}
+
+// netuidUIDs is one subnet's set of uids held by neurons.
+type netuidUIDs struct {
+	netuid uint16
+	uids   types.UIDSet
+}
+
+// uidSetsFromNeurons walks every stored neuron (in (netuid, uid) order) and returns, in netuid
+// order, the set of uids each subnet's neurons hold.
+func (k Keeper) uidSetsFromNeurons(ctx context.Context) ([]netuidUIDs, error) {
+	var sets []netuidUIDs
+	err := k.Neurons.Walk(ctx, nil, func(key collections.Pair[uint16, uint16], _ types.Neuron) (bool, error) {
+		if len(sets) == 0 || sets[len(sets)-1].netuid != key.K1() {
+			sets = append(sets, netuidUIDs{netuid: key.K1()})
+		}
+		last := &sets[len(sets)-1]
+		last.uids = last.uids.With(key.K2())
+		return false, nil
+	})
+	return sets, err
 }

@@ -266,10 +266,7 @@ func (k Keeper) RegisterNeuron(ctx context.Context, coldkey sdk.AccAddress, netu
 		Emission:     math.ZeroInt(),
 		LastUpdate:   now,
 	}
-	if err := k.Neurons.Set(ctx, collections.Join(netuid, uid), n); err != nil {
-		return types.Neuron{}, math.Int{}, "", err
-	}
-	if err := k.NeuronUIDs.Set(ctx, collections.Join(netuid, hotkey), uid); err != nil {
+	if err := k.putNeuron(ctx, n); err != nil {
 		return types.Neuron{}, math.Int{}, "", err
 	}
 	s.Burn = types.GrownPrice(price, s.Hyperparams)
@@ -311,4 +308,50 @@ func (k Keeper) ServeAxon(ctx context.Context, hotkey sdk.AccAddress, netuid uin
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventAxonServed{
 		Netuid: uint32(netuid), Uid: n.Uid, Hotkey: n.Hotkey, Axon: axon,
 	})
+}
+
+// OccupiedUIDs returns the set of uids of netuid that hold a neuron (empty for a subnet without
+// neurons or an unknown one): one store read of at most 128 bytes.
+func (k Keeper) OccupiedUIDs(ctx context.Context, netuid uint16) (types.UIDSet, error) {
+	bz, err := k.UIDs.Get(ctx, netuid)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, nil
+	}
+	return bz, err
+}
+
+// putNeuron stores n in its uid slot, its hotkey's uid index entry and its uid in the subnet's
+// occupied set. A neuron it replaces must have been dropped from the index first.
+func (k Keeper) putNeuron(ctx context.Context, n types.Neuron) error {
+	netuid, uid := uint16(n.Netuid), uint16(n.Uid)
+	if err := k.Neurons.Set(ctx, collections.Join(netuid, uid), n); err != nil {
+		return err
+	}
+	if err := k.NeuronUIDs.Set(ctx, collections.Join(netuid, mustAddr(n.Hotkey)), uid); err != nil {
+		return err
+	}
+	set, err := k.OccupiedUIDs(ctx, netuid)
+	if err != nil || set.Has(uint32(uid)) {
+		return err
+	}
+	return k.UIDs.Set(ctx, netuid, set.With(uid))
+}
+
+// dropNeuron removes n from its uid slot, the uid index and the subnet's occupied set.
+func (k Keeper) dropNeuron(ctx context.Context, n types.Neuron) error {
+	netuid, uid := uint16(n.Netuid), uint16(n.Uid)
+	if err := k.Neurons.Remove(ctx, collections.Join(netuid, uid)); err != nil {
+		return err
+	}
+	if err := k.NeuronUIDs.Remove(ctx, collections.Join(netuid, mustAddr(n.Hotkey))); err != nil {
+		return err
+	}
+	set, err := k.OccupiedUIDs(ctx, netuid)
+	if err != nil {
+		return err
+	}
+	if set = set.Without(uid); len(set) == 0 {
+		return k.UIDs.Remove(ctx, netuid)
+	}
+	return k.UIDs.Set(ctx, netuid, set)
 }

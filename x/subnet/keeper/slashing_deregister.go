@@ -3,8 +3,6 @@ package keeper
 import (
 	"context"
 
-	"cosmossdk.io/collections"
-
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -19,10 +17,7 @@ func (k Keeper) DeregisterNeuron(ctx context.Context, netuid, uid uint16) (types
 	if err != nil {
 		return types.Neuron{}, err
 	}
-	if err := k.Neurons.Remove(ctx, collections.Join(netuid, uid)); err != nil {
-		return types.Neuron{}, err
-	}
-	if err := k.NeuronUIDs.Remove(ctx, collections.Join(netuid, mustAddr(n.Hotkey))); err != nil {
+	if err := k.dropNeuron(ctx, n); err != nil {
 		return types.Neuron{}, err
 	}
 	return n, nil

@@ -226,10 +226,7 @@ func (k Keeper) dissolveSubnet(ctx context.Context, netuid uint16, replaced bool
 		return err
 	}
 	for _, n := range neurons {
-		if err := k.Neurons.Remove(ctx, collections.Join(netuid, uint16(n.Uid))); err != nil {
-			return err
-		}
-		if err := k.NeuronUIDs.Remove(ctx, collections.Join(netuid, mustAddr(n.Hotkey))); err != nil {
+		if err := k.dropNeuron(ctx, n); err != nil {
 			return err
 		}
 	}

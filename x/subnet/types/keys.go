@@ -39,4 +39,5 @@ var (
 	NextUnbondingIDKey    = collections.NewPrefix(14)
 	DissolvingKey         = collections.NewPrefix(15)
 	ColdkeyPaidTxsKey     = collections.NewPrefix(16)
+	UIDsKey               = collections.NewPrefix(17)
 )

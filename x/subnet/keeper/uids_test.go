@@ -1,0 +1,90 @@
+package keeper_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/taochain/taochain/x/subnet/keeper"
+	"github.com/taochain/taochain/x/subnet/types"
+)
+
+// occupied lists the uids OccupiedUIDs reports for netuid (out of the first 16).
+func occupied(t *testing.T, f *fixture, netuid uint16) []uint32 {
+	t.Helper()
+	set, err := f.k.OccupiedUIDs(f.ctx, netuid)
+	require.NoError(t, err)
+	var uids []uint32
+	for uid := uint32(0); uid < 16; uid++ {
+		if set.Has(uid) {
+			uids = append(uids, uid)
+		}
+	}
+	require.Equal(t, uint32(len(uids)), set.Len(), "Len counts a uid above 15")
+	return uids
+}
+
+// TestOccupiedUIDsFollowNeurons: the occupied-uid set changes with every registration,
+// deregistration, replacement and dissolution, and is gone with the subnet.
+func TestOccupiedUIDsFollowNeurons(t *testing.T) {
+	f := newFixture(t)
+	owner := addr("owner")
+	netuid := f.registerSubnet(t, owner)
+	require.Empty(t, occupied(t, f, netuid))
+	for i := range 3 {
+		f.registerNeuron(t, owner, netuid, newHotkey(fmt.Sprint("uids-", i)))
+		f.advance(1)
+	}
+	require.Equal(t, []uint32{0, 1, 2}, occupied(t, f, netuid))
+
+	_, err := f.k.DeregisterNeuron(f.ctx, netuid, 1)
+	require.NoError(t, err)
+	require.Equal(t, []uint32{0, 2}, occupied(t, f, netuid))
+	_, err = f.k.DeregisterNeuron(f.ctx, netuid, 2)
+	require.NoError(t, err)
+	require.Equal(t, []uint32{0}, occupied(t, f, netuid))
+	stored, err := f.k.UIDs.Get(f.ctx, netuid)
+	require.NoError(t, err)
+	require.Equal(t, []byte{0b1}, stored, "the stored set keeps no trailing zero byte")
+
+	require.Equal(t, uint16(1), f.registerNeuron(t, owner, netuid, newHotkey("uids-again")), "the lowest free uid")
+	require.Equal(t, []uint32{0, 1}, occupied(t, f, netuid))
+	require.NoError(t, f.k.CheckInvariants(f.ctx))
+
+	require.NoError(t, f.k.DissolveSubnet(f.ctx, owner, netuid))
+	has, err := f.k.UIDs.Has(f.ctx, netuid)
+	require.NoError(t, err)
+	require.False(t, has, "a dissolved subnet keeps an occupied uid set")
+}
+
+// TestMigrate2to3WritesUIDSets: from a version-2 state (neurons, no sets) the migration writes
+// each subnet's set exactly as registrations keep it, and a second run changes nothing.
+func TestMigrate2to3WritesUIDSets(t *testing.T) {
+	f := newFixture(t)
+	owner := addr("owner")
+	a := f.registerSubnet(t, owner)
+	f.advance(1)
+	b := f.registerSubnet(t, owner)
+	for i := range 10 {
+		f.registerNeuron(t, owner, []uint16{a, b}[i%2], newHotkey(fmt.Sprint("mig-", i)))
+		f.advance(1)
+	}
+	_, err := f.k.DeregisterNeuron(f.ctx, b, 2)
+	require.NoError(t, err)
+	want := map[uint16][]uint32{a: occupied(t, f, a), b: occupied(t, f, b)}
+	require.Equal(t, []uint32{0, 1, 3, 4}, want[b])
+
+	for _, netuid := range []uint16{a, b} {
+		require.NoError(t, f.k.UIDs.Remove(f.ctx, netuid))
+	}
+	require.ErrorIs(t, f.k.CheckInvariants(f.ctx), types.ErrInvariantBroken, "the invariant must see a missing set")
+	m := keeper.NewMigrator(f.k)
+	for run := range 2 {
+		require.NoError(t, m.Migrate2to3(f.ctx), "run %d", run)
+		for netuid, uids := range want {
+			require.Equal(t, uids, occupied(t, f, netuid), "run %d subnet %d", run, netuid)
+		}
+		require.NoError(t, f.k.CheckInvariants(f.ctx))
+	}
+}
