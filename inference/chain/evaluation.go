@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -356,7 +355,7 @@ func (s *EvaluationSubmitter) checkPrevious(ctx context.Context, epoch uint64) e
 		return err
 	}
 	switch {
-	case ok && bytes.Equal(mine.Signed.Evaluation.SignBytes(), stored.Signed.Evaluation.SignBytes()):
+	case ok && stored.SameStatement(mine.Signed.Evaluation):
 		return nil
 	case !ok && (!s.signedAny || prev < s.firstSigned):
 		return nil // before this worker's time (e.g. its home was replaced): not proof of anyone else
@@ -402,7 +401,7 @@ func (s *EvaluationSubmitter) settle(ctx context.Context, e JournalEntry, cause 
 	if err != nil {
 		return fmt.Errorf("chain: asking for the stored evaluation after %v: %w", cause, err)
 	}
-	if found && bytes.Equal(stored.Signed.Evaluation.SignBytes(), e.Signed.Evaluation.SignBytes()) {
+	if found && stored.SameStatement(e.Signed.Evaluation) {
 		log.Info("the chain already stores this evaluation", "height", stored.Height)
 		return s.mark(e, JournalOnChain, "")
 	}

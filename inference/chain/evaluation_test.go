@@ -163,8 +163,7 @@ func (m *memChain) deliver(hash string, msg *inteltypes.MsgSubmitEvaluation) {
 			return
 		}
 	}
-	m.stored[key] = inteltypes.StoredEvaluation{Signed: inteltypes.SignedEvaluation{Evaluation: ev, Signature: msg.Signature},
-		Submitter: msg.Submitter, Height: m.height}
+	m.stored[key] = inteltypes.NewStoredEvaluation(inteltypes.SignedEvaluation{Evaluation: ev, Signature: msg.Signature}, msg.Submitter, m.height)
 	m.nonces[uint16(ev.Netuid)] = ev.Nonce
 	m.txs[hash] = TxStatus{Found: true, Height: m.height}
 }
@@ -179,10 +178,10 @@ func (m *memChain) storeOther(t *testing.T, key *secp256k1.PrivKey, netuid uint1
 		t.Fatal(err)
 	}
 	m.height++
-	m.stored[[2]uint64{uint64(netuid), epoch}] = inteltypes.StoredEvaluation{
-		Signed: inteltypes.SignedEvaluation{Evaluation: ev, Signature: sig}, Submitter: "tao1other", Height: m.height}
+	signed := inteltypes.SignedEvaluation{Evaluation: ev, Signature: sig}
+	m.stored[[2]uint64{uint64(netuid), epoch}] = inteltypes.NewStoredEvaluation(signed, "tao1other", m.height)
 	m.nonces[netuid] = max(m.nonces[netuid], nonce)
-	m.seen = append(m.seen, m.stored[[2]uint64{uint64(netuid), epoch}].Signed)
+	m.seen = append(m.seen, signed)
 }
 
 // conflicts returns the pairs of public evaluations for one (netuid, epoch) whose signed content

@@ -17,7 +17,7 @@ import (
 )
 
 // ConsensusVersion is the x/intelligence state layout version, bumped with each store migration.
-const ConsensusVersion = 2
+const ConsensusVersion = 3
 
 var (
 	_ module.AppModuleBasic = AppModule{}
@@ -58,7 +58,9 @@ func NewAppModule(cdc codec.Codec, k keeper.Keeper) AppModule {
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
-	modulekit.RegisterMigration(cfg, types.ModuleName, 1, keeper.NewMigrator(am.keeper).Migrate1to2)
+	m := keeper.NewMigrator(am.keeper)
+	modulekit.RegisterMigration(cfg, types.ModuleName, 1, m.Migrate1to2)
+	modulekit.RegisterMigration(cfg, types.ModuleName, 2, m.Migrate2to3)
 }
 
 // DefaultGenesis returns the default genesis state as JSON.

@@ -92,6 +92,15 @@ func (f *fakeSubnetKeeper) GetNeuronByHotkey(ctx context.Context, netuid uint16,
 	return *found, nil
 }
 
+func (f *fakeSubnetKeeper) OccupiedUIDs(ctx context.Context, netuid uint16) (subnettypes.UIDSet, error) {
+	var set subnettypes.UIDSet
+	err := f.IterateNeurons(ctx, netuid, func(n subnettypes.Neuron) bool {
+		set = set.With(uint16(n.Uid))
+		return false
+	})
+	return set, err
+}
+
 func (f *fakeSubnetKeeper) IterateNeurons(ctx context.Context, netuid uint16, cb func(n subnettypes.Neuron) bool) error {
 	return f.Neurons.Walk(ctx, collections.NewPrefixedPairRange[uint16, uint16](netuid),
 		func(_ collections.Pair[uint16, uint16], n subnettypes.Neuron) (bool, error) { return cb(n), nil })

@@ -65,3 +65,37 @@ func (k Keeper) fillFixedBonds(ctx context.Context) (int, error) {
 	}
 	return written, nil
 }
+
+// Migrate2to3 stores every accepted evaluation once: a record that still holds its uids and
+// scores (which the validator's weight row holds as well) is replaced by
+// types.NewStoredEvaluation of it — the same record without the scores, with the hashes of its
+// sign bytes and canonical row. Records already in that form are left alone, so running it twice
+// changes nothing.
+func (m Migrator) Migrate2to3(ctx sdk.Context) error {
+	return modulekit.CountedMigration(ctx, types.ModuleName, 2, "stored evaluations reduced to their hashes", "evaluations", m.keeper.hashStoredEvaluations)
+}
+
+// hashStoredEvaluations does the work of Migrate2to3 and returns how many records it rewrote.
+// It reads every record in key order before writing.
+func (k Keeper) hashStoredEvaluations(ctx context.Context) (int, error) {
+	type keyed struct {
+		key collections.Triple[uint16, uint64, sdk.AccAddress]
+		ev  types.StoredEvaluation
+	}
+	var full []keyed
+	err := k.Evaluations.Walk(ctx, nil, func(key collections.Triple[uint16, uint64, sdk.AccAddress], ev types.StoredEvaluation) (bool, error) {
+		if len(ev.Signed.Evaluation.Uids) > 0 || len(ev.SignBytesHash) == 0 {
+			full = append(full, keyed{key, ev})
+		}
+		return false, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range full {
+		if err := k.Evaluations.Set(ctx, e.key, types.NewStoredEvaluation(e.ev.Signed, e.ev.Submitter, e.ev.Height)); err != nil {
+			return 0, err
+		}
+	}
+	return len(full), nil
+}

@@ -121,3 +121,33 @@ func TestMigrate1to2KeepsTheFirstYuma3Epoch(t *testing.T) {
 	require.Equal(t, onTheFly, migrated)
 	require.NotEqual(t, u16Rows, migrated.bonds, "the Yuma 3 epoch rewrote the bonds")
 }
+
+// TestMigrate2to3HashesStoredEvaluations: a version-2 record (the whole signed evaluation) becomes
+// the record the msg server writes today, byte for byte; a record already in that form stays; a
+// second run changes nothing.
+func TestMigrate2to3HashesStoredEvaluations(t *testing.T) {
+	w := newWorld(t)
+	f := w.f
+	ev, sig := f.evaluation(t, w.val, netuid, 1, []uint32{2, 3}, []uint32{100, 50})
+	signed := types.SignedEvaluation{Evaluation: ev, Signature: sig}
+	hotkey := w.val.hotkey
+	old := collections.Join3(netuid, ev.Epoch, hotkey)
+	require.NoError(t, f.k.Evaluations.Set(f.ctx, old, types.StoredEvaluation{Signed: signed, Submitter: w.submitter.String(), Height: 7}))
+	current := collections.Join3(netuid, ev.Epoch+1, hotkey)
+	already := types.NewStoredEvaluation(signed, w.submitter.String(), 8)
+	require.NoError(t, f.k.Evaluations.Set(f.ctx, current, already))
+
+	m := keeper.NewMigrator(f.k)
+	for run := range 2 {
+		require.NoError(t, m.Migrate2to3(f.ctx), "run %d", run)
+		got, err := f.k.Evaluations.Get(f.ctx, old)
+		require.NoError(t, err)
+		require.Equal(t, types.NewStoredEvaluation(signed, w.submitter.String(), 7), got, "run %d", run)
+		require.True(t, got.SameStatement(ev))
+		require.Empty(t, got.Signed.Evaluation.Uids)
+		require.NoError(t, got.Validate())
+		got, err = f.k.Evaluations.Get(f.ctx, current)
+		require.NoError(t, err)
+		require.Equal(t, already, got, "run %d", run)
+	}
+}

@@ -100,42 +100,47 @@ func (k Keeper) loadNeuron(ctx context.Context, hotkey sdk.AccAddress, netuid32 
 }
 
 // checkRow validates a weight row against the subnet: form, existing target uids, at least
-// min(min_allowed_weights, neurons) non-zero weights and max_weight_limit. It returns the
-// registration height of each target uid.
-func (k Keeper) checkRow(ctx context.Context, v validator, uids, weights []uint32) ([]int64, error) {
+// min(min_allowed_weights, neurons) non-zero weights and max_weight_limit. The targets are
+// checked against the subnet's occupied-uid set: one store read for the whole row.
+func (k Keeper) checkRow(ctx context.Context, v validator, uids, weights []uint32) error {
 	if err := types.ValidateWeightsForm(uids, weights); err != nil {
-		return nil, err
+		return err
 	}
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(types.WeightEntryGas*uint64(len(uids)), "weight entries")
 	hp := v.subnet.Hyperparams
-	registeredAt := make([]int64, len(uids))
-	for i, uid := range uids {
-		n, err := k.subnetKeeper.GetNeuron(ctx, v.netuid, uint16(uid))
-		if err != nil {
-			if errors.Is(err, subnettypes.ErrNeuronNotFound) {
-				return nil, types.ErrInvalidWeights.Wrapf("uid %d does not exist on subnet %d", uid, v.netuid)
-			}
-			return nil, err
+	occupied, err := k.subnetKeeper.OccupiedUIDs(ctx, v.netuid)
+	if err != nil {
+		return err
+	}
+	for _, uid := range uids {
+		if !occupied.Has(uid) {
+			return types.ErrInvalidWeights.Wrapf("uid %d does not exist on subnet %d", uid, v.netuid)
 		}
-		registeredAt[i] = n.RegisteredAt
 	}
 	if nonZero := uint32(types.NonZeroCount(weights)); nonZero < hp.MinAllowedWeights {
-		neurons := uint32(0)
-		if err := k.subnetKeeper.IterateNeurons(ctx, v.netuid, func(subnettypes.Neuron) bool {
-			neurons++
-			return false
-		}); err != nil {
-			return nil, err
-		}
-		if need := min(hp.MinAllowedWeights, neurons); nonZero < need {
-			return nil, types.ErrInvalidWeights.Wrapf("%d non-zero weights: subnet %d needs at least %d (min_allowed_weights %d, %d neurons)",
+		if neurons, need := occupied.Len(), min(hp.MinAllowedWeights, occupied.Len()); nonZero < need {
+			return types.ErrInvalidWeights.Wrapf("%d non-zero weights: subnet %d needs at least %d (min_allowed_weights %d, %d neurons)",
 				nonZero, v.netuid, need, hp.MinAllowedWeights, neurons)
 		}
 	}
 	if err := types.CheckMaxWeightLimit(weights, hp.MaxWeightLimit); err != nil {
-		return nil, errorsmod.Wrapf(err, "subnet %d", v.netuid)
+		return errorsmod.Wrapf(err, "subnet %d", v.netuid)
 	}
-	return registeredAt, nil
+	return nil
+}
+
+// registrationHeights returns the registration height of the neuron at each of uids (which
+// checkRow found occupied).
+func (k Keeper) registrationHeights(ctx context.Context, netuid uint16, uids []uint32) ([]int64, error) {
+	heights := make([]int64, len(uids))
+	for i, uid := range uids {
+		n, err := k.subnetKeeper.GetNeuron(ctx, netuid, uint16(uid))
+		if err != nil {
+			return nil, err
+		}
+		heights[i] = n.RegisteredAt
+	}
+	return heights, nil
 }
 
 // writeRow stores a validated row (max-upscaled to 65535, sorted, zeros dropped) as the weights of
@@ -185,7 +190,7 @@ func (m msgServer) SetWeights(ctx context.Context, msg *types.MsgSetWeights) (_ 
 		return nil, types.ErrRateLimited.Wrapf("hotkey %s set weights on subnet %d at height %d; weights_rate_limit is %d blocks, next allowed at height %d",
 			v.hotkey, v.netuid, row.Block, hp.WeightsRateLimit, row.Block+int64(hp.WeightsRateLimit))
 	}
-	if _, err := m.k.checkRow(ctx, v, msg.Uids, msg.Weights); err != nil {
+	if err := m.k.checkRow(ctx, v, msg.Uids, msg.Weights); err != nil {
 		return nil, err
 	}
 	if err := m.k.writeRow(ctx, v, msg.Uids, msg.Weights, msg.VersionKey, types.WEIGHTS_SOURCE_SET_WEIGHTS); err != nil {
@@ -248,12 +253,11 @@ func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEva
 	}
 	key := collections.Join3(v.netuid, ev.Epoch, hotkey)
 	if prev, err := m.k.Evaluations.Get(ctx, key); err == nil {
-		pe := prev.Signed.Evaluation
 		what := "an identical"
 		switch {
-		case !types.SameRow(types.CanonicalRow(pe.Uids, pe.Scores), types.CanonicalRow(ev.Uids, ev.Scores)):
+		case !bytes.Equal(prev.RowHash, types.RowHash(types.CanonicalRow(ev.Uids, ev.Scores))):
 			what = "a conflicting (different scores: equivocation evidence, see types.VerifyEquivocation)"
-		case !bytes.Equal(pe.SignBytes(), ev.SignBytes()):
+		case !prev.SameStatement(ev):
 			what = "a re-signed (same scores, not an offence)"
 		}
 		return nil, types.ErrDuplicateEvaluation.Wrapf("hotkey %s already has an evaluation for subnet %d epoch %d accepted at height %d; this is %s one",
@@ -261,14 +265,11 @@ func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEva
 	} else if !errors.Is(err, collections.ErrNotFound) {
 		return nil, err
 	}
-	if _, err := m.k.checkRow(ctx, v, ev.Uids, ev.Scores); err != nil {
+	if err := m.k.checkRow(ctx, v, ev.Uids, ev.Scores); err != nil {
 		return nil, err
 	}
-	stored := types.StoredEvaluation{
-		Signed:    types.SignedEvaluation{Evaluation: ev, Signature: msg.Signature},
-		Submitter: msg.Submitter,
-		Height:    sdkCtx.BlockHeight(),
-	}
+	// The scores are stored once, as the weight row below; the record keeps their hashes.
+	stored := types.NewStoredEvaluation(types.SignedEvaluation{Evaluation: ev, Signature: msg.Signature}, msg.Submitter, sdkCtx.BlockHeight())
 	if err := m.k.Evaluations.Set(ctx, key, stored); err != nil {
 		return nil, err
 	}
@@ -280,7 +281,7 @@ func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEva
 	}
 	err = sdkCtx.EventManager().EmitTypedEvent(&types.EventEvaluationSubmitted{
 		Netuid: uint32(v.netuid), Epoch: ev.Epoch, Hotkey: v.neuron.Hotkey, Uid: v.neuron.Uid,
-		Submitter: msg.Submitter, Nonce: ev.Nonce, SignBytesHash: ev.SignBytesHash(),
+		Submitter: msg.Submitter, Nonce: ev.Nonce, SignBytesHash: stored.SignBytesHash,
 	})
 	if err != nil {
 		return nil, err
@@ -389,7 +390,11 @@ func (m msgServer) RevealWeights(ctx context.Context, msg *types.MsgRevealWeight
 	if !bytes.Equal(want, commit.CommitHash) {
 		return nil, types.ErrCommitMismatch.Wrapf("sha256(payload ‖ salt) = %X, committed %X in epoch %d", want, commit.CommitHash, commit.CommitEpoch)
 	}
-	registeredAt, err := m.k.checkRow(ctx, v, msg.Uids, msg.Weights)
+	if err := m.k.checkRow(ctx, v, msg.Uids, msg.Weights); err != nil {
+		return nil, err
+	}
+	// A uid registered after the commit was not known to the committer: its weight is dropped.
+	registeredAt, err := m.k.registrationHeights(ctx, v.netuid, msg.Uids)
 	if err != nil {
 		return nil, err
 	}

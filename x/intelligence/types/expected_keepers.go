@@ -21,6 +21,8 @@ type SubnetKeeper interface {
 	GetNeuron(ctx context.Context, netuid, uid uint16) (subnettypes.Neuron, error)
 	// GetNeuronByHotkey returns the neuron of hotkey on netuid or an error if it has none.
 	GetNeuronByHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (subnettypes.Neuron, error)
+	// OccupiedUIDs returns the set of uids of netuid that hold a neuron (one store read).
+	OccupiedUIDs(ctx context.Context, netuid uint16) (subnettypes.UIDSet, error)
 	// IterateNeurons calls cb for each neuron of netuid in ascending uid until cb returns true.
 	IterateNeurons(ctx context.Context, netuid uint16, cb func(n subnettypes.Neuron) (stop bool)) error
 	// SetNeuronEpochResult writes an epoch's consensus results, emission, activity and next

@@ -72,7 +72,7 @@ func (gs GenesisState) Validate() error {
 	}
 	for _, e := range gs.Evaluations {
 		ev := e.Signed.Evaluation
-		if err := ev.ValidateBasic(); err != nil {
+		if err := e.Validate(); err != nil {
 			return ErrInvalidGenesis.Wrapf("evaluation (%d, %d, %s): %s", ev.Netuid, ev.Epoch, ev.ValidatorHotkey, err)
 		}
 		if err := validateAddr("evaluation submitter", e.Submitter); err != nil {
