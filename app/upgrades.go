@@ -7,6 +7,7 @@ import (
 	upgradetypes "cosmossdk.io/x/upgrade/types"
 
 	"github.com/taochain/taochain/app/upgrades"
+	"github.com/taochain/taochain/app/upgrades/leaneval"
 	"github.com/taochain/taochain/app/upgrades/yuma3"
 )
 
@@ -14,6 +15,7 @@ import (
 // for as long as nodes may replay blocks across its height.
 var Upgrades = []upgrades.Upgrade{
 	yuma3.Upgrade,
+	leaneval.Upgrade,
 }
 
 // upgradeStoreKeys are KV stores that belong to an upgrade rather than to a module, mounted with

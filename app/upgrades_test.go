@@ -110,9 +110,7 @@ func TestYuma3Upgrade(t *testing.T) {
 	require.Equal(t, upgradeHeight, done, "yuma3 not applied at its height")
 	vm, err = c.App.UpgradeKeeper.GetModuleVersionMap(ctx)
 	require.NoError(t, err)
-	require.Equal(t, uint64(2), vm[intelligencetypes.ModuleName])
-	require.Equal(t, uint64(2), vm[subnettypes.ModuleName])
-	require.Equal(t, c.App.ModuleManager.GetVersionMap(), vm, "every module at its consensus version")
+	require.Equal(t, c.App.ModuleManager.GetVersionMap(), vm, "every module at its consensus version (the later migrations run too)")
 
 	s, err = c.App.SubnetKeeper.GetSubnet(ctx, netuid)
 	require.NoError(t, err)

@@ -1,0 +1,22 @@
+// Package leaneval is the upgrade that makes an evaluation cheap to check and to store: x/subnet
+// keeps each subnet's set of occupied uids (so a row of 256 scores is checked with one read
+// instead of 256), and x/intelligence stores an accepted evaluation's scores once, as the weight
+// row, keeping only their hashes in the evaluation record.
+package leaneval
+
+import (
+	storetypes "cosmossdk.io/store/types"
+
+	"github.com/taochain/taochain/app/upgrades"
+)
+
+// UpgradeName is the name the governance upgrade plan must carry.
+const UpgradeName = "leaneval"
+
+// Upgrade is the leaneval upgrade. It adds, renames and deletes no store: the new collection
+// lives in x/subnet's store under a new prefix.
+var Upgrade = upgrades.Upgrade{
+	Name:                 UpgradeName,
+	CreateUpgradeHandler: CreateUpgradeHandler,
+	StoreUpgrades:        storetypes.StoreUpgrades{},
+}
