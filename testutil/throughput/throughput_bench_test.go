@@ -59,8 +59,10 @@ const (
 
 // BenchmarkThroughputSubmitEvaluation: a subnet with 256 neurons, all holding validator permits;
 // each iteration every hotkey submits (and pays for) three signed MsgSubmitEvaluation scoring all
-// 256 uids, for epochs it has not evaluated yet (evaluation_window keeps past epochs open);
-// reports committed txs per second.
+// 256 uids, for epochs it has not evaluated yet (evaluation_window keeps past epochs open), and
+// then three bank sends, the same 768 txs in the same lanes on the same node; reports committed
+// evaluations per second, bank sends per second, their ratio next to its target (issue 18: at
+// least 0.8) and the gas of an evaluation next to its target (at most 200,000).
 func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 	const tempo = 10 // the smallest tempo the default governance bounds allow
 	// Accounts 0..255 are the hotkeys (they submit their own evaluations); 256 is the coldkey
@@ -127,7 +129,7 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 
 	used := map[uint64]bool{}
 	nonce := uint64(0)
-	var sum total
+	var sum, sends total
 	for b.Loop() {
 		b.StopTimer()
 		epochs := make([]uint64, evalsPerHotkey)
@@ -159,8 +161,24 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 		}
 		b.StartTimer()
 		sum.add(c.Run(lanes, rpcWorkers, runTimeout))
+		b.StopTimer()
+		sendLanes := make([]throughput.Lane, evalValidators)
+		for i, hk := range hotkeys {
+			to := hotkeys[(i+1)%evalValidators].Address
+			for range evalsPerHotkey {
+				send := banktypes.NewMsgSend(hk.Address, to, sdk.NewCoins(sdk.NewCoin(app.BaseDenom, sdkmath.NewInt(1000))))
+				sendLanes[i] = append(sendLanes[i], c.Sign(hk, 150_000, send))
+			}
+		}
+		sends.add(c.Run(sendLanes, rpcWorkers, runTimeout))
+		b.StartTimer()
 	}
 	sum.report(b)
+	evalTPS, sendTPS := float64(sum.txs)/sum.elapsed.Seconds(), float64(sends.txs)/sends.elapsed.Seconds()
+	b.ReportMetric(sendTPS, "bank-txs/s")
+	b.ReportMetric(evalTPS/sendTPS, "ratio-vs-bank")
+	b.ReportMetric(0.8, "target-ratio")
+	b.ReportMetric(200_000, "target-gas/tx")
 }
 
 // setNum sets a genesis JSON number field, keeping the encoding the field already has (64-bit
