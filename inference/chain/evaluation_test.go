@@ -273,9 +273,9 @@ func TestSubmitterCrashBeforeBroadcastResendsTheJournaledEvaluation(t *testing.T
 	if err := f.start(t).Submit(context.Background(), evaluation(5, 999)); err != nil {
 		t.Fatal(err)
 	}
-	stored := f.chain.stored[[2]uint64{3, 5}].Signed
-	if !bytes.Equal(stored.Evaluation.SignBytes(), first.Signed.Evaluation.SignBytes()) || !bytes.Equal(stored.Signature, first.Signed.Signature) {
-		t.Fatalf("the restarted worker stored %v, journaled %v", stored.Evaluation, first.Signed.Evaluation)
+	stored := f.chain.stored[[2]uint64{3, 5}]
+	if !stored.SameStatement(first.Signed.Evaluation) || !bytes.Equal(stored.Signed.Signature, first.Signed.Signature) {
+		t.Fatalf("the restarted worker stored %v, journaled %v", stored.Signed.Evaluation, first.Signed.Evaluation)
 	}
 	if f.journaled(t, 5).Status != JournalOnChain {
 		t.Fatal("journal entry not marked on chain")
