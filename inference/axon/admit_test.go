@@ -129,7 +129,7 @@ func (e *env) minerEntry() metagraph.Miner {
 // Issue 12 item 4: slow bodies used to take the task slots before being read or authenticated, and
 // valid validator requests got 503.
 func TestSlowBodiesHoldNoTaskSlot(t *testing.T) {
-	const bodyTimeout = time.Second
+	const bodyTimeout = 2 * time.Second // the valid requests must finish while the attack lasts
 	e := start(t, model.Train(corpus.Train(), 2), func(c *axon.Config) {
 		c.BodyTimeout = bodyTimeout
 		c.MaxReadsPerIP = 64 // every slow body gets read at once: more of them than task slots
@@ -154,13 +154,20 @@ func TestSlowBodiesHoldNoTaskSlot(t *testing.T) {
 
 	client := e.validatorClient(t, "127.0.0.1")
 	task := protocol.InferRequest{Prompt: "The weather in the", Candidates: []string{" valley", "xq"}}
+	// The valid requests come from 8 senders: fewer than the task slots (16), so they never need
+	// more slots than the axon has when the slow bodies hold none, however slowly a loaded
+	// machine runs them; more than the 4 slots the 12 slow signed bodies would leave if they held
+	// slots, so that regression still gives 503s.
+	const senders = 8
 	errs := make([]error, valid)
 	var validators sync.WaitGroup
-	for i := range errs {
+	for w := range senders {
 		validators.Add(1)
 		go func() {
 			defer validators.Done()
-			_, errs[i] = client.Infer(context.Background(), e.minerEntry(), task)
+			for i := w; i < valid; i += senders {
+				_, errs[i] = client.Infer(context.Background(), e.minerEntry(), task)
+			}
 		}()
 	}
 	validators.Wait()
