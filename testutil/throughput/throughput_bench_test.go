@@ -90,6 +90,21 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 			setNum(p, "evaluation_window", int(intelligencetypes.MaxEvaluationWindow))
 			return nil
 		}),
+		// No liveness check: on a loaded machine an iteration (evaluations, then bank sends)
+		// can span more than max_missed_epochs short epochs, and a jailed validator's
+		// evaluations would fail. Throughput, not liveness, is measured here.
+		throughput.EditModule("slashing", func(st map[string]any) error {
+			poi, ok := st["poi"].(map[string]any)
+			if !ok {
+				return fmt.Errorf("no poi")
+			}
+			p, ok := poi["params"].(map[string]any)
+			if !ok {
+				return fmt.Errorf("no poi.params")
+			}
+			setNum(p, "max_missed_epochs", 0)
+			return nil
+		}),
 	)
 	hotkeys, owner := c.Accounts[:evalValidators], c.Accounts[evalValidators]
 	const netuid = 1
