@@ -3,9 +3,12 @@
 package upgrades
 
 import (
+	"context"
+
 	storetypes "cosmossdk.io/store/types"
 	upgradetypes "cosmossdk.io/x/upgrade/types"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 
 	intelligencekeeper "github.com/taochain/taochain/x/intelligence/keeper"
@@ -30,4 +33,15 @@ type Upgrade struct {
 	CreateUpgradeHandler func(mm *module.Manager, configurator module.Configurator, keepers *AppKeepers) upgradetypes.UpgradeHandler
 	// StoreUpgrades are the store keys added, renamed or deleted at the upgrade height.
 	StoreUpgrades storetypes.StoreUpgrades
+}
+
+// RunMigrations is the CreateUpgradeHandler of an upgrade whose work is all in module store
+// migrations: its handler logs the upgrade and runs mm.RunMigrations, which runs the registered
+// migrations of every module whose stored version is below its ConsensusVersion. The returned
+// version map is what x/upgrade stores.
+func RunMigrations(mm *module.Manager, configurator module.Configurator, _ *AppKeepers) upgradetypes.UpgradeHandler {
+	return func(ctx context.Context, plan upgradetypes.Plan, fromVM module.VersionMap) (module.VersionMap, error) {
+		sdk.UnwrapSDKContext(ctx).Logger().Info("running upgrade handler", "name", plan.Name, "height", plan.Height)
+		return mm.RunMigrations(ctx, configurator, fromVM)
+	}
 }

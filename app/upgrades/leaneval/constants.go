@@ -13,10 +13,12 @@ import (
 // UpgradeName is the name the governance upgrade plan must carry.
 const UpgradeName = "leaneval"
 
-// Upgrade is the leaneval upgrade. It adds, renames and deletes no store: the new collection
-// lives in x/subnet's store under a new prefix.
+// Upgrade is the leaneval upgrade. All of its work is in the module migrations x/subnet 2→3
+// (occupied uid sets) and x/intelligence 2→3 (stored evaluations reduced to their hashes). It
+// adds, renames and deletes no store: the new collection lives in x/subnet's store under a new
+// prefix.
 var Upgrade = upgrades.Upgrade{
 	Name:                 UpgradeName,
-	CreateUpgradeHandler: CreateUpgradeHandler,
+	CreateUpgradeHandler: upgrades.RunMigrations,
 	StoreUpgrades:        storetypes.StoreUpgrades{},
 }

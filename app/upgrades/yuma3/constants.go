@@ -12,9 +12,10 @@ import (
 // UpgradeName is the name the governance upgrade plan must carry.
 const UpgradeName = "yuma3"
 
-// Upgrade is the yuma3 upgrade. It adds, renames and deletes no store.
+// Upgrade is the yuma3 upgrade. All of its work is in the module migrations x/subnet 1→2 and
+// x/intelligence 1→2. It adds, renames and deletes no store.
 var Upgrade = upgrades.Upgrade{
 	Name:                 UpgradeName,
-	CreateUpgradeHandler: CreateUpgradeHandler,
+	CreateUpgradeHandler: upgrades.RunMigrations,
 	StoreUpgrades:        storetypes.StoreUpgrades{},
 }
