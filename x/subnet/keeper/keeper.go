@@ -42,7 +42,8 @@ type Keeper struct {
 	// NeuronUIDs maps (netuid, hotkey) to the hotkey's uid.
 	NeuronUIDs collections.Map[collections.Pair[uint16, sdk.AccAddress], uint16]
 	// UIDs holds the occupied uids of each subnet that has neurons (a types.UIDSet). Neurons,
-	// NeuronUIDs and UIDs change together, only in putNeuron and dropNeuron.
+	// NeuronUIDs and UIDs change together, only in putNeuron, dropNeuron and dropSubnetNeurons
+	// (neuron.go).
 	UIDs collections.Map[uint16, []byte]
 	// Hotkeys binds each hotkey to its coldkey, pubkey and take.
 	Hotkeys collections.Map[sdk.AccAddress, types.HotkeyInfo]

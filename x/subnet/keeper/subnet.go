@@ -217,18 +217,8 @@ func (k Keeper) dissolveSubnet(ctx context.Context, netuid uint16, replaced bool
 	if err := k.pay(ctx, mustAddr(s.Owner), s.Locked); err != nil {
 		return err
 	}
-	var neurons []types.Neuron
-	err = k.Neurons.Walk(ctx, collections.NewPrefixedPairRange[uint16, uint16](netuid), func(_ collections.Pair[uint16, uint16], n types.Neuron) (bool, error) {
-		neurons = append(neurons, n)
-		return false, nil
-	})
-	if err != nil {
+	if err := k.dropSubnetNeurons(ctx, netuid); err != nil {
 		return err
-	}
-	for _, n := range neurons {
-		if err := k.dropNeuron(ctx, n); err != nil {
-			return err
-		}
 	}
 	if err := k.Subnets.Remove(ctx, netuid); err != nil {
 		return err

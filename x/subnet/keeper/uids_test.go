@@ -6,6 +6,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/taochain/taochain/x/subnet/keeper"
 	"github.com/taochain/taochain/x/subnet/types"
 )
@@ -56,6 +60,51 @@ func TestOccupiedUIDsFollowNeurons(t *testing.T) {
 	has, err := f.k.UIDs.Has(f.ctx, netuid)
 	require.NoError(t, err)
 	require.False(t, has, "a dissolved subnet keeps an occupied uid set")
+}
+
+// subnetEntries counts the Neurons and NeuronUIDs entries stored under netuid and reports whether
+// it has a UIDs entry.
+func subnetEntries(t *testing.T, f *fixture, netuid uint16) (neurons, index int, set bool) {
+	t.Helper()
+	require.NoError(t, f.k.Neurons.Walk(f.ctx, collections.NewPrefixedPairRange[uint16, uint16](netuid),
+		func(collections.Pair[uint16, uint16], types.Neuron) (bool, error) { neurons++; return false, nil }))
+	require.NoError(t, f.k.NeuronUIDs.Walk(f.ctx, collections.NewPrefixedPairRange[uint16, sdk.AccAddress](netuid),
+		func(collections.Pair[uint16, sdk.AccAddress], uint16) (bool, error) { index++; return false, nil }))
+	set, err := f.k.UIDs.Has(f.ctx, netuid)
+	require.NoError(t, err)
+	return neurons, index, set
+}
+
+// TestDissolveSubnetDropsEveryNeuron: dissolving a subnet whose uids have a gap leaves no Neurons,
+// NeuronUIDs or UIDs entry for its netuid, leaves another subnet's entries as they were, and keeps
+// the invariants.
+func TestDissolveSubnetDropsEveryNeuron(t *testing.T) {
+	f := newFixture(t)
+	owner := addr("owner")
+	a := f.registerSubnet(t, owner)
+	f.advance(1)
+	b := f.registerSubnet(t, owner)
+	for i := range 9 {
+		f.registerNeuron(t, owner, []uint16{a, a, b}[i%3], newHotkey(fmt.Sprint("dissolve-", i)))
+		f.advance(1)
+	}
+	_, err := f.k.DeregisterNeuron(f.ctx, a, 2)
+	require.NoError(t, err)
+	require.Equal(t, []uint32{0, 1, 3, 4, 5}, occupied(t, f, a))
+	require.Equal(t, []uint32{0, 1, 2}, occupied(t, f, b))
+	require.NoError(t, f.k.CheckInvariants(f.ctx))
+
+	require.NoError(t, f.k.DissolveSubnet(f.ctx, owner, a))
+	neurons, index, set := subnetEntries(t, f, a)
+	require.Zero(t, neurons, "Neurons entries left for dissolved subnet %d", a)
+	require.Zero(t, index, "NeuronUIDs entries left for dissolved subnet %d", a)
+	require.False(t, set, "UIDs entry left for dissolved subnet %d", a)
+	neurons, index, set = subnetEntries(t, f, b)
+	require.Equal(t, 3, neurons)
+	require.Equal(t, 3, index)
+	require.True(t, set)
+	require.Equal(t, []uint32{0, 1, 2}, occupied(t, f, b))
+	require.NoError(t, f.k.CheckInvariants(f.ctx))
 }
 
 // TestMigrate2to3WritesUIDSets: from a version-2 state (neurons, no sets) the migration writes
