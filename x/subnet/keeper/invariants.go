@@ -116,10 +116,18 @@ func (k Keeper) checkUIDSets(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// want and UIDs are both in ascending netuid: walk them side by side, so a subnet missing
+	// from either list is named itself rather than its neighbour.
 	i := 0
 	err = k.UIDs.Walk(ctx, nil, func(netuid uint16, have []byte) (bool, error) {
-		if i >= len(want) || want[i].netuid != netuid || !bytes.Equal(want[i].uids, have) {
-			return true, types.ErrInvariantBroken.Wrapf("subnet %d's occupied uid set %x does not match its neurons", netuid, have)
+		if i < len(want) && want[i].netuid < netuid {
+			return true, missingUIDSet(want[i])
+		}
+		if i >= len(want) || want[i].netuid != netuid {
+			return true, types.ErrInvariantBroken.Wrapf("subnet %d has an occupied uid set %x but no neurons; only a subnet with neurons has a set", netuid, have)
+		}
+		if !bytes.Equal(want[i].uids, have) {
+			return true, types.ErrInvariantBroken.Wrapf("subnet %d's occupied uid set is %x; its neurons hold uids %x", netuid, have, []byte(want[i].uids))
 		}
 		i++
 		return false, nil
@@ -128,7 +136,12 @@ func (k Keeper) checkUIDSets(ctx context.Context) error {
 		return err
 	}
 	if i < len(want) {
-		return types.ErrInvariantBroken.Wrapf("subnet %d has neurons but no occupied uid set", want[i].netuid)
+		return missingUIDSet(want[i])
 	}
 	return nil
+}
+
+// missingUIDSet is the invariant error for a subnet with neurons and no occupied uid set.
+func missingUIDSet(w netuidUIDs) error {
+	return types.ErrInvariantBroken.Wrapf("subnet %d has neurons (uids %x) but no occupied uid set; every subnet with neurons has one", w.netuid, []byte(w.uids))
 }

@@ -137,3 +137,57 @@ func TestMigrate2to3WritesUIDSets(t *testing.T) {
 		require.NoError(t, f.k.CheckInvariants(f.ctx))
 	}
 }
+
+// TestCheckUIDSetsNamesTheSubnet: the invariant names the subnet whose occupied uid set is
+// missing, wrong or stale, not a neighbour of it in netuid order.
+func TestCheckUIDSetsNamesTheSubnet(t *testing.T) {
+	tests := []struct {
+		name   string
+		which  int // index of the subnet whose set is broken
+		mutate func(f *fixture, netuid uint16) error
+		want   string // the message, with %d for the broken subnet's netuid
+	}{
+		{"missing set of a middle subnet", 1, func(f *fixture, n uint16) error { return f.k.UIDs.Remove(f.ctx, n) }, "subnet %d has neurons (uids 07) but no occupied uid set"},
+		{"missing set of the first subnet", 0, func(f *fixture, n uint16) error { return f.k.UIDs.Remove(f.ctx, n) }, "subnet %d has neurons (uids 07) but no occupied uid set"},
+		{"missing set of the last subnet", 2, func(f *fixture, n uint16) error { return f.k.UIDs.Remove(f.ctx, n) }, "subnet %d has neurons (uids 07) but no occupied uid set"},
+		{"wrong set", 1, func(f *fixture, n uint16) error { return f.k.UIDs.Set(f.ctx, n, []byte{0b11}) }, "subnet %d's occupied uid set is 03; its neurons hold uids 07"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			owner := addr("owner")
+			var netuids []uint16
+			for range 3 {
+				netuids = append(netuids, f.registerSubnet(t, owner))
+				f.advance(1)
+			}
+			for i := range 9 {
+				f.registerNeuron(t, owner, netuids[i%3], newHotkey(fmt.Sprint("names-", i)))
+				f.advance(1)
+			}
+			require.NoError(t, f.k.CheckInvariants(f.ctx))
+			broken := netuids[tc.which]
+			saved, err := f.k.UIDs.Get(f.ctx, broken)
+			require.NoError(t, err)
+			require.NoError(t, tc.mutate(f, broken))
+			err = f.k.CheckInvariants(f.ctx)
+			require.ErrorIs(t, err, types.ErrInvariantBroken)
+			require.ErrorContains(t, err, fmt.Sprintf(tc.want, broken))
+			require.NoError(t, f.k.UIDs.Set(f.ctx, broken, saved))
+		})
+	}
+
+	t.Run("set without neurons", func(t *testing.T) {
+		f := newFixture(t)
+		owner := addr("owner")
+		a := f.registerSubnet(t, owner)
+		f.advance(1)
+		b := f.registerSubnet(t, owner)
+		f.registerNeuron(t, owner, b, newHotkey("stale"))
+		require.NoError(t, f.k.UIDs.Set(f.ctx, a, []byte{0b1}))
+		err := f.k.CheckInvariants(f.ctx)
+		require.ErrorIs(t, err, types.ErrInvariantBroken)
+		require.ErrorContains(t, err, fmt.Sprintf("subnet %d has an occupied uid set 01 but no neurons", a))
+		require.NoError(t, f.k.UIDs.Remove(f.ctx, a))
+	})
+}
