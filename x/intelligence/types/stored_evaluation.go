@@ -1,6 +1,7 @@
 package types
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 )
@@ -33,7 +34,7 @@ func NewStoredEvaluation(s SignedEvaluation, submitter string, height int64) Sto
 
 // SameStatement reports whether ev is the evaluation s records (same sign bytes).
 func (s StoredEvaluation) SameStatement(ev Evaluation) bool {
-	return string(s.SignBytesHash) == string(ev.SignBytesHash())
+	return bytes.Equal(s.SignBytesHash, ev.SignBytesHash())
 }
 
 // Validate checks a record's form (genesis): a valid evaluation without uids and scores, a
