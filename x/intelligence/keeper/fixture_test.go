@@ -137,6 +137,30 @@ func (f *fakeSubnetKeeper) HotkeyStake(ctx context.Context, hotkey sdk.AccAddres
 	return s, err
 }
 
+func (f *fakeSubnetKeeper) WalkNeuronStakes(ctx context.Context, netuid uint16, fn func(uid uint16, hotkey sdk.AccAddress, stake math.Int) error) error {
+	var neurons []subnettypes.Neuron
+	if err := f.IterateNeurons(ctx, netuid, func(n subnettypes.Neuron) bool {
+		neurons = append(neurons, n)
+		return false
+	}); err != nil {
+		return err
+	}
+	for _, n := range neurons {
+		hotkey, err := sdk.AccAddressFromBech32(n.Hotkey)
+		if err != nil {
+			return err
+		}
+		stake, err := f.HotkeyStake(ctx, hotkey, netuid)
+		if err != nil {
+			return err
+		}
+		if err := fn(uint16(n.Uid), hotkey, stake); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (f *fakeSubnetKeeper) AddToPool(ctx context.Context, hotkey sdk.AccAddress, netuid uint16, amount math.Int) error {
 	if f.failAddToPool != nil {
 		return f.failAddToPool

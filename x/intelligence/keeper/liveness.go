@@ -30,13 +30,24 @@ func (k Keeper) markWork(ctx context.Context, netuid, uid uint16) error {
 
 // LastWork returns the height of uid's last liveness-counting action on netuid (a weight row that
 // weights another uid, or a commit); found is false if its current occupant never did any.
-// x/slashing uses it for the liveness rule.
 func (k Keeper) LastWork(ctx context.Context, netuid, uid uint16) (height int64, found bool, err error) {
 	height, err = k.WorkMarks.Get(ctx, collections.Join(netuid, uid))
 	if errors.Is(err, collections.ErrNotFound) {
 		return 0, false, nil
 	}
 	return height, err == nil, err
+}
+
+// LastWorks returns LastWork of every uid of netuid that has a work mark, in one range walk; the
+// map is for lookups only. x/slashing reads it once per epoch check instead of once per neuron.
+func (k Keeper) LastWorks(ctx context.Context, netuid uint16) (map[uint16]int64, error) {
+	marks := map[uint16]int64{}
+	err := k.WorkMarks.Walk(ctx, collections.NewPrefixedPairRange[uint16, uint16](netuid),
+		func(key collections.Pair[uint16, uint16], height int64) (bool, error) {
+			marks[key.K2()] = height
+			return false, nil
+		})
+	return marks, err
 }
 
 // jailOf asks x/slashing (through the epoch hooks) whether hotkey is jailed on netuid.

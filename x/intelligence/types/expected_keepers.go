@@ -34,6 +34,9 @@ type SubnetKeeper interface {
 	GetHotkeyInfo(ctx context.Context, hotkey sdk.AccAddress) (subnettypes.HotkeyInfo, error)
 	// HotkeyStake is the rao staked on hotkey in netuid (all its delegators together).
 	HotkeyStake(ctx context.Context, hotkey sdk.AccAddress, netuid uint16) (math.Int, error)
+	// WalkNeuronStakes calls fn with the uid, hotkey and total stake of every neuron of netuid
+	// (zero without stake) in range reads, not a point read per neuron.
+	WalkNeuronStakes(ctx context.Context, netuid uint16, fn func(uid uint16, hotkey sdk.AccAddress, stake math.Int) error) error
 	// AddToPool raises the value of the stake pool of (hotkey, netuid) by amount rao; the coins
 	// must already be in the x/subnet module account.
 	AddToPool(ctx context.Context, hotkey sdk.AccAddress, netuid uint16, amount math.Int) error

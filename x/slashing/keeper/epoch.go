@@ -106,6 +106,10 @@ func (k Keeper) CheckSubnetEpoch(ctx context.Context, netuid uint16, epoch uint6
 		return err
 	}
 
+	lastWorks, err := k.intelKeeper.LastWorks(ctx, netuid)
+	if err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for _, n := range neurons {
 		hotkey, err := sdk.AccAddressFromBech32(n.Hotkey)
@@ -117,10 +121,7 @@ func (k Keeper) CheckSubnetEpoch(ctx context.Context, netuid uint16, epoch uint6
 		if !ok {
 			t = types.NeuronTracker{Netuid: uint32(netuid), Hotkey: n.Hotkey}
 		}
-		lastWork, worked, err := k.intelKeeper.LastWork(ctx, netuid, uint16(n.Uid))
-		if err != nil {
-			return err
-		}
+		lastWork, worked := lastWorks[uint16(n.Uid)]
 		// A hotkey jailed during the epoch (equivocation) had its permit taken: not a silent one.
 		if t.Permitted && !jailed[n.Hotkey] && worked && lastWork <= t.CheckedHeight {
 			t.MissedEpochs++

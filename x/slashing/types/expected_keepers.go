@@ -22,9 +22,9 @@ type IntelligenceKeeper interface {
 	GetEvaluation(ctx context.Context, netuid uint16, epoch uint64, hotkey sdk.AccAddress) (intelligencetypes.StoredEvaluation, bool, error)
 	// GetParams returns the x/intelligence params (evidence_retention_epochs).
 	GetParams(ctx context.Context) (intelligencetypes.Params, error)
-	// LastWork returns the height of uid's last liveness-counting action on netuid; found is
-	// false if its current occupant never did any.
-	LastWork(ctx context.Context, netuid, uid uint16) (int64, bool, error)
+	// LastWorks returns, by uid, the height of the last liveness-counting action on netuid of
+	// each uid whose current occupant did any (one range walk).
+	LastWorks(ctx context.Context, netuid uint16) (map[uint16]int64, error)
 }
 
 // SubnetKeeper is the part of the x/subnet keeper that intelligence slashing uses: subnets,

@@ -1,7 +1,6 @@
 package keeper
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -234,41 +233,13 @@ func metagraphIndex(entries []types.MetagraphEntry, uid uint32) (int, bool) {
 // the hotkey index with it, so an index entry without its neuron, or a neuron the index does not
 // reach, is a broken state: it is reported, not patched over with other reads.
 func (q queryServer) metagraphStakes(ctx context.Context, netuid uint16, entries []types.MetagraphEntry) error {
-	subnetRange := collections.NewPrefixedPairRange[uint16, sdk.AccAddress](netuid)
-	pools, err := q.k.Pools.Iterate(ctx, subnetRange)
-	if err != nil {
-		return err
-	}
-	defer pools.Close()
-	err = q.k.NeuronUIDs.Walk(ctx, subnetRange, func(key collections.Pair[uint16, sdk.AccAddress], uid uint16) (bool, error) {
+	err := q.k.WalkNeuronStakes(ctx, netuid, func(uid uint16, _ sdk.AccAddress, stake math.Int) error {
 		i, found := metagraphIndex(entries, uint32(uid))
 		if !found {
-			return true, fmt.Errorf("hotkey index of subnet %d names uid %d, which holds no neuron", netuid, uid)
-		}
-		hotkey := key.K2()
-		stake := math.ZeroInt()
-		// Pools and NeuronUIDs share their key codec, so their iteration order is bytes order of
-		// the hotkey: skip the pools of hotkeys that are not neurons, stop at or past this one.
-		for ; pools.Valid(); pools.Next() {
-			pk, err := pools.Key()
-			if err != nil {
-				return true, err
-			}
-			c := bytes.Compare(pk.K2(), hotkey)
-			if c < 0 {
-				continue
-			}
-			if c == 0 {
-				p, err := pools.Value()
-				if err != nil {
-					return true, err
-				}
-				stake = p.TotalStake
-			}
-			break
+			return fmt.Errorf("hotkey index of subnet %d names uid %d, which holds no neuron", netuid, uid)
 		}
 		entries[i].Stake = stake
-		return false, nil
+		return nil
 	})
 	if err != nil {
 		return err
