@@ -64,7 +64,16 @@ func NewChainWithOptions(t testing.TB, baseAppOptions []func(*baseapp.BaseApp), 
 	mutators ...GenesisMutator,
 ) *Chain {
 	t.Helper()
-	a := app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()),
+	return NewChainOnDB(t, dbm.NewMemDB(), baseAppOptions, nAccounts, balance, mutators...)
+}
+
+// NewChainOnDB is NewChainWithOptions on the given database: a goleveldb in a temporary
+// directory, as a node opens it, keeps old versions on disk where a MemDB keeps them in memory.
+func NewChainOnDB(t testing.TB, db dbm.DB, baseAppOptions []func(*baseapp.BaseApp), nAccounts int, balance sdkmath.Int,
+	mutators ...GenesisMutator,
+) *Chain {
+	t.Helper()
+	a := app.New(log.NewNopLogger(), db, nil, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()),
 		append([]func(*baseapp.BaseApp){baseapp.SetChainID(ChainID)}, baseAppOptions...)...)
 
 	privVal := mock.NewPV()

@@ -12,9 +12,11 @@ import (
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	dbm "github.com/cosmos/cosmos-db"
 	metrics "github.com/hashicorp/go-metrics"
 
 	sdkmath "cosmossdk.io/math"
+	"cosmossdk.io/store"
 	pruningtypes "cosmossdk.io/store/pruning/types"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
@@ -42,6 +44,8 @@ const (
 	targetEndBlockP99Ms = 100
 	targetBlockMaxMs    = 1500
 	maxGas              = 90_000_000
+	// nodeIAVLCacheSize is app.toml's default iavl-cache-size.
+	nodeIAVLCacheSize = 781_250
 )
 
 // endBlockSink keeps every app_end_block_duration sample (ms) that the app records.
@@ -113,10 +117,21 @@ func busyGenesis(enc app.EncodingConfig, state app.GenesisState) {
 }
 
 func setup(b *testing.B) *busy {
-	// Pruned like a node's default (the last 362 versions kept), so that memory is the app's and
-	// not an in-memory database holding every version ever written.
-	pruning := baseapp.SetPruning(pruningtypes.NewPruningOptions(pruningtypes.PruningDefault))
-	c := apptest.NewChainWithOptions(b, []func(*baseapp.BaseApp){pruning}, uids+subnets, app.TAO(1_000_000), busyGenesis)
+	// Stored as a node stores it with its default app.toml: goleveldb on disk, default pruning
+	// (the last 362,880 versions kept, on disk), IAVL's node cache at 781,250 nodes and the
+	// inter-block cache on. On an in-memory database every kept version would stay in the heap
+	// (about 0.85 MB per block here) and the memory figure would measure the database.
+	db, err := dbm.NewGoLevelDB("application", b.TempDir(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = db.Close() })
+	opts := []func(*baseapp.BaseApp){
+		baseapp.SetPruning(pruningtypes.NewPruningOptions(pruningtypes.PruningDefault)),
+		baseapp.SetIAVLCacheSize(nodeIAVLCacheSize),
+		baseapp.SetInterBlockCache(store.NewCommitKVStoreCacheManager()),
+	}
+	c := apptest.NewChainOnDB(b, db, opts, uids+subnets, app.TAO(1_000_000), busyGenesis)
 	w := &busy{b: b, c: c, hot: c.Accounts[:uids], owners: c.Accounts[uids:]}
 	for s, owner := range w.owners {
 		w.deliver("register subnet", w.sign(owner, &subnettypes.MsgRegisterSubnet{Owner: owner.Address.String(), Name: fmt.Sprint("busy-", s), MaxLock: app.TAO(10)}))
