@@ -93,7 +93,7 @@ func NewChain(tb testing.TB, nAccounts int, balance sdkmath.Int, edits ...Genesi
 		tb.Fatal(err)
 	}
 	n.CLI("genesis", "bulk-add-genesis-account", accountsFile)
-	if len(edits) > 0 {
+	if len(edits) > 0 || os.Getenv(BlockMaxGasEnv) != "" {
 		editGenesis(tb, filepath.Join(n.Home, "config", "genesis.json"), edits)
 	}
 	n.CLI("genesis", "validate-genesis")
@@ -131,6 +131,12 @@ func editGenesis(tb testing.TB, path string, edits []GenesisEdit) {
 			tb.Fatalf("genesis edit: %v", err)
 		}
 	}
+	if gas := os.Getenv(BlockMaxGasEnv); gas != "" {
+		if err := setBlockMaxGas(doc, gas); err != nil {
+			tb.Fatalf("%s=%s: %v", BlockMaxGasEnv, gas, err)
+		}
+		tb.Logf("block max_gas %s (from %s)", gas, BlockMaxGasEnv)
+	}
 	if doc["app_state"], err = json.Marshal(appState); err != nil {
 		tb.Fatal(err)
 	}
@@ -140,6 +146,33 @@ func editGenesis(tb testing.TB, path string, edits []GenesisEdit) {
 	if err := os.WriteFile(path, bz, 0o600); err != nil {
 		tb.Fatal(err)
 	}
+}
+
+// BlockMaxGasEnv, when set, replaces the genesis block gas limit (max_gas; -1 for none), e.g. to
+// see whether a run is limited by the block gas cap or by the node's processing.
+const BlockMaxGasEnv = "BENCH_BLOCK_MAX_GAS"
+
+// setBlockMaxGas sets consensus.params.block.max_gas of genesis doc to gas.
+func setBlockMaxGas(doc map[string]json.RawMessage, gas string) error {
+	if _, err := strconv.ParseInt(gas, 10, 64); err != nil {
+		return fmt.Errorf("not an integer: %w", err)
+	}
+	var consensus map[string]any
+	if err := json.Unmarshal(doc["consensus"], &consensus); err != nil {
+		return fmt.Errorf("genesis consensus: %w", err)
+	}
+	params, _ := consensus["params"].(map[string]any)
+	block, _ := params["block"].(map[string]any)
+	if block == nil {
+		return fmt.Errorf("genesis has no consensus.params.block")
+	}
+	block["max_gas"] = gas
+	bz, err := json.Marshal(consensus)
+	if err != nil {
+		return err
+	}
+	doc["consensus"] = bz
+	return nil
 }
 
 // EditModule decodes genesis module `module` into a generic JSON object, lets edit change it and
