@@ -1,0 +1,207 @@
+package federated
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/taochain/taochain/inference/model"
+)
+
+// ErrMissing marks a miner that published no update for the epoch.
+var ErrMissing = errors.New("federated: no update published")
+
+// AlphabetSize is the number of characters the unknown-character mass of a model is shared
+// among when scoring. model.NGram gives its unknown symbol the probability of one character, so a
+// model that has seen few characters would score every unseen one as if it were the only
+// possibility (an empty model scores every text at probability one); CrossEntropy divides the
+// unknown mass by AlphabetSize − |alphabet| (at least 1) so models with different alphabets are
+// compared on the same footing.
+const AlphabetSize = 256
+
+// CrossEntropy is the mean negative log-likelihood of text under m, in nats per character (the
+// whole text scored as one continuation of an empty prompt), with the unknown-character mass shared
+// as AlphabetSize says. It is 0 for an empty text.
+func CrossEntropy(m *model.NGram, text string) float64 {
+	n := utf8.RuneCountInString(text)
+	if n == 0 {
+		return 0
+	}
+	alphabet := m.Alphabet()
+	known := make(map[rune]bool, len(alphabet))
+	for _, r := range alphabet {
+		known[r] = true
+	}
+	share := math.Log(float64(max(AlphabetSize-len(alphabet), 1)))
+	nll := -m.LogProb("", text)
+	for _, r := range text {
+		if !known[r] {
+			nll += share
+		}
+	}
+	return nll / float64(n)
+}
+
+// Submission is one miner's entry for an epoch as a validator sees it: the on-chain commitment (nil
+// if none) and the fetched update (nil if the fetch failed), and the model the miner serves (nil if
+// it serves none).
+type Submission struct {
+	Hotkey     string
+	Commitment *Commitment
+	Update     *SignedUpdate
+	Served     *model.NGram
+}
+
+// MinerScore is a validator's judgement of one miner for one epoch.
+type MinerScore struct {
+	Hotkey string
+	// CrossEntropy of the served model on the held-out text (+Inf when none is served).
+	CrossEntropy float64
+	// Gain is the update's marginal value: held-out cross-entropy of the reference model without
+	// the update minus with it, floored at zero; zero for a rejected or missing update.
+	Gain float64
+	// Rejected says why the update earned nothing (ErrMissing, ErrCopied, ErrReplayed, a Verify
+	// error), nil when it was accepted.
+	Rejected error
+	// Score is (1−ShareWeight)·quality share + ShareWeight·gain share, where quality is
+	// exp(−CrossEntropy) (the geometric-mean per-character probability) and shares are fractions
+	// of the epoch's totals. Scores of an epoch sum to 1 unless nothing earned anything.
+	Score float64
+}
+
+// Validator scores miners epoch by epoch. It keeps a reference model made of every update that
+// improved it in earlier epochs, and the content hash of every update it has seen, with the epoch
+// and commitment height it was first seen at: the same counts under a later commitment in the same
+// epoch are a copy, in a later epoch a replay, whoever signed them.
+type Validator struct {
+	ChainID     string
+	Netuid      uint16
+	Order       int
+	Limits      Limits
+	HeldOut     string
+	ShareWeight float64 // weight of the sharing share in Score, in [0, 1]
+
+	reference model.Counts
+	seen      map[[32]byte]uint64 // content hash → epoch first seen
+}
+
+// NewValidator returns a validator whose reference model starts from a public prior: every
+// printable ASCII character and the newline counted once. Without it the first updates would earn
+// a gain for merely naming characters, which random garbage does as well as real text.
+func NewValidator(chainID string, netuid uint16, order int, lim Limits, heldOut string, shareWeight float64) *Validator {
+	prior := model.Counts{"\n": 1}
+	for c := ' '; c <= '~'; c++ {
+		prior[string(c)] = 1
+	}
+	return &Validator{ChainID: chainID, Netuid: netuid, Order: order, Limits: lim, HeldOut: heldOut,
+		ShareWeight: shareWeight, reference: prior, seen: map[[32]byte]uint64{}}
+}
+
+// Accept verifies the epoch's submissions in commitment-height order (ties by hotkey) and returns
+// the accepted updates by hotkey and the rejection reason of the others. Miners run the same
+// function to decide what they merge.
+func Accept(epoch uint64, chainID string, netuid uint16, order int, lim Limits, subs []Submission,
+	seen map[[32]byte]uint64,
+) (map[string]Update, map[string]error) {
+	ordered := append([]Submission(nil), subs...)
+	sort.SliceStable(ordered, func(i, j int) bool {
+		hi, hj := uint64(math.MaxUint64), uint64(math.MaxUint64)
+		if c := ordered[i].Commitment; c != nil {
+			hi = c.Height
+		}
+		if c := ordered[j].Commitment; c != nil {
+			hj = c.Height
+		}
+		if hi != hj {
+			return hi < hj
+		}
+		return ordered[i].Hotkey < ordered[j].Hotkey
+	})
+	accepted := map[string]Update{}
+	rejected := map[string]error{}
+	for _, s := range ordered {
+		if s.Commitment == nil || s.Update == nil {
+			rejected[s.Hotkey] = ErrMissing
+			continue
+		}
+		c := *s.Commitment
+		if c.ChainID != chainID || c.Netuid != netuid || c.Epoch != epoch || c.Hotkey != s.Hotkey {
+			rejected[s.Hotkey] = fmt.Errorf("%w: commitment for (%s, subnet %d, epoch %d, %s), scoring (%s, subnet %d, epoch %d, %s)",
+				ErrWrongEpoch, c.ChainID, c.Netuid, c.Epoch, c.Hotkey, chainID, netuid, epoch, s.Hotkey)
+			continue
+		}
+		u, err := Verify(*s.Update, c, lim)
+		if err != nil {
+			rejected[s.Hotkey] = err
+			continue
+		}
+		if int(u.Order) != order {
+			rejected[s.Hotkey] = fmt.Errorf("%w: order %d, the subnet's model has order %d", ErrMalformed, u.Order, order)
+			continue
+		}
+		if len(u.Entries) == 0 {
+			// Nothing to copy or replay (a release whose noisy counts all fell under the threshold).
+			accepted[s.Hotkey] = u
+			continue
+		}
+		ch := u.ContentHash()
+		if first, ok := seen[ch]; ok {
+			if first < epoch {
+				rejected[s.Hotkey] = fmt.Errorf("%w: the same counts were published in epoch %d", ErrReplayed, first)
+			} else {
+				rejected[s.Hotkey] = fmt.Errorf("%w: the same counts were committed earlier in epoch %d", ErrCopied, epoch)
+			}
+			continue
+		}
+		seen[ch] = epoch
+		accepted[s.Hotkey] = u
+	}
+	return accepted, rejected
+}
+
+// Score judges one epoch: it accepts updates (Accept), measures each accepted update's gain
+// against the reference model, the held-out cross-entropy of each served model, and combines them
+// (MinerScore.Score). Updates with a positive gain then join the reference for later epochs.
+// Results are in the order of subs.
+func (v *Validator) Score(epoch uint64, subs []Submission) []MinerScore {
+	accepted, rejected := Accept(epoch, v.ChainID, v.Netuid, v.Order, v.Limits, subs, v.seen)
+	base := CrossEntropy(model.FromCounts(v.Order, v.reference), v.HeldOut)
+	out := make([]MinerScore, len(subs))
+	var sumQ, sumG float64
+	var improving []model.Counts
+	for i, s := range subs {
+		ms := MinerScore{Hotkey: s.Hotkey, CrossEntropy: math.Inf(1), Rejected: rejected[s.Hotkey]}
+		if s.Served != nil {
+			ms.CrossEntropy = CrossEntropy(s.Served, v.HeldOut)
+			sumQ += math.Exp(-ms.CrossEntropy)
+		}
+		if u, ok := accepted[s.Hotkey]; ok {
+			with := model.Counts{}
+			with.Add(v.reference)
+			c := u.Counts()
+			with.Add(c)
+			if g := base - CrossEntropy(model.FromCounts(v.Order, with), v.HeldOut); g > 0 {
+				ms.Gain = g
+				improving = append(improving, c)
+			}
+		}
+		sumG += ms.Gain
+		out[i] = ms
+	}
+	for i := range out {
+		var q, g float64
+		if sumQ > 0 && !math.IsInf(out[i].CrossEntropy, 1) {
+			q = math.Exp(-out[i].CrossEntropy) / sumQ
+		}
+		if sumG > 0 {
+			g = out[i].Gain / sumG
+		}
+		out[i].Score = (1-v.ShareWeight)*q + v.ShareWeight*g
+	}
+	for _, c := range improving {
+		v.reference.Add(c)
+	}
+	return out
+}
