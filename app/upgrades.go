@@ -8,6 +8,7 @@ import (
 
 	"github.com/taochain/taochain/app/upgrades"
 	"github.com/taochain/taochain/app/upgrades/leaneval"
+	"github.com/taochain/taochain/app/upgrades/packedrows"
 	"github.com/taochain/taochain/app/upgrades/yuma3"
 )
 
@@ -16,6 +17,7 @@ import (
 var Upgrades = []upgrades.Upgrade{
 	yuma3.Upgrade,
 	leaneval.Upgrade,
+	packedrows.Upgrade,
 }
 
 // upgradeStoreKeys are KV stores that belong to an upgrade rather than to a module, mounted with

@@ -17,7 +17,7 @@ import (
 )
 
 // ConsensusVersion is the x/intelligence state layout version, bumped with each store migration.
-const ConsensusVersion = 3
+const ConsensusVersion = 4
 
 var (
 	_ module.AppModuleBasic = AppModule{}
@@ -61,6 +61,7 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	m := keeper.NewMigrator(am.keeper)
 	modulekit.RegisterMigration(cfg, types.ModuleName, 1, m.Migrate1to2)
 	modulekit.RegisterMigration(cfg, types.ModuleName, 2, m.Migrate2to3)
+	modulekit.RegisterMigration(cfg, types.ModuleName, 3, m.Migrate3to4)
 }
 
 // DefaultGenesis returns the default genesis state as JSON.

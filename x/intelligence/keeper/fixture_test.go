@@ -261,6 +261,7 @@ type fixture struct {
 	tk        *fakeTaoKeeper
 	authority string
 	cdc       codec.Codec
+	storeKey  *storetypes.KVStoreKey // the module store, for tests of its raw bytes
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -278,7 +279,7 @@ func newFixture(t *testing.T) *fixture {
 	require.NoError(t, k.InitGenesis(ctx, types.DefaultGenesisState()))
 	return &fixture{
 		ctx: ctx, k: k, msg: keeper.NewMsgServerImpl(k), q: keeper.NewQueryServerImpl(k),
-		sk: sk, tk: tk, authority: authority, cdc: enc.Codec,
+		sk: sk, tk: tk, authority: authority, cdc: enc.Codec, storeKey: keys[types.StoreKey],
 	}
 }
 

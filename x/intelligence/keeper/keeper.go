@@ -19,6 +19,7 @@ import (
 // can read them; other modules use the methods.
 type Keeper struct {
 	authority    string
+	storeService corestore.KVStoreService // raw access for store migrations only
 	subnetKeeper types.SubnetKeeper
 	taoKeeper    types.TaoKeeper
 	// epochHooks holds the x/slashing epoch hooks (see slashing_hooks.go).
@@ -69,12 +70,13 @@ func NewKeeper(
 	uidKey := collections.PairKeyCodec(collections.Uint16Key, collections.Uint16Key)
 	k := Keeper{
 		authority:    authority,
+		storeService: storeService,
 		subnetKeeper: subnetKeeper,
 		taoKeeper:    taoKeeper,
 		epochHooks:   modulekit.NewLate[EpochHooks](),
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		Weights:      collections.NewMap(sb, types.WeightsKey, "weights", uidKey, codec.CollValue[types.WeightsRow](cdc)),
-		Bonds:        collections.NewMap(sb, types.BondsKey, "bonds", uidKey, codec.CollValue[types.BondsRow](cdc)),
+		Weights:      collections.NewMap(sb, types.WeightsKey, "weights", uidKey, weightsRowValue(cdc)),
+		Bonds:        collections.NewMap(sb, types.BondsKey, "bonds", uidKey, bondsRowValue(cdc)),
 		Evaluations: collections.NewMap(sb, types.EvaluationsKey, "evaluations",
 			collections.TripleKeyCodec(collections.Uint16Key, collections.Uint64Key, sdk.AccAddressKey),
 			codec.CollValue[types.StoredEvaluation](cdc)),

@@ -2,8 +2,14 @@ package keeper
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"cosmossdk.io/collections"
+	corestore "cosmossdk.io/core/store"
+	storetypes "cosmossdk.io/store/types"
+
+	"github.com/cosmos/cosmos-sdk/runtime"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -98,4 +104,68 @@ func (k Keeper) hashStoredEvaluations(ctx context.Context) (int, error) {
 		}
 	}
 	return len(full), nil
+}
+
+// Migrate3to4 stores every weight and bond row packed (types.PackedWeightsRow,
+// types.PackedBondsRow): uids as a bitmap or gap list and values as u16s or packed varints, about a
+// third of the bytes, so a weight row costs less gas to write and an epoch reads less. Rows are
+// read in their old form (WeightEntry and FixedBondEntry messages) and written packed with the same
+// content; rows already packed are left alone, so running it twice changes nothing.
+func (m Migrator) Migrate3to4(ctx sdk.Context) error {
+	return modulekit.CountedMigration(ctx, types.ModuleName, 3, "weight and bond rows packed", "rows", m.keeper.packRows)
+}
+
+// packRows does the work of Migrate3to4 and returns how many rows it rewrote.
+func (k Keeper) packRows(ctx context.Context) (int, error) {
+	weights, err := repackLegacy(ctx, k.storeService, types.WeightsKey, func(p types.PackedWeightsRow) bool { return len(p.Weights) > 0 },
+		types.PackedWeightsRow.Unpack, types.PackWeightsRow)
+	if err != nil {
+		return 0, err
+	}
+	bonds, err := repackLegacy(ctx, k.storeService, types.BondsKey, func(p types.PackedBondsRow) bool { return len(p.Bonds) > 0 || len(p.FixedBonds) > 0 },
+		types.PackedBondsRow.Unpack, types.PackBondsRow)
+	return weights + bonds, err
+}
+
+// repackLegacy rewrites, in key order, every value under prefix that legacy reports as stored in
+// the old form: unpacked and packed again. It reads every value before writing.
+func repackLegacy[T any, P any, PP protoPtr[P]](ctx context.Context, ss corestore.KVStoreService, prefix collections.Prefix, legacy func(P) bool, unpack func(P) (T, error), pack func(T) (P, error)) (int, error) {
+	store := runtime.KVStoreAdapter(ss.OpenKVStore(ctx))
+	type entry struct {
+		key []byte
+		row T
+	}
+	var old []entry
+	it := storetypes.KVStorePrefixIterator(store, prefix.Bytes())
+	for ; it.Valid(); it.Next() {
+		var p P
+		if err := PP(&p).Unmarshal(it.Value()); err != nil {
+			it.Close()
+			return 0, fmt.Errorf("key %X: %w", it.Key(), err)
+		}
+		if !legacy(p) {
+			continue
+		}
+		row, err := unpack(p)
+		if err != nil {
+			it.Close()
+			return 0, err
+		}
+		old = append(old, entry{key: slices.Clone(it.Key()), row: row})
+	}
+	if err := it.Close(); err != nil {
+		return 0, err
+	}
+	for _, e := range old {
+		p, err := pack(e.row)
+		if err != nil {
+			return 0, err
+		}
+		b, err := PP(&p).Marshal()
+		if err != nil {
+			return 0, err
+		}
+		store.Set(e.key, b)
+	}
+	return len(old), nil
 }

@@ -434,6 +434,278 @@ func (m *FixedBondEntry) GetValue() int64 {
 	return 0
 }
 
+// PackedUIDs is a sorted set of distinct uids as the store keeps it: either a bitmap (bit i of
+// byte i/8, least significant bit first, set when uid i is in the set; no trailing zero bytes) or
+// the gaps between consecutive uids (the first gap is the first uid; every later gap is at least
+// 1). The writer picks whichever is shorter, the bitmap on a tie; at most one is non-empty.
+type PackedUIDs struct {
+	Bitmap []byte   `protobuf:"bytes,1,opt,name=bitmap,proto3" json:"bitmap,omitempty"`
+	Gaps   []uint32 `protobuf:"varint,2,rep,packed,name=gaps,proto3" json:"gaps,omitempty"`
+}
+
+func (m *PackedUIDs) Reset()         { *m = PackedUIDs{} }
+func (m *PackedUIDs) String() string { return proto.CompactTextString(m) }
+func (*PackedUIDs) ProtoMessage()    {}
+func (*PackedUIDs) Descriptor() ([]byte, []int) {
+	return fileDescriptor_88cfff8f972ab739, []int{5}
+}
+func (m *PackedUIDs) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *PackedUIDs) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_PackedUIDs.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *PackedUIDs) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_PackedUIDs.Merge(m, src)
+}
+func (m *PackedUIDs) XXX_Size() int {
+	return m.Size()
+}
+func (m *PackedUIDs) XXX_DiscardUnknown() {
+	xxx_messageInfo_PackedUIDs.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_PackedUIDs proto.InternalMessageInfo
+
+func (m *PackedUIDs) GetBitmap() []byte {
+	if m != nil {
+		return m.Bitmap
+	}
+	return nil
+}
+
+func (m *PackedUIDs) GetGaps() []uint32 {
+	if m != nil {
+		return m.Gaps
+	}
+	return nil
+}
+
+// PackedWeightsRow is how the store keeps a WeightsRow (x/intelligence ConsensusVersion 4 on): its
+// uids packed and its values as little-endian u16s in uid order, under a third of the bytes of
+// one WeightEntry message per entry. weights (field 4) is only set in rows written before the
+// packedrows upgrade; a row never holds both forms.
+type PackedWeightsRow struct {
+	Netuid     uint32        `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Uid        uint32        `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
+	Hotkey     string        `protobuf:"bytes,3,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Weights    []WeightEntry `protobuf:"bytes,4,rep,name=weights,proto3" json:"weights"`
+	Block      int64         `protobuf:"varint,5,opt,name=block,proto3" json:"block,omitempty"`
+	VersionKey uint64        `protobuf:"varint,6,opt,name=version_key,json=versionKey,proto3" json:"version_key,omitempty"`
+	Source     WeightsSource `protobuf:"varint,7,opt,name=source,proto3,enum=taochain.intelligence.v1.WeightsSource" json:"source,omitempty"`
+	Uids       *PackedUIDs   `protobuf:"bytes,8,opt,name=uids,proto3" json:"uids,omitempty"`
+	Values     []byte        `protobuf:"bytes,9,opt,name=values,proto3" json:"values,omitempty"`
+}
+
+func (m *PackedWeightsRow) Reset()         { *m = PackedWeightsRow{} }
+func (m *PackedWeightsRow) String() string { return proto.CompactTextString(m) }
+func (*PackedWeightsRow) ProtoMessage()    {}
+func (*PackedWeightsRow) Descriptor() ([]byte, []int) {
+	return fileDescriptor_88cfff8f972ab739, []int{6}
+}
+func (m *PackedWeightsRow) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *PackedWeightsRow) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_PackedWeightsRow.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *PackedWeightsRow) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_PackedWeightsRow.Merge(m, src)
+}
+func (m *PackedWeightsRow) XXX_Size() int {
+	return m.Size()
+}
+func (m *PackedWeightsRow) XXX_DiscardUnknown() {
+	xxx_messageInfo_PackedWeightsRow.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_PackedWeightsRow proto.InternalMessageInfo
+
+func (m *PackedWeightsRow) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *PackedWeightsRow) GetUid() uint32 {
+	if m != nil {
+		return m.Uid
+	}
+	return 0
+}
+
+func (m *PackedWeightsRow) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+func (m *PackedWeightsRow) GetWeights() []WeightEntry {
+	if m != nil {
+		return m.Weights
+	}
+	return nil
+}
+
+func (m *PackedWeightsRow) GetBlock() int64 {
+	if m != nil {
+		return m.Block
+	}
+	return 0
+}
+
+func (m *PackedWeightsRow) GetVersionKey() uint64 {
+	if m != nil {
+		return m.VersionKey
+	}
+	return 0
+}
+
+func (m *PackedWeightsRow) GetSource() WeightsSource {
+	if m != nil {
+		return m.Source
+	}
+	return WEIGHTS_SOURCE_UNSPECIFIED
+}
+
+func (m *PackedWeightsRow) GetUids() *PackedUIDs {
+	if m != nil {
+		return m.Uids
+	}
+	return nil
+}
+
+func (m *PackedWeightsRow) GetValues() []byte {
+	if m != nil {
+		return m.Values
+	}
+	return nil
+}
+
+// PackedBondsRow is how the store keeps a BondsRow: the u16 bonds' uids packed with their values
+// as little-endian u16s, and the fixed bonds' uids packed with their values as packed varints.
+// bonds and fixed_bonds (fields 3 and 4) are only set in rows written before the packedrows
+// upgrade.
+type PackedBondsRow struct {
+	Netuid      uint32           `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Uid         uint32           `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
+	Bonds       []WeightEntry    `protobuf:"bytes,3,rep,name=bonds,proto3" json:"bonds"`
+	FixedBonds  []FixedBondEntry `protobuf:"bytes,4,rep,name=fixed_bonds,json=fixedBonds,proto3" json:"fixed_bonds"`
+	BondUids    *PackedUIDs      `protobuf:"bytes,5,opt,name=bond_uids,json=bondUids,proto3" json:"bond_uids,omitempty"`
+	BondValues  []byte           `protobuf:"bytes,6,opt,name=bond_values,json=bondValues,proto3" json:"bond_values,omitempty"`
+	FixedUids   *PackedUIDs      `protobuf:"bytes,7,opt,name=fixed_uids,json=fixedUids,proto3" json:"fixed_uids,omitempty"`
+	FixedValues []int64          `protobuf:"varint,8,rep,packed,name=fixed_values,json=fixedValues,proto3" json:"fixed_values,omitempty"`
+}
+
+func (m *PackedBondsRow) Reset()         { *m = PackedBondsRow{} }
+func (m *PackedBondsRow) String() string { return proto.CompactTextString(m) }
+func (*PackedBondsRow) ProtoMessage()    {}
+func (*PackedBondsRow) Descriptor() ([]byte, []int) {
+	return fileDescriptor_88cfff8f972ab739, []int{7}
+}
+func (m *PackedBondsRow) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *PackedBondsRow) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_PackedBondsRow.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *PackedBondsRow) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_PackedBondsRow.Merge(m, src)
+}
+func (m *PackedBondsRow) XXX_Size() int {
+	return m.Size()
+}
+func (m *PackedBondsRow) XXX_DiscardUnknown() {
+	xxx_messageInfo_PackedBondsRow.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_PackedBondsRow proto.InternalMessageInfo
+
+func (m *PackedBondsRow) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *PackedBondsRow) GetUid() uint32 {
+	if m != nil {
+		return m.Uid
+	}
+	return 0
+}
+
+func (m *PackedBondsRow) GetBonds() []WeightEntry {
+	if m != nil {
+		return m.Bonds
+	}
+	return nil
+}
+
+func (m *PackedBondsRow) GetFixedBonds() []FixedBondEntry {
+	if m != nil {
+		return m.FixedBonds
+	}
+	return nil
+}
+
+func (m *PackedBondsRow) GetBondUids() *PackedUIDs {
+	if m != nil {
+		return m.BondUids
+	}
+	return nil
+}
+
+func (m *PackedBondsRow) GetBondValues() []byte {
+	if m != nil {
+		return m.BondValues
+	}
+	return nil
+}
+
+func (m *PackedBondsRow) GetFixedUids() *PackedUIDs {
+	if m != nil {
+		return m.FixedUids
+	}
+	return nil
+}
+
+func (m *PackedBondsRow) GetFixedValues() []int64 {
+	if m != nil {
+		return m.FixedValues
+	}
+	return nil
+}
+
 // Evaluation is what a validator hotkey signs: its scores of the subnet's uids in one epoch.
 // The signed bytes are Evaluation.SignBytes() (a documented length-prefixed encoding), not the
 // protobuf encoding.
@@ -460,7 +732,7 @@ func (m *Evaluation) Reset()         { *m = Evaluation{} }
 func (m *Evaluation) String() string { return proto.CompactTextString(m) }
 func (*Evaluation) ProtoMessage()    {}
 func (*Evaluation) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88cfff8f972ab739, []int{5}
+	return fileDescriptor_88cfff8f972ab739, []int{8}
 }
 func (m *Evaluation) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -556,7 +828,7 @@ func (m *SignedEvaluation) Reset()         { *m = SignedEvaluation{} }
 func (m *SignedEvaluation) String() string { return proto.CompactTextString(m) }
 func (*SignedEvaluation) ProtoMessage()    {}
 func (*SignedEvaluation) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88cfff8f972ab739, []int{6}
+	return fileDescriptor_88cfff8f972ab739, []int{9}
 }
 func (m *SignedEvaluation) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -624,7 +896,7 @@ func (m *StoredEvaluation) Reset()         { *m = StoredEvaluation{} }
 func (m *StoredEvaluation) String() string { return proto.CompactTextString(m) }
 func (*StoredEvaluation) ProtoMessage()    {}
 func (*StoredEvaluation) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88cfff8f972ab739, []int{7}
+	return fileDescriptor_88cfff8f972ab739, []int{10}
 }
 func (m *StoredEvaluation) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -714,7 +986,7 @@ func (m *WeightsCommit) Reset()         { *m = WeightsCommit{} }
 func (m *WeightsCommit) String() string { return proto.CompactTextString(m) }
 func (*WeightsCommit) ProtoMessage()    {}
 func (*WeightsCommit) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88cfff8f972ab739, []int{8}
+	return fileDescriptor_88cfff8f972ab739, []int{11}
 }
 func (m *WeightsCommit) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -812,7 +1084,7 @@ func (m *EpochRecord) Reset()         { *m = EpochRecord{} }
 func (m *EpochRecord) String() string { return proto.CompactTextString(m) }
 func (*EpochRecord) ProtoMessage()    {}
 func (*EpochRecord) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88cfff8f972ab739, []int{9}
+	return fileDescriptor_88cfff8f972ab739, []int{12}
 }
 func (m *EpochRecord) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -889,7 +1161,7 @@ func (m *QueuedEpoch) Reset()         { *m = QueuedEpoch{} }
 func (m *QueuedEpoch) String() string { return proto.CompactTextString(m) }
 func (*QueuedEpoch) ProtoMessage()    {}
 func (*QueuedEpoch) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88cfff8f972ab739, []int{10}
+	return fileDescriptor_88cfff8f972ab739, []int{13}
 }
 func (m *QueuedEpoch) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -951,7 +1223,7 @@ func (m *HotkeyNonce) Reset()         { *m = HotkeyNonce{} }
 func (m *HotkeyNonce) String() string { return proto.CompactTextString(m) }
 func (*HotkeyNonce) ProtoMessage()    {}
 func (*HotkeyNonce) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88cfff8f972ab739, []int{11}
+	return fileDescriptor_88cfff8f972ab739, []int{14}
 }
 func (m *HotkeyNonce) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1026,7 +1298,7 @@ func (m *EpochSchedule) Reset()         { *m = EpochSchedule{} }
 func (m *EpochSchedule) String() string { return proto.CompactTextString(m) }
 func (*EpochSchedule) ProtoMessage()    {}
 func (*EpochSchedule) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88cfff8f972ab739, []int{12}
+	return fileDescriptor_88cfff8f972ab739, []int{15}
 }
 func (m *EpochSchedule) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1110,7 +1382,7 @@ func (m *WorkMark) Reset()         { *m = WorkMark{} }
 func (m *WorkMark) String() string { return proto.CompactTextString(m) }
 func (*WorkMark) ProtoMessage()    {}
 func (*WorkMark) Descriptor() ([]byte, []int) {
-	return fileDescriptor_88cfff8f972ab739, []int{13}
+	return fileDescriptor_88cfff8f972ab739, []int{16}
 }
 func (m *WorkMark) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -1167,6 +1439,9 @@ func init() {
 	proto.RegisterType((*WeightsRow)(nil), "taochain.intelligence.v1.WeightsRow")
 	proto.RegisterType((*BondsRow)(nil), "taochain.intelligence.v1.BondsRow")
 	proto.RegisterType((*FixedBondEntry)(nil), "taochain.intelligence.v1.FixedBondEntry")
+	proto.RegisterType((*PackedUIDs)(nil), "taochain.intelligence.v1.PackedUIDs")
+	proto.RegisterType((*PackedWeightsRow)(nil), "taochain.intelligence.v1.PackedWeightsRow")
+	proto.RegisterType((*PackedBondsRow)(nil), "taochain.intelligence.v1.PackedBondsRow")
 	proto.RegisterType((*Evaluation)(nil), "taochain.intelligence.v1.Evaluation")
 	proto.RegisterType((*SignedEvaluation)(nil), "taochain.intelligence.v1.SignedEvaluation")
 	proto.RegisterType((*StoredEvaluation)(nil), "taochain.intelligence.v1.StoredEvaluation")
@@ -1183,89 +1458,100 @@ func init() {
 }
 
 var fileDescriptor_88cfff8f972ab739 = []byte{
-	// 1302 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x57, 0x4b, 0x6f, 0x1b, 0x55,
-	0x14, 0xce, 0xf8, 0xed, 0x63, 0x3b, 0x75, 0x86, 0x14, 0x26, 0x11, 0x75, 0xd2, 0xa1, 0x50, 0x2b,
-	0xa8, 0x76, 0x5b, 0x04, 0x42, 0x6c, 0x50, 0x1c, 0x5c, 0x62, 0x9a, 0x36, 0x65, 0x9c, 0x34, 0x52,
-	0x37, 0xa3, 0xb1, 0xe7, 0xc6, 0x1e, 0xd9, 0x33, 0x37, 0xba, 0xf7, 0x8e, 0x1d, 0x2f, 0x59, 0x20,
-	0xb1, 0xe1, 0xf1, 0x1f, 0xd8, 0xb0, 0x60, 0xc1, 0xa2, 0xff, 0x81, 0x2e, 0xab, 0x4a, 0x48, 0x88,
-	0x45, 0x85, 0x9a, 0x05, 0x7f, 0x03, 0xdd, 0x87, 0x67, 0xec, 0x52, 0xd3, 0x26, 0x1b, 0x6b, 0xce,
-	0x39, 0xdf, 0xf9, 0xee, 0xb9, 0xe7, 0x35, 0x1e, 0xb8, 0xc6, 0x1c, 0xdc, 0xed, 0x3b, 0x5e, 0x50,
-	0xf7, 0x02, 0x86, 0x86, 0x43, 0xaf, 0x87, 0x82, 0x2e, 0xaa, 0x8f, 0x6e, 0xd5, 0xd9, 0xe4, 0x04,
-	0xd1, 0xda, 0x09, 0xc1, 0x0c, 0xeb, 0xc6, 0x14, 0x55, 0x9b, 0x45, 0xd5, 0x46, 0xb7, 0xd6, 0x57,
-	0x1c, 0xdf, 0x0b, 0x70, 0x5d, 0xfc, 0x4a, 0xf0, 0xfa, 0x5a, 0x17, 0x53, 0x1f, 0x53, 0x5b, 0x48,
-	0x75, 0x29, 0x28, 0xd3, 0x6a, 0x0f, 0xf7, 0xb0, 0xd4, 0xf3, 0x27, 0xa9, 0x35, 0xbf, 0x4f, 0x40,
-	0xe6, 0x81, 0x43, 0x1c, 0x9f, 0xea, 0x75, 0x58, 0xf5, 0x9d, 0x53, 0x1b, 0x9d, 0xe0, 0x6e, 0x9f,
-	0xda, 0x27, 0x88, 0xd8, 0x9d, 0x21, 0xee, 0x0e, 0x0c, 0x6d, 0x53, 0xab, 0x96, 0xac, 0x15, 0xdf,
-	0x39, 0x6d, 0x0a, 0xd3, 0x03, 0x44, 0x1a, 0xdc, 0xa0, 0x6f, 0x40, 0x01, 0x8f, 0x03, 0x44, 0x6c,
-	0xda, 0x77, 0x08, 0x32, 0x12, 0x02, 0x07, 0x42, 0xd5, 0xe6, 0x1a, 0x0e, 0xf0, 0xbd, 0x18, 0x90,
-	0x94, 0x00, 0xa1, 0x92, 0x80, 0xeb, 0x70, 0x69, 0xe4, 0x0c, 0x3d, 0xd7, 0x61, 0x78, 0x0a, 0x4a,
-	0x09, 0xd0, 0x72, 0xa4, 0x96, 0xc0, 0x0f, 0x61, 0x05, 0x8d, 0x9c, 0x61, 0xe8, 0x30, 0x0f, 0x07,
-	0xf6, 0xd8, 0x0b, 0x5c, 0x3c, 0x36, 0xd2, 0x9b, 0x5a, 0x35, 0x65, 0x95, 0x63, 0xc3, 0x91, 0xd0,
-	0xeb, 0x9f, 0xc1, 0x1a, 0x1a, 0x79, 0x2e, 0x4f, 0x93, 0x4d, 0x10, 0x43, 0x81, 0x70, 0x92, 0xf7,
-	0x32, 0x32, 0xc2, 0xe9, 0x9d, 0x29, 0xc0, 0x9a, 0xda, 0xe5, 0xdd, 0xcc, 0x8f, 0xa1, 0x70, 0x84,
-	0xbc, 0x5e, 0x9f, 0x35, 0x03, 0x46, 0x26, 0x7a, 0x19, 0x92, 0xa1, 0xe7, 0xaa, 0x14, 0xf0, 0x47,
-	0x7d, 0x15, 0xd2, 0xfc, 0xbc, 0xe9, 0x75, 0xa5, 0x60, 0xfe, 0x9a, 0x00, 0x90, 0x7e, 0xd4, 0xc2,
-	0x63, 0xfd, 0x6d, 0xc8, 0x04, 0x88, 0xc5, 0x9e, 0x4a, 0x9a, 0xd2, 0x25, 0x62, 0xba, 0x9b, 0x90,
-	0xe9, 0x63, 0x36, 0x40, 0x13, 0x91, 0x9d, 0x7c, 0xc3, 0x78, 0xf6, 0xf8, 0xc6, 0xaa, 0xaa, 0xdb,
-	0xb6, 0xeb, 0x12, 0x44, 0x69, 0x9b, 0x11, 0x2f, 0xe8, 0x59, 0x0a, 0xa7, 0x7f, 0x05, 0xd9, 0xb1,
-	0x3c, 0xc9, 0x48, 0x6d, 0x26, 0xab, 0x85, 0xdb, 0xef, 0xd7, 0x16, 0x75, 0x48, 0x6d, 0xe6, 0x2a,
-	0x8d, 0xfc, 0x93, 0xe7, 0x1b, 0x4b, 0xbf, 0xfc, 0xf3, 0xdb, 0x96, 0x66, 0x4d, 0x09, 0xf8, 0x65,
-	0x64, 0x8d, 0x79, 0x2a, 0x93, 0x96, 0x14, 0x78, 0xd9, 0x46, 0x88, 0x50, 0x9e, 0x34, 0x1e, 0x98,
-	0xcc, 0x18, 0x28, 0xd5, 0x5d, 0x34, 0xd1, 0x3f, 0x87, 0x0c, 0xc5, 0x21, 0xe9, 0x22, 0x23, 0xbb,
-	0xa9, 0x55, 0x97, 0x6f, 0x5f, 0x7f, 0x5d, 0x04, 0xb4, 0x2d, 0xe0, 0x96, 0x72, 0x33, 0x9f, 0x69,
-	0x90, 0x6b, 0xe0, 0xc0, 0x3d, 0x67, 0xb2, 0xee, 0x40, 0xba, 0xc3, 0xbd, 0x8c, 0xe4, 0x05, 0x2f,
-	0x2e, 0xdd, 0xf5, 0x03, 0x28, 0x1c, 0x7b, 0xa7, 0xc8, 0xb5, 0x25, 0x9b, 0x4c, 0x63, 0x75, 0x31,
-	0xdb, 0x1d, 0x0e, 0xe6, 0xf1, 0xfe, 0x87, 0x10, 0x8e, 0xa7, 0x26, 0x6a, 0x7e, 0x0a, 0xcb, 0xf3,
-	0xc0, 0xd7, 0x75, 0x4f, 0x72, 0xda, 0x3d, 0xdf, 0x26, 0x00, 0x9a, 0x51, 0x17, 0xeb, 0x6b, 0x90,
-	0x13, 0x71, 0xd8, 0xca, 0x37, 0x6f, 0x65, 0x85, 0xdc, 0x72, 0x67, 0x72, 0x95, 0x98, 0xcb, 0xd5,
-	0x2a, 0xa4, 0x45, 0x7f, 0x8b, 0x2e, 0x4a, 0x59, 0x52, 0xd0, 0x77, 0xa0, 0x1c, 0x8f, 0x97, 0x6a,
-	0xb3, 0xd4, 0x6b, 0xda, 0x2c, 0x1e, 0xc8, 0x5d, 0xd9, 0x6f, 0x3a, 0xa4, 0x42, 0xcf, 0xa5, 0x46,
-	0x7a, 0x33, 0x59, 0x2d, 0x59, 0xe2, 0x99, 0x87, 0x41, 0xbb, 0x98, 0x20, 0x3e, 0x4e, 0x5c, 0xab,
-	0x24, 0x3e, 0xcf, 0xcc, 0xa1, 0x03, 0xbb, 0x8b, 0x7d, 0xdf, 0x63, 0x3e, 0x0a, 0x98, 0xe8, 0x90,
-	0xa2, 0xb5, 0xcc, 0xd5, 0x3b, 0x91, 0x96, 0xc7, 0x1b, 0xe0, 0xa0, 0x8b, 0x8c, 0x9c, 0x8c, 0x57,
-	0x08, 0xe6, 0x37, 0x1a, 0x94, 0xdb, 0x5e, 0x2f, 0x40, 0xee, 0x4c, 0x36, 0xf6, 0x01, 0xe2, 0x09,
-	0x17, 0xf9, 0x28, 0xdc, 0xbe, 0xb6, 0xb8, 0x56, 0xb1, 0xe7, 0x5c, 0x9d, 0x62, 0x0a, 0xfd, 0x5d,
-	0xc8, 0x53, 0xaf, 0x17, 0x38, 0x2c, 0x54, 0x4b, 0xab, 0x68, 0xc5, 0x0a, 0xf3, 0x87, 0x04, 0x94,
-	0xdb, 0x0c, 0x93, 0xb9, 0x18, 0xee, 0x41, 0x86, 0x8a, 0xb8, 0xd4, 0xf9, 0x5b, 0x8b, 0xcf, 0x7f,
-	0x39, 0xfe, 0xd9, 0x28, 0x14, 0x89, 0xfe, 0x09, 0xe4, 0x69, 0xd8, 0xf1, 0x3d, 0xc6, 0x10, 0x11,
-	0x11, 0xfc, 0x5f, 0x41, 0x62, 0x28, 0x4f, 0x7b, 0x5f, 0x34, 0xb6, 0x28, 0x73, 0xd2, 0x52, 0x92,
-	0xfe, 0x01, 0x5c, 0xe2, 0xcc, 0x76, 0x67, 0xc2, 0x10, 0xb5, 0xfb, 0x0e, 0xed, 0x8b, 0x32, 0x17,
-	0xad, 0x12, 0x57, 0x37, 0xb8, 0x76, 0xd7, 0xa1, 0x7d, 0xde, 0x58, 0x04, 0x8f, 0x25, 0x20, 0x2d,
-	0x00, 0x59, 0x82, 0xc7, 0xc2, 0x64, 0x40, 0x16, 0x05, 0x8c, 0x78, 0x48, 0x6e, 0xc8, 0x92, 0x35,
-	0x15, 0xcd, 0x33, 0x0d, 0x4a, 0x6a, 0x8a, 0x65, 0x01, 0x17, 0x0e, 0x6c, 0xbc, 0xcb, 0x12, 0x6f,
-	0xb8, 0xcb, 0x36, 0xa0, 0x20, 0x5b, 0x45, 0xc6, 0x94, 0x14, 0x31, 0x81, 0x54, 0x89, 0xb0, 0xae,
-	0x42, 0x51, 0x01, 0x64, 0x7b, 0xa7, 0x44, 0xbb, 0x28, 0x27, 0xb1, 0xb2, 0x39, 0x84, 0xa0, 0x11,
-	0x72, 0x86, 0x0a, 0x22, 0xdf, 0x0a, 0x05, 0xa9, 0x8b, 0x20, 0x8a, 0x45, 0x6e, 0xbb, 0x8c, 0xc8,
-	0x9e, 0x62, 0x11, 0xef, 0x32, 0xf3, 0x8f, 0x14, 0x14, 0x04, 0xd8, 0x42, 0x5d, 0x4c, 0xdc, 0x85,
-	0x77, 0x8c, 0x4b, 0x90, 0x98, 0x2b, 0xc1, 0xab, 0x07, 0x70, 0x0f, 0x72, 0xc8, 0xf7, 0x28, 0xdf,
-	0x9b, 0x6a, 0xf0, 0x6e, 0xf2, 0x6e, 0xf8, 0xeb, 0xf9, 0xc6, 0x65, 0x99, 0x17, 0xea, 0x0e, 0x6a,
-	0x1e, 0xae, 0xfb, 0x0e, 0xeb, 0xd7, 0x5a, 0x01, 0x7b, 0xf6, 0xf8, 0x06, 0xa8, 0x84, 0xb5, 0x02,
-	0x26, 0x9b, 0x26, 0x62, 0xd0, 0x8f, 0x60, 0x59, 0xbe, 0x6f, 0x23, 0xce, 0xf4, 0x05, 0x39, 0x4b,
-	0x82, 0xa7, 0x39, 0x43, 0x2c, 0xdf, 0xd3, 0x11, 0x71, 0xe6, 0xa2, 0xc4, 0x82, 0x27, 0x22, 0xb6,
-	0x41, 0x8f, 0x17, 0x50, 0x44, 0x9e, 0xbd, 0x20, 0xf9, 0x4a, 0xc4, 0x15, 0x1d, 0x70, 0x08, 0x25,
-	0xe6, 0x0c, 0x50, 0xcc, 0x9d, 0xbb, 0x20, 0x77, 0x91, 0xd3, 0x44, 0xb4, 0x06, 0x64, 0x03, 0x14,
-	0x12, 0x1c, 0x50, 0x23, 0x2f, 0xa7, 0x41, 0x89, 0x7a, 0x0d, 0xde, 0x8a, 0xa2, 0xa0, 0x76, 0x67,
-	0x62, 0x53, 0xee, 0x68, 0xc0, 0xa6, 0x56, 0xcd, 0xcd, 0x04, 0x48, 0x1b, 0x93, 0x36, 0x37, 0x98,
-	0x8f, 0xa0, 0xf0, 0x75, 0x88, 0x42, 0xe4, 0xca, 0x4e, 0x5c, 0xd4, 0x56, 0x51, 0xfb, 0x24, 0x66,
-	0xdb, 0xe7, 0x0a, 0x80, 0x1b, 0x22, 0x7b, 0x6e, 0xe6, 0xf3, 0x6e, 0x88, 0x76, 0x85, 0xc2, 0xf4,
-	0xa1, 0x20, 0x77, 0xf4, 0x7d, 0xbe, 0x3d, 0x67, 0xc6, 0x4f, 0x7b, 0xc3, 0xf1, 0x8b, 0xb6, 0x70,
-	0x62, 0x66, 0x0b, 0xcf, 0xc4, 0x98, 0x9c, 0x8d, 0xd1, 0xfc, 0x5d, 0x83, 0x92, 0xb8, 0x45, 0xbb,
-	0xdb, 0x47, 0x6e, 0x38, 0x44, 0xe7, 0xbc, 0xcd, 0x55, 0x28, 0x52, 0xe6, 0x10, 0x36, 0x7f, 0x9f,
-	0x82, 0xd0, 0xc9, 0x1b, 0xe9, 0x5b, 0xb0, 0x12, 0xa0, 0x53, 0x35, 0xec, 0x53, 0x5c, 0x4a, 0xe0,
-	0x2e, 0x71, 0x83, 0x38, 0x7e, 0x37, 0x9a, 0x38, 0x86, 0xfc, 0x13, 0xac, 0x06, 0x5e, 0x0a, 0xfa,
-	0x7b, 0x50, 0x92, 0x6e, 0x36, 0x3e, 0x3e, 0xa6, 0x88, 0xa9, 0x59, 0x2f, 0x4a, 0xe5, 0xbe, 0xd0,
-	0x99, 0x7b, 0x90, 0x3b, 0xc2, 0x64, 0x70, 0xcf, 0x21, 0x83, 0x73, 0xfc, 0xfb, 0x58, 0xb0, 0x7d,
-	0xb7, 0x7e, 0x8c, 0x17, 0xa4, 0xfc, 0x9b, 0xa3, 0x57, 0x60, 0xfd, 0xa8, 0xd9, 0xfa, 0x72, 0xf7,
-	0xa0, 0x6d, 0xb7, 0xf7, 0x0f, 0xad, 0x9d, 0xa6, 0x7d, 0x78, 0xbf, 0xfd, 0xa0, 0xb9, 0xd3, 0xba,
-	0xd3, 0x6a, 0x7e, 0x51, 0x5e, 0x7a, 0x85, 0xbd, 0xdd, 0x3c, 0xb0, 0x95, 0xaa, 0xac, 0xe9, 0x57,
-	0x60, 0xed, 0x25, 0x7b, 0xf3, 0xe1, 0xf6, 0xde, 0xe1, 0xf6, 0x41, 0x6b, 0xff, 0x7e, 0x39, 0xa1,
-	0xaf, 0xc1, 0xe5, 0x97, 0xcc, 0x56, 0xf3, 0x61, 0x73, 0x7b, 0xaf, 0x9c, 0x5c, 0x4f, 0x7d, 0xf7,
-	0x73, 0x65, 0xa9, 0x71, 0xf7, 0xc9, 0x8b, 0x8a, 0xf6, 0xf4, 0x45, 0x45, 0xfb, 0xfb, 0x45, 0x45,
-	0xfb, 0xe9, 0xac, 0xb2, 0xf4, 0xf4, 0xac, 0xb2, 0xf4, 0xe7, 0x59, 0x65, 0xe9, 0xd1, 0xad, 0x9e,
-	0xc7, 0xfa, 0x61, 0xa7, 0xd6, 0xc5, 0x7e, 0x3d, 0xfa, 0xfa, 0x88, 0x1e, 0x4e, 0xe7, 0x3f, 0x44,
-	0xc4, 0x57, 0x48, 0x27, 0x23, 0x3e, 0x14, 0x3e, 0xfa, 0x37, 0x00, 0x00, 0xff, 0xff, 0x06, 0xa7,
-	0x4a, 0x90, 0xae, 0x0c, 0x00, 0x00,
+	// 1478 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x57, 0x4b, 0x6f, 0xdb, 0xc6,
+	0x16, 0x36, 0x49, 0x3d, 0x8f, 0x24, 0x47, 0x9e, 0xeb, 0xe4, 0xd2, 0xc6, 0x8d, 0xac, 0xf0, 0xa6,
+	0x8d, 0xe0, 0x22, 0x52, 0x92, 0xa2, 0x45, 0xd0, 0x4d, 0x61, 0x3b, 0x4a, 0xad, 0xc6, 0x89, 0x5d,
+	0xca, 0x8e, 0x81, 0x6c, 0x08, 0x4a, 0x1c, 0x4b, 0x84, 0x4c, 0x8e, 0xc1, 0x19, 0xf9, 0xb1, 0xec,
+	0xa2, 0x40, 0x37, 0x7d, 0xac, 0xbb, 0xed, 0xa6, 0x8b, 0x2e, 0xba, 0xc8, 0x7f, 0x68, 0x96, 0x41,
+	0x80, 0x02, 0x45, 0x17, 0x41, 0x11, 0xa3, 0xe8, 0xdf, 0x28, 0xe6, 0x21, 0x52, 0x4a, 0xe3, 0x24,
+	0x56, 0x17, 0xdd, 0x08, 0x3a, 0x67, 0xbe, 0xf3, 0xcd, 0x99, 0x6f, 0xce, 0x99, 0x19, 0xc2, 0x55,
+	0xe6, 0x92, 0x6e, 0xdf, 0xf5, 0xc3, 0x86, 0x1f, 0x32, 0xbc, 0xbf, 0xef, 0xf7, 0x70, 0xd8, 0xc5,
+	0x8d, 0xc3, 0x9b, 0x0d, 0x76, 0x72, 0x80, 0x69, 0xfd, 0x20, 0x22, 0x8c, 0x20, 0x73, 0x84, 0xaa,
+	0x8f, 0xa3, 0xea, 0x87, 0x37, 0x17, 0xe7, 0xdc, 0xc0, 0x0f, 0x49, 0x43, 0xfc, 0x4a, 0xf0, 0xe2,
+	0x42, 0x97, 0xd0, 0x80, 0x50, 0x47, 0x58, 0x0d, 0x69, 0xa8, 0xa1, 0xf9, 0x1e, 0xe9, 0x11, 0xe9,
+	0xe7, 0xff, 0xa4, 0xd7, 0xfa, 0x4a, 0x87, 0xcc, 0x96, 0x1b, 0xb9, 0x01, 0x45, 0x0d, 0x98, 0x0f,
+	0xdc, 0x63, 0x07, 0x1f, 0x90, 0x6e, 0x9f, 0x3a, 0x07, 0x38, 0x72, 0x3a, 0xfb, 0xa4, 0x3b, 0x30,
+	0xb5, 0xaa, 0x56, 0x2b, 0xd9, 0x73, 0x81, 0x7b, 0xdc, 0x14, 0x43, 0x5b, 0x38, 0x5a, 0xe5, 0x03,
+	0x68, 0x09, 0x0a, 0xe4, 0x28, 0xc4, 0x91, 0x43, 0xfb, 0x6e, 0x84, 0x4d, 0x5d, 0xe0, 0x40, 0xb8,
+	0xda, 0xdc, 0xc3, 0x01, 0x81, 0x9f, 0x00, 0x0c, 0x09, 0x10, 0x2e, 0x09, 0xb8, 0x06, 0x17, 0x0e,
+	0xdd, 0x7d, 0xdf, 0x73, 0x19, 0x19, 0x81, 0x52, 0x02, 0x34, 0x1b, 0xbb, 0x25, 0xf0, 0x3d, 0x98,
+	0xc3, 0x87, 0xee, 0xfe, 0xd0, 0x65, 0x3e, 0x09, 0x9d, 0x23, 0x3f, 0xf4, 0xc8, 0x91, 0x99, 0xae,
+	0x6a, 0xb5, 0x94, 0x5d, 0x4e, 0x06, 0x76, 0x85, 0x1f, 0x7d, 0x04, 0x0b, 0xf8, 0xd0, 0xf7, 0xb8,
+	0x4c, 0x4e, 0x84, 0x19, 0x0e, 0x45, 0x90, 0x5c, 0x97, 0x99, 0x11, 0x41, 0xff, 0x1d, 0x01, 0xec,
+	0xd1, 0xb8, 0x5c, 0x9b, 0xf5, 0x01, 0x14, 0x76, 0xb1, 0xdf, 0xeb, 0xb3, 0x66, 0xc8, 0xa2, 0x13,
+	0x54, 0x06, 0x63, 0xe8, 0x7b, 0x4a, 0x02, 0xfe, 0x17, 0xcd, 0x43, 0x9a, 0xcf, 0x37, 0x5a, 0xae,
+	0x34, 0xac, 0x1f, 0x75, 0x00, 0x19, 0x47, 0x6d, 0x72, 0x84, 0x2e, 0x41, 0x26, 0xc4, 0x2c, 0x89,
+	0x54, 0xd6, 0x88, 0x4e, 0x4f, 0xe8, 0x6e, 0x40, 0xa6, 0x4f, 0xd8, 0x00, 0x9f, 0x08, 0x75, 0xf2,
+	0xab, 0xe6, 0xb3, 0xc7, 0xd7, 0xe7, 0xd5, 0xbe, 0xad, 0x78, 0x5e, 0x84, 0x29, 0x6d, 0xb3, 0xc8,
+	0x0f, 0x7b, 0xb6, 0xc2, 0xa1, 0x4f, 0x21, 0x7b, 0x24, 0x67, 0x32, 0x53, 0x55, 0xa3, 0x56, 0xb8,
+	0xf5, 0x4e, 0xfd, 0xac, 0x0a, 0xa9, 0x8f, 0x2d, 0x65, 0x35, 0xff, 0xe4, 0xf9, 0xd2, 0xcc, 0x0f,
+	0x7f, 0xfe, 0xb4, 0xac, 0xd9, 0x23, 0x02, 0xbe, 0x18, 0xb9, 0xc7, 0x5c, 0x4a, 0xc3, 0x96, 0x06,
+	0xdf, 0xb6, 0x43, 0x1c, 0x51, 0x2e, 0x1a, 0x4f, 0x4c, 0x2a, 0x06, 0xca, 0x75, 0x0f, 0x9f, 0xa0,
+	0x8f, 0x21, 0x43, 0xc9, 0x30, 0xea, 0x62, 0x33, 0x5b, 0xd5, 0x6a, 0xb3, 0xb7, 0xae, 0xbd, 0x29,
+	0x03, 0xda, 0x16, 0x70, 0x5b, 0x85, 0x59, 0xcf, 0x34, 0xc8, 0xad, 0x92, 0xd0, 0x3b, 0xa7, 0x58,
+	0x77, 0x21, 0xdd, 0xe1, 0x51, 0xa6, 0x31, 0xe5, 0xc2, 0x65, 0x38, 0xda, 0x86, 0xc2, 0x9e, 0x7f,
+	0x8c, 0x3d, 0x47, 0xb2, 0x49, 0x19, 0x6b, 0x67, 0xb3, 0xdd, 0xe5, 0x60, 0x9e, 0xef, 0xdf, 0x08,
+	0x61, 0x6f, 0x34, 0x44, 0xad, 0xdb, 0x30, 0x3b, 0x09, 0x7c, 0x53, 0xf5, 0x18, 0xa3, 0xea, 0xb9,
+	0x0d, 0xb0, 0xe5, 0x76, 0x07, 0xd8, 0xdb, 0x69, 0xdd, 0xa1, 0x5c, 0x8f, 0x8e, 0xcf, 0x02, 0xf7,
+	0x40, 0x04, 0x16, 0x6d, 0x65, 0x21, 0x04, 0xa9, 0x9e, 0x7b, 0x40, 0x4d, 0xbd, 0x6a, 0xd4, 0x4a,
+	0xb6, 0xf8, 0x6f, 0xfd, 0xa1, 0x43, 0x59, 0x86, 0x4e, 0x55, 0x7d, 0x97, 0x26, 0xab, 0x2f, 0xae,
+	0xb1, 0xe6, 0x94, 0x35, 0x96, 0xe2, 0xca, 0xfc, 0xeb, 0xe5, 0x85, 0x6e, 0x43, 0x6a, 0xe8, 0x7b,
+	0xd4, 0xcc, 0x55, 0xb5, 0x5a, 0xe1, 0xd6, 0xd5, 0xb3, 0xc3, 0x13, 0xd5, 0x6d, 0x11, 0xc1, 0x05,
+	0x11, 0x5b, 0x42, 0xcd, 0xbc, 0xd4, 0x5e, 0x5a, 0xd6, 0x77, 0x06, 0xcc, 0x4a, 0xf0, 0x14, 0x65,
+	0xbb, 0x32, 0x55, 0xd9, 0x4a, 0x2d, 0x55, 0xc5, 0x6e, 0xfe, 0xb3, 0x8a, 0x95, 0x5c, 0x63, 0xc5,
+	0x8a, 0x56, 0x20, 0xcf, 0xa9, 0x1c, 0xa1, 0x53, 0xfa, 0x1c, 0x3a, 0xe5, 0x78, 0xd8, 0x0e, 0xd7,
+	0x6a, 0x09, 0x0a, 0x82, 0x42, 0x09, 0x96, 0x11, 0x82, 0x01, 0x77, 0x3d, 0x14, 0x1e, 0xb4, 0x06,
+	0x72, 0x46, 0x39, 0x49, 0xf6, 0x1c, 0x93, 0xe4, 0x45, 0x9c, 0x98, 0xe5, 0x0a, 0x14, 0x25, 0x89,
+	0x9a, 0x26, 0x57, 0x35, 0x6a, 0x86, 0x2d, 0xd5, 0x90, 0xf3, 0x58, 0x5f, 0xe8, 0x00, 0xcd, 0xf8,
+	0x12, 0x40, 0x0b, 0x90, 0x13, 0x13, 0x38, 0x6a, 0x6b, 0xf2, 0x76, 0x56, 0xd8, 0x2d, 0x6f, 0x6c,
+	0xcf, 0xf4, 0x89, 0x3d, 0x9b, 0x87, 0xb4, 0xb8, 0x1e, 0x44, 0x1b, 0xa4, 0x6c, 0x69, 0xa0, 0x35,
+	0x28, 0x27, 0xb7, 0x93, 0xea, 0x93, 0xd4, 0x1b, 0x4e, 0xe9, 0xe4, 0x3e, 0x5b, 0x97, 0xad, 0x84,
+	0x54, 0x2d, 0xa6, 0x65, 0xd7, 0x8e, 0xaa, 0x8c, 0x76, 0x49, 0x24, 0x44, 0xe3, 0x5e, 0x65, 0xf1,
+	0xeb, 0x90, 0xb9, 0x74, 0xe0, 0x74, 0x49, 0x10, 0xf8, 0x2c, 0xc0, 0x21, 0x13, 0xaa, 0x15, 0xed,
+	0x59, 0xee, 0x5e, 0x8b, 0xbd, 0x3c, 0xdf, 0x90, 0x84, 0x5d, 0x2c, 0x2a, 0x3c, 0x65, 0x4b, 0xc3,
+	0xfa, 0x5c, 0x83, 0x72, 0xdb, 0xef, 0x85, 0xd8, 0x1b, 0x53, 0x63, 0x13, 0x20, 0xb9, 0x20, 0x85,
+	0x1e, 0xaf, 0xdd, 0x84, 0x24, 0x72, 0xe2, 0x98, 0x4b, 0x28, 0xd0, 0xff, 0x20, 0x4f, 0xfd, 0x5e,
+	0xe8, 0xb2, 0xa1, 0xba, 0xf3, 0x8b, 0x76, 0xe2, 0xb0, 0xbe, 0xd6, 0xa1, 0xdc, 0x66, 0x24, 0x9a,
+	0xc8, 0xe1, 0x3e, 0x64, 0xa8, 0xc8, 0x4b, 0xcd, 0xbf, 0x7c, 0xf6, 0xfc, 0x2f, 0xe7, 0x3f, 0x9e,
+	0x85, 0x22, 0x41, 0x1f, 0x42, 0x9e, 0x0e, 0x3b, 0x81, 0xcf, 0x18, 0x8e, 0x44, 0x06, 0xaf, 0xdb,
+	0x90, 0x04, 0x2a, 0x4e, 0x3b, 0xd1, 0x60, 0x62, 0x9b, 0x0d, 0x5b, 0x59, 0xe8, 0x5d, 0xb8, 0xc0,
+	0x99, 0x9d, 0xce, 0x09, 0xc3, 0xd4, 0xe9, 0xbb, 0xb4, 0x2f, 0xb6, 0xb9, 0x68, 0x97, 0xb8, 0x7b,
+	0x95, 0x7b, 0xd7, 0x5d, 0xda, 0xe7, 0x85, 0x15, 0x91, 0x23, 0x09, 0x48, 0x0b, 0x40, 0x36, 0x22,
+	0x47, 0x62, 0xc8, 0x84, 0x2c, 0x0e, 0x59, 0xe4, 0xab, 0x3e, 0x28, 0xd9, 0x23, 0xd3, 0x3a, 0xd5,
+	0xa0, 0xa4, 0x4e, 0x29, 0xb9, 0x81, 0x67, 0x1e, 0x1c, 0xc9, 0x53, 0x40, 0x7f, 0xcb, 0xa7, 0xc0,
+	0x12, 0x14, 0x64, 0xa9, 0xc8, 0x9c, 0x0c, 0xd9, 0x81, 0xd2, 0x25, 0xd2, 0xba, 0x02, 0x45, 0x05,
+	0x90, 0xe5, 0x9d, 0x12, 0xe5, 0xa2, 0x82, 0xc4, 0x8b, 0x87, 0x43, 0x22, 0x7c, 0x88, 0xdd, 0x7d,
+	0x05, 0x91, 0x8f, 0xaa, 0x82, 0xf4, 0xc5, 0x10, 0xc5, 0x22, 0x4f, 0xf3, 0x8c, 0x50, 0x4f, 0xb1,
+	0x88, 0xa7, 0xa0, 0xf5, 0x4b, 0x0a, 0x0a, 0x02, 0x6c, 0xe3, 0x2e, 0x89, 0xbc, 0x33, 0xd7, 0x98,
+	0x6c, 0x81, 0x3e, 0xb1, 0x05, 0xaf, 0x6e, 0xc0, 0x0d, 0xc8, 0xe1, 0xc0, 0xa7, 0xfc, 0x5e, 0x50,
+	0x8d, 0x77, 0x83, 0x57, 0xc3, 0x6f, 0xcf, 0x97, 0x2e, 0x4a, 0x5d, 0xa8, 0x37, 0xa8, 0xfb, 0xa4,
+	0x11, 0xb8, 0xac, 0x5f, 0x6f, 0x85, 0xec, 0xd9, 0xe3, 0xeb, 0xa0, 0x04, 0x6b, 0x85, 0x4c, 0x16,
+	0x4d, 0xcc, 0x80, 0x76, 0x61, 0x56, 0x3e, 0x57, 0x63, 0xce, 0xf4, 0x94, 0x9c, 0x25, 0xc1, 0xd3,
+	0x1c, 0x23, 0x96, 0xcf, 0xdc, 0x98, 0x38, 0x33, 0x2d, 0xb1, 0xe0, 0x89, 0x89, 0x1d, 0x40, 0xc9,
+	0x01, 0x14, 0x93, 0x67, 0xa7, 0x24, 0x9f, 0x8b, 0xb9, 0xe2, 0x09, 0x76, 0xa0, 0xc4, 0xdc, 0x01,
+	0x4e, 0xb8, 0x73, 0x53, 0x72, 0x17, 0x39, 0x4d, 0x4c, 0x6b, 0x42, 0x36, 0xc4, 0xc3, 0x88, 0x84,
+	0xf2, 0x1a, 0x2d, 0xd9, 0x23, 0x13, 0xd5, 0xe1, 0x3f, 0x71, 0x16, 0xd4, 0xe9, 0x9c, 0x38, 0x94,
+	0x07, 0x9a, 0x50, 0xd5, 0x6a, 0xb9, 0xb1, 0x04, 0xe9, 0xea, 0x49, 0x9b, 0x0f, 0x58, 0x8f, 0xa0,
+	0xf0, 0xd9, 0x10, 0x0f, 0xb1, 0x27, 0x2b, 0xf1, 0xac, 0xb2, 0x8a, 0xcb, 0x47, 0x1f, 0x2f, 0x9f,
+	0xcb, 0x00, 0xde, 0x10, 0x3b, 0x13, 0x3d, 0x9f, 0xf7, 0x86, 0x78, 0x5d, 0x38, 0xac, 0x00, 0x0a,
+	0xf2, 0x8c, 0x7e, 0xc0, 0x4f, 0xcf, 0xb1, 0xf6, 0xd3, 0xde, 0xb2, 0xfd, 0xe2, 0x53, 0x58, 0x1f,
+	0x3b, 0x85, 0xc7, 0x72, 0x34, 0xc6, 0x73, 0xb4, 0x7e, 0xd6, 0xa0, 0x24, 0x56, 0xd1, 0xee, 0xf6,
+	0xb1, 0x37, 0xdc, 0xc7, 0xe7, 0x5c, 0xcd, 0x15, 0x28, 0x52, 0xe6, 0x46, 0x6c, 0x72, 0x3d, 0x05,
+	0xe1, 0x93, 0x2b, 0x42, 0xcb, 0x30, 0x17, 0xe2, 0x63, 0xd5, 0xec, 0x23, 0x5c, 0x4a, 0xe0, 0x2e,
+	0xf0, 0x01, 0x31, 0xfd, 0x7a, 0xdc, 0x71, 0x0c, 0x07, 0x07, 0x44, 0x35, 0xbc, 0x34, 0xd0, 0xff,
+	0xa1, 0x24, 0xc3, 0x1c, 0xb2, 0xb7, 0x47, 0x31, 0x53, 0xbd, 0x5e, 0x94, 0xce, 0x4d, 0xe1, 0xb3,
+	0x36, 0x20, 0xb7, 0x4b, 0xa2, 0xc1, 0x7d, 0x37, 0x1a, 0x9c, 0xf3, 0xad, 0xf9, 0x8a, 0xd3, 0x77,
+	0xf9, 0x9b, 0xe4, 0x80, 0x94, 0xcf, 0x38, 0x54, 0x81, 0xc5, 0xdd, 0x66, 0xeb, 0x93, 0xf5, 0xed,
+	0xb6, 0xd3, 0xde, 0xdc, 0xb1, 0xd7, 0x9a, 0xce, 0xce, 0x83, 0xf6, 0x56, 0x73, 0xad, 0x75, 0xb7,
+	0xd5, 0xbc, 0x53, 0x9e, 0x79, 0xc5, 0x78, 0xbb, 0xb9, 0xed, 0x28, 0x57, 0x59, 0x43, 0x97, 0x61,
+	0xe1, 0xa5, 0xf1, 0xe6, 0xc3, 0x95, 0x8d, 0x9d, 0x95, 0xed, 0xd6, 0xe6, 0x83, 0xb2, 0x8e, 0x16,
+	0xe0, 0xe2, 0x4b, 0xc3, 0x76, 0xf3, 0x61, 0x73, 0x65, 0xa3, 0x6c, 0x2c, 0xa6, 0xbe, 0xfc, 0xbe,
+	0x32, 0xb3, 0x7a, 0xef, 0xc9, 0x8b, 0x8a, 0xf6, 0xf4, 0x45, 0x45, 0xfb, 0xfd, 0x45, 0x45, 0xfb,
+	0xf6, 0xb4, 0x32, 0xf3, 0xf4, 0xb4, 0x32, 0xf3, 0xeb, 0x69, 0x65, 0xe6, 0xd1, 0xcd, 0x9e, 0xcf,
+	0xfa, 0xc3, 0x4e, 0xbd, 0x4b, 0x82, 0x46, 0xfc, 0xf1, 0x1e, 0xff, 0x39, 0x9e, 0xfc, 0x8e, 0x17,
+	0x1f, 0xf1, 0x9d, 0x8c, 0xf8, 0xce, 0x7e, 0xff, 0xaf, 0x00, 0x00, 0x00, 0xff, 0xff, 0x91, 0xc8,
+	0x4d, 0x31, 0xed, 0x0f, 0x00, 0x00,
 }
 
 func (m *Params) Marshal() (dAtA []byte, err error) {
@@ -1517,6 +1803,253 @@ func (m *FixedBondEntry) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *PackedUIDs) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *PackedUIDs) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *PackedUIDs) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Gaps) > 0 {
+		dAtA2 := make([]byte, len(m.Gaps)*10)
+		var j1 int
+		for _, num := range m.Gaps {
+			for num >= 1<<7 {
+				dAtA2[j1] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j1++
+			}
+			dAtA2[j1] = uint8(num)
+			j1++
+		}
+		i -= j1
+		copy(dAtA[i:], dAtA2[:j1])
+		i = encodeVarintTypes(dAtA, i, uint64(j1))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Bitmap) > 0 {
+		i -= len(m.Bitmap)
+		copy(dAtA[i:], m.Bitmap)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Bitmap)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *PackedWeightsRow) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *PackedWeightsRow) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *PackedWeightsRow) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Values) > 0 {
+		i -= len(m.Values)
+		copy(dAtA[i:], m.Values)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Values)))
+		i--
+		dAtA[i] = 0x4a
+	}
+	if m.Uids != nil {
+		{
+			size, err := m.Uids.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTypes(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x42
+	}
+	if m.Source != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Source))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.VersionKey != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.VersionKey))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Block != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Block))
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.Weights) > 0 {
+		for iNdEx := len(m.Weights) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Weights[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Uid != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Uid))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *PackedBondsRow) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *PackedBondsRow) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *PackedBondsRow) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.FixedValues) > 0 {
+		dAtA5 := make([]byte, len(m.FixedValues)*10)
+		var j4 int
+		for _, num1 := range m.FixedValues {
+			num := uint64(num1)
+			for num >= 1<<7 {
+				dAtA5[j4] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j4++
+			}
+			dAtA5[j4] = uint8(num)
+			j4++
+		}
+		i -= j4
+		copy(dAtA[i:], dAtA5[:j4])
+		i = encodeVarintTypes(dAtA, i, uint64(j4))
+		i--
+		dAtA[i] = 0x42
+	}
+	if m.FixedUids != nil {
+		{
+			size, err := m.FixedUids.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTypes(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.BondValues) > 0 {
+		i -= len(m.BondValues)
+		copy(dAtA[i:], m.BondValues)
+		i = encodeVarintTypes(dAtA, i, uint64(len(m.BondValues)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.BondUids != nil {
+		{
+			size, err := m.BondUids.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTypes(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.FixedBonds) > 0 {
+		for iNdEx := len(m.FixedBonds) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.FixedBonds[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Bonds) > 0 {
+		for iNdEx := len(m.Bonds) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Bonds[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTypes(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if m.Uid != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Uid))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintTypes(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func (m *Evaluation) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -1550,38 +2083,38 @@ func (m *Evaluation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		dAtA[i] = 0x3a
 	}
 	if len(m.Scores) > 0 {
-		dAtA2 := make([]byte, len(m.Scores)*10)
-		var j1 int
+		dAtA9 := make([]byte, len(m.Scores)*10)
+		var j8 int
 		for _, num := range m.Scores {
 			for num >= 1<<7 {
-				dAtA2[j1] = uint8(uint64(num)&0x7f | 0x80)
+				dAtA9[j8] = uint8(uint64(num)&0x7f | 0x80)
 				num >>= 7
-				j1++
+				j8++
 			}
-			dAtA2[j1] = uint8(num)
-			j1++
+			dAtA9[j8] = uint8(num)
+			j8++
 		}
-		i -= j1
-		copy(dAtA[i:], dAtA2[:j1])
-		i = encodeVarintTypes(dAtA, i, uint64(j1))
+		i -= j8
+		copy(dAtA[i:], dAtA9[:j8])
+		i = encodeVarintTypes(dAtA, i, uint64(j8))
 		i--
 		dAtA[i] = 0x32
 	}
 	if len(m.Uids) > 0 {
-		dAtA4 := make([]byte, len(m.Uids)*10)
-		var j3 int
+		dAtA11 := make([]byte, len(m.Uids)*10)
+		var j10 int
 		for _, num := range m.Uids {
 			for num >= 1<<7 {
-				dAtA4[j3] = uint8(uint64(num)&0x7f | 0x80)
+				dAtA11[j10] = uint8(uint64(num)&0x7f | 0x80)
 				num >>= 7
-				j3++
+				j10++
 			}
-			dAtA4[j3] = uint8(num)
-			j3++
+			dAtA11[j10] = uint8(num)
+			j10++
 		}
-		i -= j3
-		copy(dAtA[i:], dAtA4[:j3])
-		i = encodeVarintTypes(dAtA, i, uint64(j3))
+		i -= j10
+		copy(dAtA[i:], dAtA11[:j10])
+		i = encodeVarintTypes(dAtA, i, uint64(j10))
 		i--
 		dAtA[i] = 0x2a
 	}
@@ -2170,6 +2703,114 @@ func (m *FixedBondEntry) Size() (n int) {
 	}
 	if m.Value != 0 {
 		n += 1 + sovTypes(uint64(m.Value))
+	}
+	return n
+}
+
+func (m *PackedUIDs) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Bitmap)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.Gaps) > 0 {
+		l = 0
+		for _, e := range m.Gaps {
+			l += sovTypes(uint64(e))
+		}
+		n += 1 + sovTypes(uint64(l)) + l
+	}
+	return n
+}
+
+func (m *PackedWeightsRow) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovTypes(uint64(m.Netuid))
+	}
+	if m.Uid != 0 {
+		n += 1 + sovTypes(uint64(m.Uid))
+	}
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.Weights) > 0 {
+		for _, e := range m.Weights {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	if m.Block != 0 {
+		n += 1 + sovTypes(uint64(m.Block))
+	}
+	if m.VersionKey != 0 {
+		n += 1 + sovTypes(uint64(m.VersionKey))
+	}
+	if m.Source != 0 {
+		n += 1 + sovTypes(uint64(m.Source))
+	}
+	if m.Uids != nil {
+		l = m.Uids.Size()
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.Values)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	return n
+}
+
+func (m *PackedBondsRow) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovTypes(uint64(m.Netuid))
+	}
+	if m.Uid != 0 {
+		n += 1 + sovTypes(uint64(m.Uid))
+	}
+	if len(m.Bonds) > 0 {
+		for _, e := range m.Bonds {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	if len(m.FixedBonds) > 0 {
+		for _, e := range m.FixedBonds {
+			l = e.Size()
+			n += 1 + l + sovTypes(uint64(l))
+		}
+	}
+	if m.BondUids != nil {
+		l = m.BondUids.Size()
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	l = len(m.BondValues)
+	if l > 0 {
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if m.FixedUids != nil {
+		l = m.FixedUids.Size()
+		n += 1 + l + sovTypes(uint64(l))
+	}
+	if len(m.FixedValues) > 0 {
+		l = 0
+		for _, e := range m.FixedValues {
+			l += sovTypes(uint64(e))
+		}
+		n += 1 + sovTypes(uint64(l)) + l
 	}
 	return n
 }
@@ -3098,6 +3739,785 @@ func (m *FixedBondEntry) Unmarshal(dAtA []byte) error {
 				if b < 0x80 {
 					break
 				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *PackedUIDs) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: PackedUIDs: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: PackedUIDs: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bitmap", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Bitmap = append(m.Bitmap[:0], dAtA[iNdEx:postIndex]...)
+			if m.Bitmap == nil {
+				m.Bitmap = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType == 0 {
+				var v uint32
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTypes
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.Gaps = append(m.Gaps, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTypes
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTypes
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTypes
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.Gaps) == 0 {
+					m.Gaps = make([]uint32, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint32
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTypes
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint32(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.Gaps = append(m.Gaps, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field Gaps", wireType)
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *PackedWeightsRow) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: PackedWeightsRow: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: PackedWeightsRow: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Uid", wireType)
+			}
+			m.Uid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Uid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Weights", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Weights = append(m.Weights, WeightEntry{})
+			if err := m.Weights[len(m.Weights)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Block", wireType)
+			}
+			m.Block = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Block |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VersionKey", wireType)
+			}
+			m.VersionKey = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.VersionKey |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Source", wireType)
+			}
+			m.Source = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Source |= WeightsSource(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Uids", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Uids == nil {
+				m.Uids = &PackedUIDs{}
+			}
+			if err := m.Uids.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Values", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Values = append(m.Values[:0], dAtA[iNdEx:postIndex]...)
+			if m.Values == nil {
+				m.Values = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTypes(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *PackedBondsRow) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTypes
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: PackedBondsRow: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: PackedBondsRow: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Uid", wireType)
+			}
+			m.Uid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Uid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bonds", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Bonds = append(m.Bonds, WeightEntry{})
+			if err := m.Bonds[len(m.Bonds)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FixedBonds", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FixedBonds = append(m.FixedBonds, FixedBondEntry{})
+			if err := m.FixedBonds[len(m.FixedBonds)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BondUids", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.BondUids == nil {
+				m.BondUids = &PackedUIDs{}
+			}
+			if err := m.BondUids.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BondValues", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BondValues = append(m.BondValues[:0], dAtA[iNdEx:postIndex]...)
+			if m.BondValues == nil {
+				m.BondValues = []byte{}
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FixedUids", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTypes
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTypes
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTypes
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.FixedUids == nil {
+				m.FixedUids = &PackedUIDs{}
+			}
+			if err := m.FixedUids.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType == 0 {
+				var v int64
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTypes
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= int64(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.FixedValues = append(m.FixedValues, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTypes
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTypes
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTypes
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.FixedValues) == 0 {
+					m.FixedValues = make([]int64, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v int64
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTypes
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= int64(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.FixedValues = append(m.FixedValues, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field FixedValues", wireType)
 			}
 		default:
 			iNdEx = preIndex
