@@ -33,8 +33,11 @@ type SimConfig struct {
 	// BudgetEpsilon and BudgetDelta are each miner's total budget; ignored when Privacy.Noiseless.
 	BudgetEpsilon, BudgetDelta float64
 	ShareWeight                float64
-	ChainID                    string
-	Netuid                     uint16
+	// ReleaseEvery makes honest miners hold their deltas and publish every ReleaseEvery epochs
+	// (and in the last), spending the per-release budget less often; 0 or 1 publishes every epoch.
+	ReleaseEvery int
+	ChainID      string
+	Netuid       uint16
 }
 
 // DefaultSimConfig is issue 19's setting: order 5, 10 epochs, 4 honest miners, the default
@@ -108,6 +111,7 @@ type simMiner struct {
 	noise   *rand.Rand
 	first   *Update // its first published update (the replayer re-signs honest 1's)
 	current *Update
+	pending model.Counts // events not yet published
 }
 
 // Simulate runs cfg.Honest honest miners, one free-rider, one garbage publisher, one copier and one
@@ -115,11 +119,12 @@ type simMiner struct {
 // one per epoch; every epoch each publishing miner commits and publishes an update, everyone
 // verifies the updates (Accept) and merges the accepted ones weighted by their publishers'
 // incentive, which stands for the chain's smoothed incentive: the validator's scores summed over the
-// epochs so far (equal in the first epoch), and a validator scores all
+// epochs so far (zero before the first scores), and a validator scores all
 // miners. Everything is deterministic for a given cfg.Seed.
 func Simulate(cfg SimConfig) (Result, error) {
-	if cfg.Honest < 2 || cfg.Epochs < 1 {
-		return Result{}, fmt.Errorf("federated: need at least 2 honest miners and 1 epoch, got %d and %d", cfg.Honest, cfg.Epochs)
+	if cfg.Honest < 2 || cfg.Epochs < 1 || cfg.ReleaseEvery < 0 {
+		return Result{}, fmt.Errorf("federated: need at least 2 honest miners, 1 epoch and a release period ≥ 0, got %d, %d and %d",
+			cfg.Honest, cfg.Epochs, cfg.ReleaseEvery)
 	}
 	if err := cfg.Privacy.Validate(); err != nil {
 		return Result{}, err
@@ -153,10 +158,10 @@ func Simulate(cfg SimConfig) (Result, error) {
 	heldOut := corpus.HeldOut()
 	val := NewValidator(cfg.ChainID, cfg.Netuid, cfg.Order, lim, heldOut, cfg.ShareWeight)
 	minersSeen := map[[32]byte]uint64{}
+	// Nobody has incentive before the validator's first scores, so nothing is merged in the first
+	// epoch (updates are kept and weighed from the second on): a new subnet cannot tell a garbage
+	// publisher from an honest one before anyone has been scored.
 	incentive := make([]float64, len(miners))
-	for i := range incentive {
-		incentive[i] = 1
-	}
 	garbageRNG := rand.New(rand.NewPCG(cfg.Seed, 0x9a4ba9e))
 	central := model.Counts{}
 
@@ -188,6 +193,14 @@ func Simulate(cfg SimConfig) (Result, error) {
 				delta := eventsBetween(m.runes, lo, hi, cfg.Order)
 				m.own.Add(delta)
 				central.Add(delta)
+				if m.pending == nil {
+					m.pending = model.Counts{}
+				}
+				m.pending.Add(delta)
+				if every := max(cfg.ReleaseEvery, 1); e%every != 0 && e != cfg.Epochs {
+					continue
+				}
+				delta, m.pending = m.pending, nil
 				if m.acct != nil {
 					if err := m.acct.Spend(cfg.Privacy); err != nil {
 						if errors.Is(err, ErrBudgetExhausted) {

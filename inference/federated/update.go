@@ -232,7 +232,7 @@ type Commitment struct {
 	Height  uint64
 }
 
-// CommitmentOf returns the commitment of s made at height.
+// CommitmentOf returns the commitment of u made at height.
 func CommitmentOf(u Update, height uint64) Commitment {
 	bz := u.Encode()
 	return Commitment{ChainID: u.ChainID, Netuid: u.Netuid, Epoch: u.Epoch, Hotkey: u.Hotkey,

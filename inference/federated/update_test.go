@@ -198,3 +198,25 @@ func TestMergeWeights(t *testing.T) {
 		t.Fatal("Merge modified the miner's own counts")
 	}
 }
+
+// FuzzDecode: Decode never panics, and what it accepts is canonical (re-encodes to the input) and
+// valid.
+func FuzzDecode(f *testing.F) {
+	_, hk := testKey("miner")
+	f.Add(testUpdate(hk, 1).Encode())
+	f.Add([]byte{})
+	f.Add(Update{Order: 1}.Encode())
+	lim := Limits{MaxBytes: 4096, MaxEntries: 64, MaxCount: 32, MaxTotal: 256, MaxOrder: 5}
+	f.Fuzz(func(t *testing.T, bz []byte) {
+		u, err := Decode(bz, lim)
+		if err != nil {
+			return
+		}
+		if string(u.Encode()) != string(bz) {
+			t.Fatalf("accepted a non-canonical encoding of %+v", u)
+		}
+		if err := u.Validate(lim); err != nil {
+			t.Fatalf("accepted an invalid update: %v", err)
+		}
+	})
+}
