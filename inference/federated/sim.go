@@ -18,7 +18,8 @@ import (
 const (
 	RoleHonest    = "honest"     // trains on its shard, publishes private updates, merges peers
 	RoleFreeRider = "free-rider" // holds no text, publishes nothing, merges peers
-	RoleGarbage   = "garbage"    // publishes random grams at the clip, merges peers
+	RoleGarbage   = "garbage"    // publishes as many random grams as an update holds, merges peers
+	RoleHeavy     = "heavy"      // publishes random grams at the clip count, merges peers
 	RoleCopier    = "copier"     // re-signs honest miner 0's update each epoch, merges peers
 	RoleReplayer  = "replayer"   // re-signs honest miner 1's first update each epoch, merges peers
 )
@@ -114,12 +115,16 @@ type simMiner struct {
 	pending model.Counts // events not yet published
 }
 
-// Simulate runs cfg.Honest honest miners, one free-rider, one garbage publisher, one copier and one
-// replayer over cfg.Epochs epochs. Each honest miner receives its shard in cfg.Epochs equal parts,
+// Simulate runs cfg.Honest honest miners, one free-rider, two garbage publishers (many light grams,
+// few heavy ones), one copier and one replayer over cfg.Epochs epochs. Each honest miner receives its shard in cfg.Epochs equal parts,
 // one per epoch; every epoch each publishing miner commits and publishes an update, everyone
 // verifies the updates (Accept) and merges the accepted ones weighted by their publishers'
-// incentive, which stands for the chain's smoothed incentive: the validator's scores summed over the
-// epochs so far (zero before the first scores), and a validator scores all
+// incentive for sharing, which stands for the chain's smoothed incentive: the validator's gain
+// shares summed over the epochs so far (zero before the first scores). Weighing by sharing alone
+// matters: a peer that serves a good model but publishes garbage must not be trusted for its
+// model's sake, and a random gram adds continuation counts to the short contexts of whoever
+// merges it however small its weighted count, so a garbage publisher with even a small weight
+// degrades its peers' models, and a validator scores all
 // miners. Everything is deterministic for a given cfg.Seed.
 func Simulate(cfg SimConfig) (Result, error) {
 	if cfg.Honest < 2 || cfg.Epochs < 1 || cfg.ReleaseEvery < 0 {
@@ -135,7 +140,7 @@ func Simulate(cfg SimConfig) (Result, error) {
 	for range cfg.Honest {
 		roles = append(roles, RoleHonest)
 	}
-	roles = append(roles, RoleFreeRider, RoleGarbage, RoleCopier, RoleReplayer)
+	roles = append(roles, RoleFreeRider, RoleGarbage, RoleHeavy, RoleCopier, RoleReplayer)
 	miners := make([]*simMiner, len(roles))
 	res := Result{Roles: roles, TotalScore: make([]float64, len(roles))}
 	for i, role := range roles {
@@ -160,7 +165,7 @@ func Simulate(cfg SimConfig) (Result, error) {
 	minersSeen := map[[32]byte]uint64{}
 	// Nobody has incentive before the validator's first scores, so nothing is merged in the first
 	// epoch (updates are kept and weighed from the second on): a new subnet cannot tell a garbage
-	// publisher from an honest one before anyone has been scored.
+	// publisher from an honest one before any update has been scored.
 	incentive := make([]float64, len(miners))
 	garbageRNG := rand.New(rand.NewPCG(cfg.Seed, 0x9a4ba9e))
 	central := model.Counts{}
@@ -217,7 +222,11 @@ func Simulate(cfg SimConfig) (Result, error) {
 					return Result{}, err
 				}
 			case RoleGarbage:
-				if err := publish(i, garbageEntries(garbageRNG, cfg.Order, cfg.Privacy)); err != nil {
+				if err := publish(i, garbageEntries(garbageRNG, cfg.Order, cfg.Privacy, 1)); err != nil {
+					return Result{}, err
+				}
+			case RoleHeavy:
+				if err := publish(i, garbageEntries(garbageRNG, cfg.Order, cfg.Privacy, cfg.Privacy.Clip)); err != nil {
 					return Result{}, err
 				}
 			}
@@ -273,7 +282,7 @@ func Simulate(cfg SimConfig) (Result, error) {
 		rep.Scores = val.Score(epoch, subs)
 		for i, s := range rep.Scores {
 			res.TotalScore[i] += s.Score
-			incentive[i] = res.TotalScore[i]
+			incentive[i] += s.GainShare
 		}
 		res.Epochs = append(res.Epochs, rep)
 		for i, m := range miners {
@@ -291,10 +300,11 @@ func Simulate(cfg SimConfig) (Result, error) {
 }
 
 // garbageEntries are random grams of order characters drawn from printable ASCII, each counted
-// once, as many as MaxEntries and MaxTotal allow: the most distinct grams one valid update can inject.
-func garbageEntries(rng *rand.Rand, order int, p Privacy) []Entry {
+// count times, as many as MaxEntries and MaxTotal allow: with count 1 the most distinct grams one
+// valid update can inject, with count Clip the most weight on each.
+func garbageEntries(rng *rand.Rand, order int, p Privacy, count uint64) []Entry {
 	seen := map[string]bool{}
-	n := min(p.MaxEntries, int(min(p.MaxTotal, uint64(p.MaxEntries))))
+	n := min(p.MaxEntries, int(p.MaxTotal/count))
 	out := make([]Entry, 0, n)
 	for len(out) < n {
 		b := make([]byte, order)
@@ -305,7 +315,7 @@ func garbageEntries(rng *rand.Rand, order int, p Privacy) []Entry {
 			continue
 		}
 		seen[string(b)] = true
-		out = append(out, Entry{Gram: string(b), Count: 1})
+		out = append(out, Entry{Gram: string(b), Count: count})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Gram < out[j].Gram })
 	return out

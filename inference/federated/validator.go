@@ -1,9 +1,11 @@
 package federated
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"unicode/utf8"
 
@@ -60,14 +62,17 @@ type MinerScore struct {
 	// CrossEntropy of the served model on the held-out text (+Inf when none is served).
 	CrossEntropy float64
 	// Gain is the update's marginal value: held-out cross-entropy of the reference model without
-	// the update minus with it, floored at zero; zero for a rejected or missing update.
+	// the update minus with it, less what random updates of the same shape gain by chance
+	// (nullGain), floored at zero; zero for a rejected, empty or missing update.
 	Gain float64
 	// Rejected says why the update earned nothing (ErrMissing, ErrCopied, ErrReplayed, a Verify
 	// error), nil when it was accepted.
 	Rejected error
-	// Score is (1−ShareWeight)·quality share + ShareWeight·gain share, where quality is
-	// exp(−CrossEntropy) (the geometric-mean per-character probability) and shares are fractions
-	// of the epoch's totals. Scores of an epoch sum to 1 unless nothing earned anything.
+	// QualityShare is exp(−CrossEntropy) (the geometric-mean per-character probability) as a
+	// fraction of the epoch's total, and GainShare is Gain as a fraction of the epoch's total.
+	QualityShare, GainShare float64
+	// Score is (1−ShareWeight)·QualityShare + ShareWeight·GainShare. Scores of an epoch sum to 1
+	// unless nothing earned anything.
 	Score float64
 }
 
@@ -82,6 +87,9 @@ type Validator struct {
 	Limits      Limits
 	HeldOut     string
 	ShareWeight float64 // weight of the sharing share in Score, in [0, 1]
+	// NullSeed seeds the random updates gains are compared with (nullGain); a validator keeps it
+	// secret.
+	NullSeed uint64
 
 	reference model.Counts
 	seen      map[[32]byte]uint64 // content hash → epoch first seen
@@ -177,12 +185,9 @@ func (v *Validator) Score(epoch uint64, subs []Submission) []MinerScore {
 			ms.CrossEntropy = CrossEntropy(s.Served, v.HeldOut)
 			sumQ += math.Exp(-ms.CrossEntropy)
 		}
-		if u, ok := accepted[s.Hotkey]; ok {
-			with := model.Counts{}
-			with.Add(v.reference)
+		if u, ok := accepted[s.Hotkey]; ok && len(u.Entries) > 0 {
 			c := u.Counts()
-			with.Add(c)
-			if g := base - CrossEntropy(model.FromCounts(v.Order, with), v.HeldOut); g > 0 {
+			if g := base - v.crossEntropyWith(c) - max(v.nullGain(u, base), 0); g > 0 {
 				ms.Gain = g
 				improving = append(improving, c)
 			}
@@ -191,17 +196,64 @@ func (v *Validator) Score(epoch uint64, subs []Submission) []MinerScore {
 		out[i] = ms
 	}
 	for i := range out {
-		var q, g float64
 		if sumQ > 0 && !math.IsInf(out[i].CrossEntropy, 1) {
-			q = math.Exp(-out[i].CrossEntropy) / sumQ
+			out[i].QualityShare = math.Exp(-out[i].CrossEntropy) / sumQ
 		}
 		if sumG > 0 {
-			g = out[i].Gain / sumG
+			out[i].GainShare = out[i].Gain / sumG
 		}
-		out[i].Score = (1-v.ShareWeight)*q + v.ShareWeight*g
+		out[i].Score = (1-v.ShareWeight)*out[i].QualityShare + v.ShareWeight*out[i].GainShare
 	}
 	for _, c := range improving {
 		v.reference.Add(c)
 	}
 	return out
+}
+
+// nullDraws is the number of random updates an update's gain is compared with, and nullSigmas
+// how many of their standard deviations above their mean gain it must be to count.
+const (
+	nullDraws  = 4
+	nullSigmas = 3
+)
+
+// crossEntropyWith is the held-out cross-entropy of the reference model plus c.
+func (v *Validator) crossEntropyWith(c model.Counts) float64 {
+	with := make(model.Counts, len(v.reference)+len(c))
+	with.Add(v.reference)
+	with.Add(c)
+	return CrossEntropy(model.FromCounts(v.Order, with), v.HeldOut)
+}
+
+// nullGain is the gain an update shaped like u could get by chance: the mean plus nullSigmas
+// standard deviations of the gains of nullDraws random updates with the same counts on grams of
+// the same lengths drawn uniformly from printable ASCII. Adding counts changes a model's smoothing
+// (discounts, back-off mass, which short contexts exist), which moves its cross-entropy either way
+// whatever the counts say, by as much as ±0.2 nats per character while the reference is weak — as
+// it stays when private updates are nearly empty — against about 2 nats for a real first update.
+// An update earns only what it gains beyond that, so random garbage earns nothing however it is
+// shaped. The draws are seeded by the validator's NullSeed and the update's content, so a
+// publisher cannot pick content whose null draws happen to be low without knowing the seed.
+func (v *Validator) nullGain(u Update, base float64) float64 {
+	content := u.ContentHash()
+	var gains [nullDraws]float64
+	var mean float64
+	for k := range nullDraws {
+		rng := rand.New(rand.NewPCG(binary.BigEndian.Uint64(content[:8])^v.NullSeed, uint64(k)))
+		c := make(model.Counts, len(u.Entries))
+		for _, e := range u.Entries {
+			g := make([]byte, utf8.RuneCountInString(e.Gram))
+			for i := range g {
+				g[i] = byte(' ' + rng.IntN(95))
+			}
+			c[string(g)] += e.Count
+		}
+		gains[k] = base - v.crossEntropyWith(c)
+		mean += gains[k] / nullDraws
+	}
+	var ss float64
+	for _, g := range gains {
+		ss += (g - mean) * (g - mean)
+	}
+	return mean + nullSigmas*math.Sqrt(ss/(nullDraws-1))
 }
