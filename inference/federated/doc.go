@@ -68,7 +68,7 @@
 // honest one. Under the default privacy (ε = 1, δ = 1e-6 per epoch, budget 10 and 1e-5) the
 // threshold τ = 15 removes nearly every gram, since an honest miner sees about 410 events an epoch
 // and most grams once: updates are empty and merged equals alone. Spending the whole budget in one
-// release at the last epoch (τ = 3) gets merged to 0.99× alone. That is not a tuning problem: a
+// release at epoch 9 (τ = 3; the accountant then refuses epoch 10's) gets merged to 0.99× alone. That is not a tuning problem: a
 // gram seen once in a release can be published with probability at most δ whatever ε is, and on a
 // corpus this small the singletons are most of what a peer would learn. Private sharing that
 // helps needs far more text per miner, so that useful counts stand well above τ.
