@@ -15,24 +15,32 @@ type Peer struct {
 	Incentive float64
 }
 
-// Weights turns incentives into merge weights: w_j = I_j / max_k I_k, so the most trusted peer's
-// counts weigh as much as the miner's own text, a peer with half its incentive half as much, and a
-// peer with no (or negative, or NaN) incentive nothing. Only ratios of incentives matter, so any
-// normalisation the chain applies is irrelevant. All zero gives all-zero weights.
+// Weights turns incentives into merge weights: w_j = min(1, I_j / m), where m is the median of
+// the positive incentives. A peer earning at least the typical incentive weighs as much as the
+// miner's own text, one earning a third of it a third, and a peer with no (or negative, or NaN)
+// incentive nothing. The median rather than the maximum sets the scale so that one peer earning
+// far more than the rest does not push the others' weights below one half, where rounding drops
+// their grams seen once (most of them). Only ratios of incentives matter, so any normalisation
+// the chain applies is irrelevant. No positive incentive gives all-zero weights.
 func Weights(incentives []float64) []float64 {
-	top := 0.0
+	var pos []float64
 	for _, v := range incentives {
-		if v > top {
-			top = v
+		if v > 0 && !math.IsInf(v, 1) {
+			pos = append(pos, v)
 		}
 	}
 	out := make([]float64, len(incentives))
-	if top == 0 {
+	if len(pos) == 0 {
 		return out
+	}
+	sort.Float64s(pos)
+	m := pos[len(pos)/2]
+	if len(pos)%2 == 0 {
+		m = (pos[len(pos)/2-1] + pos[len(pos)/2]) / 2
 	}
 	for i, v := range incentives {
 		if v > 0 {
-			out[i] = v / top
+			out[i] = min(1, v/m)
 		}
 	}
 	return out

@@ -21,6 +21,7 @@ const (
 	RoleGarbage   = "garbage"    // publishes as many random grams as an update holds, merges peers
 	RoleHeavy     = "heavy"      // publishes random grams at the clip count, merges peers
 	RoleCopier    = "copier"     // re-signs honest miner 0's update each epoch, merges peers
+	RoleNearCopy  = "near-copy"  // re-signs honest miner 2's update less its first entry, merges peers
 	RoleReplayer  = "replayer"   // re-signs honest miner 1's first update each epoch, merges peers
 )
 
@@ -116,7 +117,7 @@ type simMiner struct {
 }
 
 // Simulate runs cfg.Honest honest miners, one free-rider, two garbage publishers (many light grams,
-// few heavy ones), one copier and one replayer over cfg.Epochs epochs. Each honest miner receives its shard in cfg.Epochs equal parts,
+// few heavy ones), one copier, one near-copier and one replayer over cfg.Epochs epochs. Each honest miner receives its shard in cfg.Epochs equal parts,
 // one per epoch; every epoch each publishing miner commits and publishes an update, everyone
 // verifies the updates (Accept) and merges the accepted ones weighted by their publishers'
 // incentive for sharing, which stands for the chain's smoothed incentive: the validator's gain
@@ -140,7 +141,7 @@ func Simulate(cfg SimConfig) (Result, error) {
 	for range cfg.Honest {
 		roles = append(roles, RoleHonest)
 	}
-	roles = append(roles, RoleFreeRider, RoleGarbage, RoleHeavy, RoleCopier, RoleReplayer)
+	roles = append(roles, RoleFreeRider, RoleGarbage, RoleHeavy, RoleCopier, RoleNearCopy, RoleReplayer)
 	miners := make([]*simMiner, len(roles))
 	res := Result{Roles: roles, TotalScore: make([]float64, len(roles))}
 	for i, role := range roles {
@@ -192,6 +193,12 @@ func Simulate(cfg SimConfig) (Result, error) {
 		}
 		for i, m := range miners {
 			subs[i].Hotkey = m.hotkey
+		}
+		// Publishers commit in a rotating order, as no miner is always first on a real chain: the
+		// earlier of two overlapping updates earns more (Validator.Score).
+		for k := range miners {
+			i := (k + e) % len(miners)
+			m := miners[i]
 			switch m.role {
 			case RoleHonest:
 				lo, hi := len(m.runes)*(e-1)/cfg.Epochs, len(m.runes)*e/cfg.Epochs
@@ -237,6 +244,10 @@ func Simulate(cfg SimConfig) (Result, error) {
 			switch m.role {
 			case RoleCopier:
 				src = miners[0].current
+			case RoleNearCopy:
+				if u := miners[2].current; u != nil && len(u.Entries) > 1 {
+					src = &Update{Entries: u.Entries[1:]}
+				}
 			case RoleReplayer:
 				src = miners[1].first
 				if src == miners[1].current {

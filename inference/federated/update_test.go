@@ -178,14 +178,15 @@ func TestAcceptCopyAndReplay(t *testing.T) {
 }
 
 func TestMergeWeights(t *testing.T) {
-	w := Weights([]float64{2, 1, 0, -1})
-	if w[0] != 1 || w[1] != 0.5 || w[2] != 0 || w[3] != 0 {
-		t.Fatalf("weights %v", w)
+	w := Weights([]float64{4, 2, 0, -1, 1})
+	if w[0] != 1 || w[1] != 1 || w[2] != 0 || w[3] != 0 || w[4] != 0.5 {
+		t.Fatalf("weights %v, want [1 1 0 0 0.5] (median of 4, 2, 1 is 2)", w)
 	}
 	own := model.Counts{"a": 1}
 	got := Merge(own, []Peer{{Hotkey: "p", Counts: model.Counts{"a": 4, "b": 1}, Incentive: 2},
 		{Hotkey: "q", Counts: model.Counts{"b": 4, "c": 1}, Incentive: 1}, {Hotkey: "r", Counts: model.Counts{"d": 9}}})
-	want := model.Counts{"a": 5, "b": 3, "c": 1}
+	// Median incentive 1.5: p weighs 1, q 2/3 (b: 4·2/3 rounds to 3), r nothing.
+	want := model.Counts{"a": 5, "b": 4, "c": 1}
 	if len(got) != len(want) {
 		t.Fatalf("merged %v, want %v", got, want)
 	}

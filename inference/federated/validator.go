@@ -113,23 +113,10 @@ func NewValidator(chainID string, netuid uint16, order int, lim Limits, heldOut 
 func Accept(epoch uint64, chainID string, netuid uint16, order int, lim Limits, subs []Submission,
 	seen map[[32]byte]uint64,
 ) (map[string]Update, map[string]error) {
-	ordered := append([]Submission(nil), subs...)
-	sort.SliceStable(ordered, func(i, j int) bool {
-		hi, hj := uint64(math.MaxUint64), uint64(math.MaxUint64)
-		if c := ordered[i].Commitment; c != nil {
-			hi = c.Height
-		}
-		if c := ordered[j].Commitment; c != nil {
-			hj = c.Height
-		}
-		if hi != hj {
-			return hi < hj
-		}
-		return ordered[i].Hotkey < ordered[j].Hotkey
-	})
 	accepted := map[string]Update{}
 	rejected := map[string]error{}
-	for _, s := range ordered {
+	for _, i := range byHeight(subs) {
+		s := subs[i]
 		if s.Commitment == nil || s.Update == nil {
 			rejected[s.Hotkey] = ErrMissing
 			continue
@@ -169,31 +156,38 @@ func Accept(epoch uint64, chainID string, netuid uint16, order int, lim Limits, 
 	return accepted, rejected
 }
 
-// Score judges one epoch: it accepts updates (Accept), measures each accepted update's gain
-// against the reference model, the held-out cross-entropy of each served model, and combines them
-// (MinerScore.Score). Updates with a positive gain then join the reference for later epochs.
-// Results are in the order of subs.
+// Score judges one epoch: it accepts updates (Accept), measures the held-out cross-entropy of
+// each served model and the gain of each accepted update, and combines them (MinerScore.Score).
+// Gains are measured in commitment-height order against the reference plus the epoch's earlier
+// updates that helped, so of two updates carrying much the same counts only the earlier earns:
+// a near-copy (a copied update with a few counts changed, which Accept's exact content match
+// misses) adds almost nothing to a reference that already holds the original. Updates that helped
+// stay in the reference. Results are in the order of subs.
 func (v *Validator) Score(epoch uint64, subs []Submission) []MinerScore {
 	accepted, rejected := Accept(epoch, v.ChainID, v.Netuid, v.Order, v.Limits, subs, v.seen)
-	base := CrossEntropy(model.FromCounts(v.Order, v.reference), v.HeldOut)
 	out := make([]MinerScore, len(subs))
 	var sumQ, sumG float64
-	var improving []model.Counts
 	for i, s := range subs {
-		ms := MinerScore{Hotkey: s.Hotkey, CrossEntropy: math.Inf(1), Rejected: rejected[s.Hotkey]}
+		out[i] = MinerScore{Hotkey: s.Hotkey, CrossEntropy: math.Inf(1), Rejected: rejected[s.Hotkey]}
 		if s.Served != nil {
-			ms.CrossEntropy = CrossEntropy(s.Served, v.HeldOut)
-			sumQ += math.Exp(-ms.CrossEntropy)
+			out[i].CrossEntropy = CrossEntropy(s.Served, v.HeldOut)
+			sumQ += math.Exp(-out[i].CrossEntropy)
 		}
-		if u, ok := accepted[s.Hotkey]; ok && len(u.Entries) > 0 {
-			c := u.Counts()
-			if g := base - v.crossEntropyWith(c) - max(v.nullGain(u, base), 0); g > 0 {
-				ms.Gain = g
-				improving = append(improving, c)
-			}
+	}
+	base := CrossEntropy(model.FromCounts(v.Order, v.reference), v.HeldOut)
+	for _, i := range byHeight(subs) {
+		u, ok := accepted[subs[i].Hotkey]
+		if !ok || len(u.Entries) == 0 {
+			continue
 		}
-		sumG += ms.Gain
-		out[i] = ms
+		c := u.Counts()
+		with := v.crossEntropyWith(c)
+		if g := base - with - max(v.nullGain(u, base), 0); g > 0 {
+			out[i].Gain = g
+			sumG += g
+			v.reference.Add(c)
+			base = with
+		}
 	}
 	for i := range out {
 		if sumQ > 0 && !math.IsInf(out[i].CrossEntropy, 1) {
@@ -204,10 +198,29 @@ func (v *Validator) Score(epoch uint64, subs []Submission) []MinerScore {
 		}
 		out[i].Score = (1-v.ShareWeight)*out[i].QualityShare + v.ShareWeight*out[i].GainShare
 	}
-	for _, c := range improving {
-		v.reference.Add(c)
-	}
 	return out
+}
+
+// byHeight returns the indices of subs in commitment-height order, ties and missing commitments
+// (last) by hotkey.
+func byHeight(subs []Submission) []int {
+	idx := make([]int, len(subs))
+	for i := range idx {
+		idx[i] = i
+	}
+	height := func(i int) uint64 {
+		if c := subs[i].Commitment; c != nil {
+			return c.Height
+		}
+		return math.MaxUint64
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		if ha, hb := height(idx[a]), height(idx[b]); ha != hb {
+			return ha < hb
+		}
+		return subs[idx[a]].Hotkey < subs[idx[b]].Hotkey
+	})
+	return idx
 }
 
 // nullDraws is the number of random updates an update's gain is compared with, and nullSigmas
