@@ -9,6 +9,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/x/auth/ante"
+	vestingexported "github.com/cosmos/cosmos-sdk/x/auth/vesting/exported"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/taochain/taochain/app"
@@ -139,5 +140,29 @@ func TestHotkeyFeeDecorator(t *testing.T) {
 				t.Fatalf("coldkey-paid txs counted %d, want %d", used, want)
 			}
 		})
+	}
+}
+
+// TestNoVestingAccounts: the app registers no account type with locked coins, which is what lets
+// the hotkey fee decorator read a hotkey's balance instead of its spendable coins. Registering
+// x/auth/vesting makes this fail; the decorator must then check spendable coins again.
+func TestNoVestingAccounts(t *testing.T) {
+	c := apptest.NewChain(t, 1, app.TAO(1))
+	registry := c.App.InterfaceRegistry()
+	impls := registry.ListImplementations("cosmos.auth.v1beta1.AccountI")
+	if len(impls) == 0 {
+		t.Fatal("no account types registered: the check below would pass vacuously")
+	}
+	for _, url := range impls {
+		msg, err := registry.Resolve(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, locks := msg.(vestingexported.VestingAccount); locks {
+			t.Errorf("account type %s can hold locked coins: HotkeyFeeDecorator.canPay reads balances, not spendable coins", url)
+		}
+	}
+	if _, err := registry.Resolve("/cosmos.vesting.v1beta1.ContinuousVestingAccount"); err == nil {
+		t.Error("vesting accounts are registered")
 	}
 }

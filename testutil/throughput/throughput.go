@@ -10,6 +10,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -52,6 +54,44 @@ type Chain struct {
 	Node     *e2e.Node
 	TxConfig client.TxConfig
 	Accounts []*Account
+
+	pprofPort int // the node's pprof port when NodeProfileEnv is set
+	profiles  int // profiles taken so far
+}
+
+// NodeProfileEnv, when set to a directory, makes the node serve pprof on 127.0.0.1 and
+// Chain.ProfileNode save CPU profiles of it there (merge them with `go tool pprof -proto`).
+const NodeProfileEnv = "BENCH_NODE_PROFILE_DIR"
+
+// ProfileNode starts a CPU profile of the node over the next seconds and returns a function
+// that waits for it and saves it as <NodeProfileEnv>/<name>-<n>.pprof. Without NodeProfileEnv
+// it does nothing.
+func (c *Chain) ProfileNode(name string, seconds int) (wait func()) {
+	dir := os.Getenv(NodeProfileEnv)
+	if dir == "" {
+		return func() {}
+	}
+	c.profiles++
+	path := filepath.Join(dir, fmt.Sprintf("%s-%d.pprof", name, c.profiles))
+	done := make(chan error, 1)
+	go func() {
+		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/debug/pprof/profile?seconds=%d", c.pprofPort, seconds))
+		if err != nil {
+			done <- err
+			return
+		}
+		defer resp.Body.Close()
+		bz, err := io.ReadAll(resp.Body)
+		if err == nil {
+			err = os.WriteFile(path, bz, 0o644)
+		}
+		done <- err
+	}()
+	return func() {
+		if err := <-done; err != nil {
+			c.TB.Fatalf("node CPU profile %s: %v", path, err)
+		}
+	}
 }
 
 // GenesisEdit changes the genesis app state (module name → JSON) before the node starts.
@@ -98,6 +138,13 @@ func NewChain(tb testing.TB, nAccounts int, balance sdkmath.Int, edits ...Genesi
 	}
 	n.CLI("genesis", "validate-genesis")
 
+	if dir := os.Getenv(NodeProfileEnv); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		c.pprofPort = e2e.FreePort(tb)
+		n.StartArgs = append(n.StartArgs, "--rpc.pprof_laddr", fmt.Sprintf("127.0.0.1:%d", c.pprofPort))
+	}
 	n.Start()
 	n.WaitHeight(2, 90*time.Second)
 	c.loadAccountNumbers()

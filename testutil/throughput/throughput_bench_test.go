@@ -58,11 +58,11 @@ const (
 	// iteration waits for the next one (outside the timer), never long enough for x/slashing to
 	// count a permitted validator as silent.
 	evalsPerHotkey = 8
-	// evalGasLimit is what the worker asks for: the simulated gas (about 196,000) times its
-	// default gas adjustment of 1.5. A block holds at most max_gas / gas limit txs, so a
-	// generous limit (5,000,000 let 20 evaluations into a block) measures the block gas cap,
-	// not the chain.
-	evalGasLimit = 300_000
+	// evalGasLimit is what the worker asks for: the simulated gas (about 148,000 since weight
+	// rows are stored packed) times its default gas adjustment of 1.5. A block holds at most
+	// max_gas / gas limit txs, so a generous limit (5,000,000 let 20 evaluations into a block)
+	// measures the block gas cap, not the chain.
+	evalGasLimit = 222_000
 )
 
 // BenchmarkThroughputSubmitEvaluation: a subnet with 256 neurons, all holding validator permits;
@@ -183,8 +183,10 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 			}
 		}
 		b.StartTimer()
+		profiled := c.ProfileNode("evaluations", 2)
 		sum.add(c.Run(lanes, rpcWorkers, runTimeout))
 		b.StopTimer()
+		profiled()
 		sendLanes := make([]throughput.Lane, evalValidators)
 		for i, hk := range hotkeys {
 			to := hotkeys[(i+1)%evalValidators].Address
@@ -193,7 +195,9 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 				sendLanes[i] = append(sendLanes[i], c.Sign(hk, 150_000, send))
 			}
 		}
+		profiled = c.ProfileNode("banksends", 2)
 		sends.add(c.Run(sendLanes, rpcWorkers, runTimeout))
+		profiled()
 		b.StartTimer()
 	}
 	sum.report(b)
