@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
-	upgradetypes "cosmossdk.io/x/upgrade/types"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -54,23 +53,9 @@ func TestLeanevalUpgrade(t *testing.T) {
 		require.NoError(t, ik.Evaluations.Set(ctx, r.key, old))
 	}
 	require.NoError(t, sk.UIDs.Remove(ctx, netuid))
-	vm, err := c.App.UpgradeKeeper.GetModuleVersionMap(ctx)
-	require.NoError(t, err)
-	vm[intelligencetypes.ModuleName], vm[subnettypes.ModuleName] = 2, 2
-	require.NoError(t, c.App.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
 	require.ErrorIs(t, sk.CheckInvariants(ctx), subnettypes.ErrInvariantBroken, "a version-2 state has no uid sets")
 
-	upgradeHeight := c.Height + 1
-	require.NoError(t, c.App.UpgradeKeeper.ScheduleUpgrade(ctx, upgradetypes.Plan{Name: leaneval.UpgradeName, Height: upgradeHeight}))
-	c.NextBlock()
-
-	ctx = c.Context()
-	done, err := c.App.UpgradeKeeper.GetDoneHeight(ctx, leaneval.UpgradeName)
-	require.NoError(t, err)
-	require.Equal(t, upgradeHeight, done, "leaneval not applied at its height")
-	vm, err = c.App.UpgradeKeeper.GetModuleVersionMap(ctx)
-	require.NoError(t, err)
-	require.Equal(t, c.App.ModuleManager.GetVersionMap(), vm, "every module at its consensus version")
+	ctx = applyUpgrade(t, c, leaneval.UpgradeName, map[string]uint64{intelligencetypes.ModuleName: 2, subnettypes.ModuleName: 2})
 	require.NoError(t, sk.CheckInvariants(ctx))
 	set, err := sk.OccupiedUIDs(ctx, netuid)
 	require.NoError(t, err)

@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
-	upgradetypes "cosmossdk.io/x/upgrade/types"
 
 	"github.com/taochain/taochain/app/upgrades/packedrows"
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
@@ -49,22 +48,7 @@ func TestPackedrowsUpgrade(t *testing.T) {
 	require.NoError(t, err)
 	store.Set(key(intelligencetypes.BondsKey), legacyBonds)
 	legacySize := len(store.Get(key(intelligencetypes.WeightsKey)))
-	vm, err := c.App.UpgradeKeeper.GetModuleVersionMap(ctx)
-	require.NoError(t, err)
-	vm[intelligencetypes.ModuleName] = 3
-	require.NoError(t, c.App.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
-
-	upgradeHeight := c.Height + 1
-	require.NoError(t, c.App.UpgradeKeeper.ScheduleUpgrade(ctx, upgradetypes.Plan{Name: packedrows.UpgradeName, Height: upgradeHeight}))
-	c.NextBlock()
-
-	ctx = c.Context()
-	done, err := c.App.UpgradeKeeper.GetDoneHeight(ctx, packedrows.UpgradeName)
-	require.NoError(t, err)
-	require.Equal(t, upgradeHeight, done, "packedrows not applied at its height")
-	vm, err = c.App.UpgradeKeeper.GetModuleVersionMap(ctx)
-	require.NoError(t, err)
-	require.Equal(t, c.App.ModuleManager.GetVersionMap(), vm, "every module at its consensus version")
+	ctx = applyUpgrade(t, c, packedrows.UpgradeName, map[string]uint64{intelligencetypes.ModuleName: 3})
 	store = ctx.KVStore(c.App.GetKey(intelligencetypes.StoreKey))
 	var p intelligencetypes.PackedWeightsRow
 	require.NoError(t, p.Unmarshal(store.Get(key(intelligencetypes.WeightsKey))))

@@ -93,24 +93,7 @@ func TestYuma3Upgrade(t *testing.T) {
 		require.NotEmpty(t, r.Bonds)
 		require.Empty(t, r.FixedBonds)
 	}
-	vm, err := c.App.UpgradeKeeper.GetModuleVersionMap(ctx)
-	require.NoError(t, err)
-	vm[intelligencetypes.ModuleName] = 1
-	vm[subnettypes.ModuleName] = 1
-	require.NoError(t, c.App.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
-
-	// The plan a passed MsgSoftwareUpgrade proposal stores; the next block's pre-blocker runs it.
-	upgradeHeight := c.Height + 1
-	require.NoError(t, c.App.UpgradeKeeper.ScheduleUpgrade(ctx, upgradetypes.Plan{Name: yuma3.UpgradeName, Height: upgradeHeight}))
-	c.NextBlock()
-
-	ctx = c.Context()
-	done, err := c.App.UpgradeKeeper.GetDoneHeight(ctx, yuma3.UpgradeName)
-	require.NoError(t, err)
-	require.Equal(t, upgradeHeight, done, "yuma3 not applied at its height")
-	vm, err = c.App.UpgradeKeeper.GetModuleVersionMap(ctx)
-	require.NoError(t, err)
-	require.Equal(t, c.App.ModuleManager.GetVersionMap(), vm, "every module at its consensus version (the later migrations run too)")
+	ctx = applyUpgrade(t, c, yuma3.UpgradeName, map[string]uint64{intelligencetypes.ModuleName: 1, subnettypes.ModuleName: 1})
 
 	s, err = c.App.SubnetKeeper.GetSubnet(ctx, netuid)
 	require.NoError(t, err)
@@ -156,4 +139,32 @@ func TestYuma3Upgrade(t *testing.T) {
 	}
 	require.NoError(t, c.App.SubnetKeeper.CheckInvariants(ctx))
 	require.NoError(t, c.App.TaoKeeper.CheckInvariants(ctx))
+}
+
+// applyUpgrade sets the stored version of each module in from to its value, as a network that
+// has not run the upgrade holds it, schedules the plan name for the next block (what a passed
+// MsgSoftwareUpgrade proposal stores), commits that block, whose pre-blocker runs the handler,
+// and checks that the upgrade is recorded at that height with every module at its consensus
+// version afterwards (later migrations run too). It returns the context after the block.
+func applyUpgrade(t *testing.T, c *apptest.Chain, name string, from map[string]uint64) sdk.Context {
+	t.Helper()
+	ctx := c.Context()
+	vm, err := c.App.UpgradeKeeper.GetModuleVersionMap(ctx)
+	require.NoError(t, err)
+	for module, v := range from {
+		vm[module] = v
+	}
+	require.NoError(t, c.App.UpgradeKeeper.SetModuleVersionMap(ctx, vm))
+	upgradeHeight := c.Height + 1
+	require.NoError(t, c.App.UpgradeKeeper.ScheduleUpgrade(ctx, upgradetypes.Plan{Name: name, Height: upgradeHeight}))
+	c.NextBlock()
+
+	ctx = c.Context()
+	done, err := c.App.UpgradeKeeper.GetDoneHeight(ctx, name)
+	require.NoError(t, err)
+	require.Equal(t, upgradeHeight, done, "%s not applied at its height", name)
+	vm, err = c.App.UpgradeKeeper.GetModuleVersionMap(ctx)
+	require.NoError(t, err)
+	require.Equal(t, c.App.ModuleManager.GetVersionMap(), vm, "every module at its consensus version")
+	return ctx
 }
