@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,6 +47,11 @@ const (
 	maxGas              = 90_000_000
 	// nodeIAVLCacheSize is app.toml's default iavl-cache-size.
 	nodeIAVLCacheSize = 781_250
+	// iavlCacheEnv, when set, replaces nodeIAVLCacheSize (app.toml's iavl-cache-size), to see how
+	// much of the memory figure is IAVL's node cache.
+	iavlCacheEnv = "BENCH_IAVL_CACHE_SIZE"
+	// heapProfileEnv, when set to a path, saves a heap profile there at the end of the run.
+	heapProfileEnv = "BENCH_HEAP_PROFILE"
 )
 
 // endBlockSink keeps every app_end_block_duration sample (ms) that the app records.
@@ -126,9 +132,16 @@ func setup(b *testing.B) *busy {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = db.Close() })
+	cacheSize := nodeIAVLCacheSize
+	if v := os.Getenv(iavlCacheEnv); v != "" {
+		if cacheSize, err = strconv.Atoi(v); err != nil || cacheSize < 0 {
+			b.Fatalf("%s=%q: want a number of nodes", iavlCacheEnv, v)
+		}
+		b.Logf("IAVL cache %d nodes per store (from %s)", cacheSize, iavlCacheEnv)
+	}
 	opts := []func(*baseapp.BaseApp){
 		baseapp.SetPruning(pruningtypes.NewPruningOptions(pruningtypes.PruningDefault)),
-		baseapp.SetIAVLCacheSize(nodeIAVLCacheSize),
+		baseapp.SetIAVLCacheSize(cacheSize),
 		baseapp.SetInterBlockCache(store.NewCommitKVStoreCacheManager()),
 	}
 	c := apptest.NewChainOnDB(b, db, opts, uids+subnets, app.TAO(1_000_000), busyGenesis)
@@ -338,4 +351,14 @@ func BenchmarkBusyChain(b *testing.B) {
 		percentile(block, 50), percentile(block, 99), block[len(block)-1], targetBlockMaxMs, percentile(cpu, 99))
 	b.Logf("memory: RSS %d → %d MiB, Go heap in use %d → %d MiB; heap after each %d blocks: %v MiB",
 		rss0/1024, rss1/1024, ms0.HeapInuse>>20, ms1.HeapInuse>>20, blocksPerIteration, heaps)
+	if path := os.Getenv(heapProfileEnv); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.WriteHeapProfile(f); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
