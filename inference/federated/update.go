@@ -1,7 +1,6 @@
 package federated
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/taochain/taochain/inference/auth"
 	"github.com/taochain/taochain/inference/model"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
 // UpdateDomain separates update signatures from every other use of a hotkey key.
@@ -94,12 +94,6 @@ func (u Update) Encode() []byte {
 	w.entries(u.Entries)
 	return w.buf
 }
-
-// Hash is sha256(Encode()), the value committed on chain next to Size.
-func (u Update) Hash() [32]byte { return sha256.Sum256(u.Encode()) }
-
-// Size is len(Encode()), committed on chain so peers can refuse oversized downloads.
-func (u Update) Size() int { return len(u.Encode()) }
 
 // ContentHash is sha256 of the order and entries only. Two updates with the same content hash
 // carry the same counts whoever signed them and for whatever epoch: the validator uses it to
@@ -232,7 +226,8 @@ type Commitment struct {
 	Height  uint64
 }
 
-// CommitmentOf returns the commitment of u made at height.
+// CommitmentOf returns the commitment of u made at height: sha256 of u's encoding and its length,
+// which lets peers refuse oversized downloads before hashing.
 func CommitmentOf(u Update, height uint64) Commitment {
 	bz := u.Encode()
 	return Commitment{ChainID: u.ChainID, Netuid: u.Netuid, Epoch: u.Epoch, Hotkey: u.Hotkey,
@@ -261,11 +256,10 @@ func Verify(s SignedUpdate, c Commitment, lim Limits) (Update, error) {
 		return Update{}, fmt.Errorf("%w: update is for (%s, subnet %d, epoch %d, %s), commitment for (%s, subnet %d, epoch %d, %s)",
 			ErrWrongEpoch, u.ChainID, u.Netuid, u.Epoch, u.Hotkey, c.ChainID, c.Netuid, c.Epoch, c.Hotkey)
 	}
-	if len(s.PubKey) != secp256k1.PubKeySize || (s.PubKey[0] != 0x02 && s.PubKey[0] != 0x03) {
-		return Update{}, fmt.Errorf("%w: public key has %d bytes, want a %d-byte compressed secp256k1 key",
-			ErrBadSignature, len(s.PubKey), secp256k1.PubKeySize)
+	pk, err := subnettypes.HotkeyPubKey(s.PubKey)
+	if err != nil {
+		return Update{}, fmt.Errorf("%w: %w", ErrBadSignature, err)
 	}
-	pk := &secp256k1.PubKey{Key: bytes.Clone(s.PubKey)}
 	if addr := auth.Address(pk); addr != u.Hotkey {
 		return Update{}, fmt.Errorf("%w: public key belongs to %s, not to hotkey %s", ErrBadSignature, addr, u.Hotkey)
 	}

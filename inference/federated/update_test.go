@@ -1,6 +1,7 @@
 package federated
 
 import (
+	"crypto/sha256"
 	"errors"
 	"strings"
 	"testing"
@@ -44,19 +45,20 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	_, hk := testKey("miner")
 	u := testUpdate(hk, 7)
 	bz := u.Encode()
-	if u.Size() != len(bz) {
-		t.Fatalf("Size %d, encoding %d bytes", u.Size(), len(bz))
+	if c := CommitmentOf(u, 0); int(c.Size) != len(bz) || c.Hash != sha256.Sum256(bz) {
+		t.Fatalf("commitment size %d, encoding %d bytes", c.Size, len(bz))
 	}
+	hash := func(u Update) [32]byte { return CommitmentOf(u, 0).Hash }
 	got, err := Decode(bz, DefaultLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Hash() != u.Hash() || string(got.Encode()) != string(bz) || got.Epoch != 7 || len(got.Entries) != 4 {
+	if hash(got) != hash(u) || string(got.Encode()) != string(bz) || got.Epoch != 7 || len(got.Entries) != 4 {
 		t.Fatalf("round trip changed the update: %+v", got)
 	}
 	other := u
 	other.Epoch = 8
-	if other.Hash() == u.Hash() || other.ContentHash() != u.ContentHash() {
+	if hash(other) == hash(u) || other.ContentHash() != u.ContentHash() {
 		t.Fatal("the epoch must change the hash but not the content hash")
 	}
 }
@@ -111,7 +113,7 @@ func TestSignVerify(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := CommitmentOf(u, 10)
-	if got, err := Verify(s, c, lim); err != nil || got.Hash() != u.Hash() {
+	if got, err := Verify(s, c, lim); err != nil || string(got.Encode()) != string(u.Encode()) {
 		t.Fatalf("valid update: %v", err)
 	}
 	if _, err := Sign(u, otherKey); err == nil {
@@ -134,6 +136,11 @@ func TestSignVerify(t *testing.T) {
 	wrongKey.PubKey = otherKey.PubKey().Bytes()
 	if _, err := Verify(wrongKey, c, lim); !errors.Is(err, ErrBadSignature) || !strings.Contains(err.Error(), otherHK) {
 		t.Fatalf("another hotkey's public key: %v", err)
+	}
+	uncompressed := s
+	uncompressed.PubKey = append([]byte{0x04}, s.PubKey[1:]...)
+	if _, err := Verify(uncompressed, c, lim); !errors.Is(err, ErrBadSignature) || !strings.Contains(err.Error(), "compressed") {
+		t.Fatalf("a key that is not a compressed secp256k1 key: %v", err)
 	}
 	// Replaying the signed epoch-5 update against an epoch-6 commitment of the same bytes.
 	c6 := c
