@@ -60,12 +60,16 @@ func Text() string {
 	return strings.Join(paragraphs, "\n")
 }
 
+// IsHeldOut reports whether paragraph i (0-based, in file order) is held out: the HeldOutEvery
+// rule.
+func IsHeldOut(i int) bool { return i%HeldOutEvery == HeldOutEvery/2 }
+
 // Split partitions paragraphs into training and held-out text using the HeldOutEvery rule. Each part
 // is its paragraphs joined by newlines.
 func Split(paras []string) (train, heldOut string) {
 	var tr, ho []string
 	for i, p := range paras {
-		if i%HeldOutEvery == HeldOutEvery/2 {
+		if IsHeldOut(i) {
 			ho = append(ho, p)
 		} else {
 			tr = append(tr, p)

@@ -81,7 +81,7 @@ type Result struct {
 func Shards(n int) []string {
 	var train []string
 	for i, p := range corpus.Paragraphs() {
-		if i%corpus.HeldOutEvery != corpus.HeldOutEvery/2 {
+		if !corpus.IsHeldOut(i) {
 			train = append(train, p)
 		}
 	}
