@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -33,6 +34,9 @@ const (
 	DefaultHeaderTimeout  = 2 * time.Second
 	DefaultBodyTimeout    = 2 * time.Second
 	DefaultMaxReadsPerIP  = 4
+	// DefaultMaxUpdateResponseBytes caps a federated update response: the largest update a peer
+	// accepts by default plus the wire framing.
+	DefaultMaxUpdateResponseBytes = 256<<10 + 512
 )
 
 // Fixed HTTP server limits.
@@ -68,10 +72,23 @@ type Config struct {
 	// MaxReadsPerIP caps the /v1/infer requests from one client IP (IPv6: one /64) that are being
 	// authenticated or having their body read at once (429 beyond); 0 means DefaultMaxReadsPerIP.
 	MaxReadsPerIP int
+	// Updates serves the miner's signed federated updates at protocol.FederatedUpdatePath; nil
+	// serves 404 there (a subnet that is not federated).
+	Updates UpdateSource
+	// MaxUpdateResponseBytes caps an update response; a larger one is not sent (500). 0 means
+	// DefaultMaxUpdateResponseBytes.
+	MaxUpdateResponseBytes int
 	// Registry receives the axon's metrics and is served at /metrics; nil means a fresh registry.
 	Registry *prometheus.Registry
 	// Logger receives one line per failed request; nil discards logs.
 	Logger *slog.Logger
+}
+
+// UpdateSource holds the federated updates a miner has published (inference/fednode.Miner).
+type UpdateSource interface {
+	// FederatedUpdate returns the response body for epoch's update (the wire format of
+	// inference/fednode) and whether the miner holds one. It must be safe for concurrent use.
+	FederatedUpdate(epoch uint64) ([]byte, bool)
 }
 
 // Server is a running (or ready to run) axon.
@@ -96,7 +113,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("axon: verifier accepts requests for %s but responses are signed by %s", cfg.Verifier.Self(), cfg.Signer.Address())
 	}
 	if cfg.MaxBodyBytes < 0 || cfg.MaxChars < 0 || cfg.MaxConcurrent < 0 || cfg.RequestTimeout < 0 ||
-		cfg.HeaderTimeout < 0 || cfg.BodyTimeout < 0 || cfg.MaxReadsPerIP < 0 {
+		cfg.HeaderTimeout < 0 || cfg.BodyTimeout < 0 || cfg.MaxReadsPerIP < 0 || cfg.MaxUpdateResponseBytes < 0 {
 		return nil, errors.New("axon: limits must not be negative")
 	}
 	if cfg.MaxBodyBytes == 0 {
@@ -119,6 +136,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxReadsPerIP == 0 {
 		cfg.MaxReadsPerIP = DefaultMaxReadsPerIP
+	}
+	if cfg.MaxUpdateResponseBytes == 0 {
+		cfg.MaxUpdateResponseBytes = DefaultMaxUpdateResponseBytes
 	}
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
@@ -196,7 +216,7 @@ func (s *Server) routes() (http.Handler, error) {
 	})
 	s.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Namespace: "taoworker", Subsystem: "axon", Name: "rejected_total",
-		Help: "Inference requests refused before taking a task slot for being slow (slow_body, 408) or over their IP's limit (ip_limit, 429).",
+		Help: "Requests refused before taking a task slot for being slow (slow_body, 408) or over their IP's limit (ip_limit, 429; inference and federated update requests).",
 	}, []string{"reason"})
 	for _, c := range []prometheus.Collector{requests, latency, s.inFlight, s.reading, s.rejected} {
 		if err := s.cfg.Registry.Register(c); err != nil {
@@ -214,6 +234,7 @@ func (s *Server) routes() (http.Handler, error) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")
 	})))
+	mux.Handle(protocol.FederatedUpdatePath, instrument(protocol.FederatedUpdatePath, http.HandlerFunc(s.federatedUpdate)))
 	mux.Handle(protocol.MetricsPath, promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
 	return mux, nil
 }
@@ -282,6 +303,49 @@ func (s *Server) infer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.write(w, caller.Nonce, http.StatusOK, resp)
+}
+
+// federatedUpdate handles GET /v1/federated/update?epoch=N: the miner's signed update of epoch N,
+// unauthenticated (see the package comment) but under the /v1/infer per-IP limit.
+func (s *Server) federatedUpdate(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		s.fail(w, r, "", http.StatusMethodNotAllowed, "method must be GET")
+		return
+	}
+	client := clientKey(r.RemoteAddr)
+	if !s.reads.acquire(client) {
+		s.rejected.WithLabelValues("ip_limit").Inc()
+		s.refuse(w, r, http.StatusTooManyRequests, fmt.Sprintf("more than %d requests from %s being served at once", s.cfg.MaxReadsPerIP, client))
+		return
+	}
+	defer s.reads.release(client)
+	if s.cfg.Updates == nil {
+		s.fail(w, r, "", http.StatusNotFound, "this axon publishes no federated updates")
+		return
+	}
+	q := r.URL.Query()
+	epoch, err := strconv.ParseUint(q.Get("epoch"), 10, 64)
+	if err != nil || len(q) != 1 || len(q["epoch"]) != 1 {
+		s.fail(w, r, "", http.StatusBadRequest, "want exactly one query parameter epoch, a decimal uint64")
+		return
+	}
+	body, ok := s.cfg.Updates.FederatedUpdate(epoch)
+	if !ok {
+		s.fail(w, r, "", http.StatusNotFound, fmt.Sprintf("no update held for epoch %d", epoch))
+		return
+	}
+	if len(body) > s.cfg.MaxUpdateResponseBytes {
+		s.fail(w, r, "", http.StatusInternalServerError,
+			fmt.Sprintf("update of epoch %d has %d bytes, more than the %d this axon sends", epoch, len(body), s.cfg.MaxUpdateResponseBytes))
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodGet {
+		_, _ = w.Write(body)
+	}
 }
 
 // admit does the work before a request may take a task slot, cheapest first: the client's IP

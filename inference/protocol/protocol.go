@@ -8,6 +8,9 @@ const (
 	HealthPath = "/healthz"
 	// MetricsPath serves Prometheus metrics.
 	MetricsPath = "/metrics"
+	// FederatedUpdatePath serves, to a GET with ?epoch=N, the miner's signed model update of epoch N
+	// on a federated subnet (the wire format is inference/fednode's); 404 when it holds none.
+	FederatedUpdatePath = "/v1/federated/update"
 )
 
 // Task kinds.

@@ -1,0 +1,60 @@
+// Package fednode is the networked side of federated learning for a miner (issue 19): it runs
+// inference/federated's pure core against peers' axons and the chain. A Miner holds its private
+// text's n-gram counts (the text itself is never kept, sent or logged), the privacy ledger, the
+// updates it serves and the merged model it answers validators with.
+//
+// # Protocol flow, per epoch
+//
+//  1. Publish. When the chain's epoch advances, the miner takes the counts of the events seen since
+//     its previous release (model.Counts, own minus what the previous release was made from),
+//     has the federated.Accountant charge the release, writes the charge to the ledger, and only
+//     then privatizes the counts (federated.Privatize), signs the update with its hotkey
+//     (federated.Sign) and keeps it to serve. A release the budget refuses publishes nothing; the
+//     miner keeps serving its merged model and still merges its peers.
+//  2. Commit. The miner commits sha256 and the length of the update's canonical bytes on chain
+//     (federated.Commitment; MsgCommitModelUpdate). A failed commit is retried at the next poll of
+//     the same epoch.
+//  3. Serve. Its axon answers GET /v1/federated/update?epoch=N (protocol.FederatedUpdatePath) with
+//     the update in the wire format below, unauthenticated and rate-limited per IP (see
+//     inference/axon); the last KeepEpochs updates are kept.
+//  4. Fetch and merge. Every poll the miner reads the subnet's latest commitments with each
+//     peer's axon URL and incentive (Chain.ModelUpdateCommitments) and fetches each commitment it
+//     has not fetched yet, at most MaxParallelFetches at once (Fetch: the committed size bounds what
+//     is read; federated.Verify checks size, hash, encoding, header and signature). It drops
+//     copies and replays as the validator does (federated.Accept, in commitment-height order),
+//     adds each accepted update to that peer's counts, and serves
+//     model.FromCounts(order, federated.Merge(own, peers)), peers weighted by their on-chain
+//     incentive (federated.Weights). Refused updates are logged with the reason and not retried.
+//
+// Step does one poll of this loop and Run repeats it; both need a Chain, the three chain calls
+// the worker implements over its chain client. The chain keeps only each hotkey's latest
+// commitment, so a miner that polls less often than its peers publish may miss an update; it is
+// logged nowhere because it is never seen, and costs only what that update would have taught.
+//
+// # Wire format
+//
+//	u8(len(pub_key)) pub_key u8(len(signature)) signature update_bytes
+//
+// pub_key is the hotkey's secp256k1 public key, signature the 64-byte r||s over update_bytes, and
+// update_bytes federated.Update.Encode's canonical encoding, running to the end of the body; the
+// committed size fixes its length, so a fetcher reads at most that plus MaxWireOverhead.
+//
+// # Privacy ledger
+//
+// The accountant's spending persists in StateFile in the worker's home: every release (epoch,
+// subnet, hotkey, ε, δ), written atomically before the release is computed, so a crash or a
+// restart can neither reset the budget nor hide a release. At start the ledger is replayed into a
+// fresh accountant; a ledger that spent more than the configured budget stops the miner rather
+// than silently exhausting it. The budget belongs to the home's text, so releases under any
+// hotkey or subnet count. Counts already released are not persisted: after a restart the next
+// update is made from all the text again (charged like any other). Privacy.Noiseless, which
+// publishes exact clipped counts, spends nothing and is for tests and measurements only.
+//
+// # Metrics
+//
+// With Config.Registerer the miner exports taoworker_privacy_epsilon_spent,
+// taoworker_privacy_epsilon_remaining, taoworker_privacy_delta_spent,
+// taoworker_privacy_delta_remaining and taoworker_privacy_releases, and counts
+// taoworker_federated_peer_updates_merged_total and taoworker_federated_peer_updates_refused_total;
+// each publish logs the accountant's summary line (federated.Accountant.String).
+package fednode

@@ -1,0 +1,128 @@
+package fednode
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/taochain/taochain/inference/federated"
+)
+
+// StateFile is the privacy ledger's file name in the worker's home.
+const StateFile = "federated_privacy.json"
+
+// ledgerVersion is the version of the ledger's JSON shape.
+const ledgerVersion = 1
+
+// Release is one private release recorded in the ledger: what it cost and what it was for.
+type Release struct {
+	Epoch   uint64  `json:"epoch"`
+	Netuid  uint16  `json:"netuid"`
+	Hotkey  string  `json:"hotkey"`
+	Epsilon float64 `json:"epsilon"`
+	Delta   float64 `json:"delta"`
+}
+
+// ledger is the privacy state file: every release ever made from this home's text. The budget
+// protects the text, not a hotkey or a subnet, so releases under any hotkey or subnet count.
+type ledger struct {
+	Version  int       `json:"version"`
+	Releases []Release `json:"releases"`
+}
+
+// loadLedger reads the ledger at path (none yet: an empty one) and replays it into a new
+// accountant with the given budget. A ledger that spent more than the budget is an error rather
+// than an exhausted accountant, so that lowering the budget is noticed.
+func loadLedger(path string, budgetEpsilon, budgetDelta float64) (ledger, *federated.Accountant, error) {
+	acct, err := federated.NewAccountant(budgetEpsilon, budgetDelta)
+	if err != nil {
+		return ledger{}, nil, err
+	}
+	l := ledger{Version: ledgerVersion}
+	bz, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return l, acct, nil
+	case err != nil:
+		return ledger{}, nil, fmt.Errorf("fednode: privacy state: %w", err)
+	}
+	if err := json.Unmarshal(bz, &l); err != nil {
+		return ledger{}, nil, fmt.Errorf("fednode: privacy state %s: %w", path, err)
+	}
+	if l.Version != ledgerVersion {
+		return ledger{}, nil, fmt.Errorf("fednode: privacy state %s has version %d, this worker reads %d", path, l.Version, ledgerVersion)
+	}
+	for i, r := range l.Releases {
+		if err := acct.Spend(releasePrivacy(r)); err != nil {
+			eps, delta := sum(l.Releases)
+			return ledger{}, nil, fmt.Errorf("fednode: privacy state %s records ε %g and δ %g spent in %d releases, "+
+				"more than the budget ε %g δ %g allows (release %d, epoch %d: %w); the text's privacy is spent: "+
+				"raise the budget only if you accept the larger loss",
+				path, eps, delta, len(l.Releases), budgetEpsilon, budgetDelta, i, r.Epoch, err)
+		}
+	}
+	return l, acct, nil
+}
+
+// save writes the ledger atomically.
+func (l ledger) save(path string) error {
+	bz, err := json.MarshalIndent(l, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, append(bz, '\n')); err != nil {
+		return fmt.Errorf("fednode: saving privacy state: %w", err)
+	}
+	return nil
+}
+
+// releasePrivacy is a Privacy charging what r cost; the clip and caps play no part in accounting.
+func releasePrivacy(r Release) federated.Privacy {
+	return federated.Privacy{Epsilon: r.Epsilon, Delta: r.Delta, Clip: 1, MaxEntries: 1, MaxTotal: 1}
+}
+
+func sum(rs []Release) (epsilon, delta float64) {
+	for _, r := range rs {
+		epsilon += r.Epsilon
+		delta += r.Delta
+	}
+	return epsilon, delta
+}
+
+// writeFileAtomic replaces path with data so that a crash leaves the old or the new ledger,
+// durably: temporary file, fsync, rename, fsync of the directory. It is chain.WriteFileAtomic's
+// recipe; importing inference/chain would make this package depend on the whole app.
+func writeFileAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
