@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"strings"
 	"time"
@@ -20,12 +21,14 @@ import (
 	"github.com/taochain/taochain/app"
 	"github.com/taochain/taochain/inference/auth"
 	"github.com/taochain/taochain/inference/chain"
+	"github.com/taochain/taochain/inference/federated"
 	"github.com/taochain/taochain/internal/logging"
 )
 
 // Config is the worker configuration: the YAML file given by --config, then flags on top.
 type Config struct {
-	// Home holds the worker's state (pending submission, commits).
+	// Home holds the worker's state (pending submission, commits, a federated miner's privacy
+	// ledger).
 	Home string `yaml:"home"`
 	// LogFormat is "text" or "json".
 	LogFormat string `yaml:"log_format"`
@@ -101,6 +104,25 @@ type MinerConfig struct {
 	MetagraphRefresh time.Duration `yaml:"metagraph_refresh"`
 	// RequestTimeout bounds each inference task.
 	RequestTimeout time.Duration `yaml:"request_timeout"`
+	// Federated makes the miner take part in federated learning (inference/fednode): it publishes
+	// private count updates of its text at its axon and serves its model merged with its peers'.
+	// It needs Model "ngram".
+	Federated bool `yaml:"federated"`
+	// PrivacyEpsilon and PrivacyDelta are ε and δ of each federated release.
+	PrivacyEpsilon float64 `yaml:"privacy_epsilon"`
+	PrivacyDelta   float64 `yaml:"privacy_delta"`
+	// PrivacyBudgetEpsilon and PrivacyBudgetDelta are the total ε and δ the miner's text may
+	// spend over all releases, kept across restarts in the home's privacy ledger.
+	PrivacyBudgetEpsilon float64 `yaml:"privacy_budget_epsilon"`
+	PrivacyBudgetDelta   float64 `yaml:"privacy_budget_delta"`
+}
+
+// Privacy is the federated release mechanism the config asks for: federated.DefaultPrivacy with
+// its ε and δ.
+func (m MinerConfig) Privacy() federated.Privacy {
+	p := federated.DefaultPrivacy()
+	p.Epsilon, p.Delta = m.PrivacyEpsilon, m.PrivacyDelta
+	return p
 }
 
 // ValidatorConfig configures the validator.
@@ -137,6 +159,7 @@ type ValidatorConfig struct {
 // DefaultConfig returns the defaults documented in inference/README.md.
 func DefaultConfig() Config {
 	home, _ := os.UserHomeDir()
+	privacy := federated.DefaultPrivacy()
 	return Config{
 		Home:      home + "/.taoworker",
 		LogFormat: "text",
@@ -147,6 +170,8 @@ func DefaultConfig() Config {
 		Miner: MinerConfig{
 			Listen: "127.0.0.1:8091", ExternalHost: "127.0.0.1", Model: "ngram", NGramOrder: 5, ModelAPI: "auto",
 			MetagraphRefresh: 10 * time.Second, RequestTimeout: 10 * time.Second,
+			PrivacyEpsilon: privacy.Epsilon, PrivacyDelta: privacy.Delta,
+			PrivacyBudgetEpsilon: 10 * privacy.Epsilon, PrivacyBudgetDelta: 10 * privacy.Delta,
 		},
 		Validator: ValidatorConfig{
 			MetricsListen: "127.0.0.1:9101", TasksPerMiner: 128, ScoreEMAAlpha: 0.3, PromptChars: 64, ContinuationChars: 2, Candidates: 8,
@@ -175,6 +200,10 @@ func dur(name, usage string, field func(*Config) *time.Duration) binding {
 
 func float(name, usage string, field func(*Config) *float64) binding {
 	return binding{name, usage, func(fs *pflag.FlagSet, c *Config) { fs.Float64Var(field(c), name, *field(c), usage) }}
+}
+
+func boolean(name, usage string, field func(*Config) *bool) binding {
+	return binding{name, usage, func(fs *pflag.FlagSet, c *Config) { fs.BoolVar(field(c), name, *field(c), usage) }}
 }
 
 func u16(name, usage string, field func(*Config) *uint16) binding {
@@ -221,6 +250,14 @@ var minerFlags = append([]binding{
 	str("corpus", "training text file (empty: the shipped training split)", func(c *Config) *string { return &c.Miner.Corpus }),
 	dur("metagraph-refresh", "permit cache refresh period", func(c *Config) *time.Duration { return &c.Miner.MetagraphRefresh }),
 	dur("request-timeout", "deadline of one inference task", func(c *Config) *time.Duration { return &c.Miner.RequestTimeout }),
+	boolean("federated", "take part in federated learning: publish private count updates, serve the model merged with peers' (--model ngram)",
+		func(c *Config) *bool { return &c.Miner.Federated }),
+	float("privacy-epsilon", "ε of each federated release (> 0)", func(c *Config) *float64 { return &c.Miner.PrivacyEpsilon }),
+	float("privacy-delta", "δ of each federated release, in (0, 1)", func(c *Config) *float64 { return &c.Miner.PrivacyDelta }),
+	float("privacy-budget-epsilon", "total ε of all federated releases, kept across restarts (≥ --privacy-epsilon)",
+		func(c *Config) *float64 { return &c.Miner.PrivacyBudgetEpsilon }),
+	float("privacy-budget-delta", "total δ of all federated releases, kept across restarts (≥ --privacy-delta, < 1)",
+		func(c *Config) *float64 { return &c.Miner.PrivacyBudgetDelta }),
 }, modelServerFlags...)
 
 var validatorFlags = []binding{
@@ -338,12 +375,39 @@ func validateConfig(cfg *Config) error {
 	if err := adoptLegacyModelFields(&cfg.Miner); err != nil {
 		return err
 	}
+	if err := validateFederated(cfg.Miner); err != nil {
+		return err
+	}
 	backend, err := chain.ResolveKeyringBackend(cfg.Keys.KeyringDir, cfg.Keys.KeyringBackend)
 	if err != nil {
 		return fmt.Errorf("config: --keyring-backend not given and %w", err)
 	}
 	cfg.Keys.KeyringBackend = backend
 	return nil
+}
+
+// validateFederated checks the federated miner settings when --federated is on.
+func validateFederated(m MinerConfig) error {
+	if !m.Federated {
+		return nil
+	}
+	if m.Model != "ngram" {
+		return fmt.Errorf("config: --federated (miner.federated) needs --model ngram, whose counts are what miners share; got --model %s", m.Model)
+	}
+	finite := func(v float64) bool { return !math.IsInf(v, 0) && !math.IsNaN(v) }
+	switch {
+	case !(m.PrivacyEpsilon > 0) || !finite(m.PrivacyEpsilon):
+		return fmt.Errorf("config: --privacy-epsilon (miner.privacy_epsilon) %v: must be positive and finite", m.PrivacyEpsilon)
+	case !(m.PrivacyDelta > 0 && m.PrivacyDelta < 1):
+		return fmt.Errorf("config: --privacy-delta (miner.privacy_delta) %v: must be in (0, 1)", m.PrivacyDelta)
+	case !(m.PrivacyBudgetEpsilon >= m.PrivacyEpsilon) || !finite(m.PrivacyBudgetEpsilon):
+		return fmt.Errorf("config: --privacy-budget-epsilon (miner.privacy_budget_epsilon) %v: must be finite and at least --privacy-epsilon %v, one release",
+			m.PrivacyBudgetEpsilon, m.PrivacyEpsilon)
+	case !(m.PrivacyBudgetDelta >= m.PrivacyDelta && m.PrivacyBudgetDelta < 1):
+		return fmt.Errorf("config: --privacy-budget-delta (miner.privacy_budget_delta) %v: must be in [--privacy-delta %v, 1)",
+			m.PrivacyBudgetDelta, m.PrivacyDelta)
+	}
+	return m.Privacy().Validate()
 }
 
 // passphraseEnv names the environment variable holding the file keyring's passphrase.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/taochain/taochain/app"
+	"github.com/taochain/taochain/inference/federated"
 )
 
 func TestConfigFileThenFlags(t *testing.T) {
@@ -212,6 +213,61 @@ func TestModelServerFlags(t *testing.T) {
 		_, err := load("netuid: 1\n", bad...)
 		if err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Fatalf("%v: error %v does not name the flag", bad, err)
+		}
+	}
+}
+
+// TestFederatedConfig: the federated miner settings default to federated.DefaultPrivacy with a
+// budget of ten releases, come from the file with flags on top, are checked only with
+// --federated, and a bad value is refused naming the flag and what is allowed.
+func TestFederatedConfig(t *testing.T) {
+	dir := t.TempDir()
+	load := func(file string, args ...string) (Config, error) {
+		t.Helper()
+		path := filepath.Join(dir, "miner.yaml")
+		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := minerCmd()
+		if err := cmd.ParseFlags(append([]string{"--config", path, "--hotkey", "m", "--keyring-backend", "test"}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		return loadConfig(cmd, commonFlags, minerFlags)
+	}
+	def := federated.DefaultPrivacy()
+	cfg, err := load("netuid: 1\n")
+	if err != nil || cfg.Miner.Federated || cfg.Miner.Privacy() != def ||
+		cfg.Miner.PrivacyBudgetEpsilon != 10*def.Epsilon || cfg.Miner.PrivacyBudgetDelta != 10*def.Delta {
+		t.Fatalf("defaults: %+v %v", cfg.Miner, err)
+	}
+	cfg, err = load("miner: {federated: true, privacy_epsilon: 0.5, privacy_budget_epsilon: 4}\n", "--privacy-delta", "1e-7", "--privacy-budget-epsilon", "3")
+	if err != nil || !cfg.Miner.Federated || cfg.Miner.PrivacyEpsilon != 0.5 || cfg.Miner.PrivacyDelta != 1e-7 ||
+		cfg.Miner.PrivacyBudgetEpsilon != 3 || cfg.Miner.PrivacyBudgetDelta != 10*def.Delta {
+		t.Fatalf("file then flags: %+v %v", cfg.Miner, err)
+	}
+	if p := cfg.Miner.Privacy(); p.Epsilon != 0.5 || p.Delta != 1e-7 || p.Clip != def.Clip || p.Noiseless {
+		t.Fatalf("privacy %+v", p)
+	}
+	// Out-of-range values are ignored while the miner is not federated.
+	if _, err := load("netuid: 1\n", "--privacy-epsilon", "0"); err != nil {
+		t.Fatalf("non-federated miner with --privacy-epsilon 0: %v", err)
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--model", "server", "--model-url", "http://a:1"}, "needs --model ngram"},
+		{[]string{"--privacy-epsilon", "0"}, "--privacy-epsilon (miner.privacy_epsilon) 0: must be positive and finite"},
+		{[]string{"--privacy-epsilon", "+Inf"}, "--privacy-epsilon"},
+		{[]string{"--privacy-delta", "0"}, "--privacy-delta (miner.privacy_delta) 0: must be in (0, 1)"},
+		{[]string{"--privacy-delta", "1"}, "--privacy-delta"},
+		{[]string{"--privacy-budget-epsilon", "0.5"}, "--privacy-budget-epsilon (miner.privacy_budget_epsilon) 0.5: must be finite and at least --privacy-epsilon 1"},
+		{[]string{"--privacy-budget-delta", "1e-7"}, "--privacy-budget-delta (miner.privacy_budget_delta) 1e-07: must be in [--privacy-delta 1e-06, 1)"},
+		{[]string{"--privacy-budget-delta", "1"}, "--privacy-budget-delta"},
+	} {
+		_, err := load("netuid: 1\n", append([]string{"--federated"}, bad.args...)...)
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v: error %v, want it to say %q", bad.args, err, bad.want)
 		}
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/taochain/taochain/inference/axon"
 	"github.com/taochain/taochain/inference/chain"
 	"github.com/taochain/taochain/inference/corpus"
+	"github.com/taochain/taochain/inference/fednode"
 	"github.com/taochain/taochain/inference/metagraph"
 	"github.com/taochain/taochain/inference/model"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
@@ -85,16 +88,18 @@ func probeServer(ctx context.Context, cfg MinerConfig) (model.ProbeResult, error
 }
 
 func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
-	kr, _, signer, err := openHotkey(cfg.Keys)
+	kr, priv, signer, err := openHotkey(cfg.Keys)
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	m, err := buildModel(ctx, cfg.Miner, log)
-	if err != nil {
-		return err
+	var m model.Model
+	if !cfg.Miner.Federated {
+		start := time.Now()
+		if m, err = buildModel(ctx, cfg.Miner, log); err != nil {
+			return err
+		}
+		log.Info("model ready", "model", m.Name(), "took", time.Since(start).String())
 	}
-	log.Info("model ready", "model", m.Name(), "took", time.Since(start).String())
 
 	client, err := chain.Dial(ctx, chain.Config{
 		GRPCAddr: cfg.Chain.GRPC, ChainID: cfg.Chain.ChainID, Keyring: kr, GasPrice: cfg.Chain.GasPrices,
@@ -121,6 +126,20 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 	})
 	reg.MustRegister(refreshes, served)
 
+	var updates axon.UpdateSource
+	if cfg.Miner.Federated {
+		start := time.Now()
+		fm, err := newFederatedMiner(cfg, priv, client.ChainID(), reg, log)
+		if err != nil {
+			return err
+		}
+		m, updates = fm.Model(), fm
+		log.Info("federated model ready", "model", m.Name(), "took", time.Since(start).String(), "privacy", fm.Status().Budget)
+		// TODO(issue 19): run fm.Run(ctx, chainAdapter, poll) once the chain stores model update
+		// commitments; the adapter implements fednode.Chain over client.
+		log.Warn("federated: committing and fetching updates needs the chain's model update commitments, not wired yet; serving the miner's own model")
+	}
+
 	permits := &metagraph.Refresher{
 		Cache: &metagraph.Cache{}, MinInterval: time.Second, Timeout: 5 * time.Second,
 		Fetch: func(ctx context.Context) ([]metagraph.Miner, []string, error) {
@@ -144,7 +163,7 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	srv, err := axon.New(axon.Config{
-		Addr: cfg.Miner.Listen, Model: m, Signer: signer, Verifier: verifier,
+		Addr: cfg.Miner.Listen, Model: m, Signer: signer, Verifier: verifier, Updates: updates,
 		RequestTimeout: cfg.Miner.RequestTimeout, Registry: reg, Logger: log,
 	})
 	if err != nil {
@@ -182,6 +201,32 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 			}
 		}
 	}
+}
+
+// newFederatedMiner returns the federated state of a miner: its training text's counts (the text
+// stays here), the privacy ledger in the worker's home and the privacy gauges on reg.
+func newFederatedMiner(cfg Config, key *secp256k1.PrivKey, chainID string, reg prometheus.Registerer, log *slog.Logger) (*fednode.Miner, error) {
+	if cfg.Miner.NGramOrder < 1 || cfg.Miner.NGramOrder > model.MaxOrder {
+		return nil, fmt.Errorf("--order %d: outside [1, %d]", cfg.Miner.NGramOrder, model.MaxOrder)
+	}
+	text := corpus.Train()
+	if cfg.Miner.Corpus != "" {
+		bz, err := os.ReadFile(cfg.Miner.Corpus)
+		if err != nil {
+			return nil, fmt.Errorf("--corpus: %w", err)
+		}
+		text = string(bz)
+	}
+	fm, err := fednode.NewMiner(fednode.Config{
+		ChainID: chainID, Netuid: cfg.Netuid, Order: cfg.Miner.NGramOrder, Key: key, Privacy: cfg.Miner.Privacy(),
+		BudgetEpsilon: cfg.Miner.PrivacyBudgetEpsilon, BudgetDelta: cfg.Miner.PrivacyBudgetDelta,
+		StatePath: filepath.Join(cfg.Home, fednode.StateFile), Registerer: reg, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	fm.AddText(text)
+	return fm, nil
 }
 
 // announce sends MsgServeAxon (signed and paid by the hotkey) until it is included, unless the
