@@ -242,8 +242,8 @@ func (m *Miner) Publish(epoch uint64) (federated.Commitment, error) {
 	}
 	delta := model.Counts{}
 	for k, v := range m.own {
-		if d := v - m.published[k]; v > m.published[k] {
-			delta[k] = d
+		if prev := m.published[k]; v > prev {
+			delta[k] = v - prev
 		}
 	}
 	entries, err := federated.Privatize(delta, m.cfg.Order, p, m.cfg.Noise)

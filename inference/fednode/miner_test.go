@@ -149,12 +149,11 @@ func TestServedModelSwapIsRaceFree(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for i := range 200 {
+		for range 200 {
 			if _, err := m.Model().Score(context.Background(), "the ", "cat"); err != nil {
 				t.Error(err)
 				return
 			}
-			_ = i
 		}
 	}()
 	for _, p := range strings.SplitAfter(corpus.Train()[:4000], ".") {
