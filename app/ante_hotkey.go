@@ -25,8 +25,8 @@ type SpendableBank interface {
 // HotkeyFeeDecorator replaces the SDK's fee deduction so that a registered hotkey never needs TAO
 // for its own operations: when a transaction's fee payer is a hotkey registered on a subnet, no fee
 // granter is set, every message is one of the hotkey's own operations on that one subnet
-// (MsgServeAxon, MsgSetWeights, MsgCommitWeights, MsgRevealWeights, or MsgSubmitEvaluation that
-// it submits for its own evaluation) and the hotkey cannot pay the fee itself, the coldkey owning
+// (MsgServeAxon, MsgSetWeights, MsgCommitWeights, MsgRevealWeights, MsgCommitModelUpdate, or
+// MsgSubmitEvaluation that it submits for its own evaluation) and the hotkey cannot pay the fee itself, the coldkey owning
 // the hotkey pays it, within the bounds of x/subnet Keeper.UseColdkeyPaidTx. Every other
 // transaction (funded hotkeys included) goes through the SDK's DeductFeeDecorator unchanged.
 type HotkeyFeeDecorator struct {
@@ -98,7 +98,8 @@ type coldkeyPaysTx struct {
 func (t coldkeyPaysTx) FeePayer() []byte { return t.payer }
 
 // hotkeyOperation returns the netuid when every message of msgs is an operation of hotkey itself
-// on one subnet, signed by it: serving its axon, or writing its own weights.
+// on one subnet, signed by it: serving its axon, writing its own weights, or committing its own
+// model update.
 func hotkeyOperation(msgs []sdk.Msg, hotkey sdk.AccAddress) (uint16, bool) {
 	if len(msgs) == 0 || len(hotkey) == 0 {
 		return 0, false
@@ -115,6 +116,8 @@ func hotkeyOperation(msgs []sdk.Msg, hotkey sdk.AccAddress) (uint16, bool) {
 		case *intelligencetypes.MsgCommitWeights:
 			signer, n = m.Hotkey, m.Netuid
 		case *intelligencetypes.MsgRevealWeights:
+			signer, n = m.Hotkey, m.Netuid
+		case *intelligencetypes.MsgCommitModelUpdate:
 			signer, n = m.Hotkey, m.Netuid
 		case *intelligencetypes.MsgSubmitEvaluation:
 			if m.Submitter != m.Evaluation.ValidatorHotkey {

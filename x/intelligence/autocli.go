@@ -46,6 +46,16 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "Commits", Use: "commits [netuid]", Short: "List pending weight commits of a subnet (--hotkey to filter)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}},
 				},
+				{
+					RpcMethod: "ModelUpdateCommitment", Use: "model-update [netuid] [hotkey]",
+					Short:          "Show the latest model update a miner of a federated subnet committed to",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}, {ProtoField: "hotkey"}},
+				},
+				{
+					RpcMethod: "ModelUpdateCommitments", Use: "model-updates [netuid]",
+					Short:          "List the latest model update commitments of a federated subnet by uid",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}},
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -62,6 +72,12 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				},
 				{RpcMethod: "CommitWeights", Skip: true},
 				{RpcMethod: "RevealWeights", Skip: true},
+				{
+					RpcMethod: "CommitModelUpdate", Use: "commit-model-update [netuid] [epoch] [hash] [size]",
+					Short:          "Commit the sha256 (hex) and byte size of the model update your miner publishes this epoch (--from the hotkey)",
+					Example:        `taod tx intelligence commit-model-update 2 42 $(sha256sum update.bin | cut -c1-64) $(stat -c %s update.bin) --from miner1-hot --wait`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "netuid"}, {ProtoField: "epoch"}, {ProtoField: "hash"}, {ProtoField: "size"}},
+				},
 				{
 					RpcMethod: "UpdateParams", Use: "update-params-proposal [params]",
 					Short:          "Submit a governance proposal to replace all x/intelligence params",

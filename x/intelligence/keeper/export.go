@@ -6,9 +6,9 @@ import "github.com/taochain/taochain/x/intelligence/types"
 // a chain restarted from that export at block 1 (`taod export --for-zero-height`): each height h
 // becomes h - haltHeight. A subnet's stored epoch clock thus closes its current epoch after the
 // same number of blocks as on the old chain, with the same index, so commits (which carry epoch
-// indexes) are revealed in the same window; weight rate limits, work marks and commit masks keep
-// their distances, and HeightOffset grows by haltHeight so that every later epoch keeps the
-// subnet's phase. Epoch indexes are not heights and are kept.
+// indexes) are revealed in the same window; weight rate limits, work marks, commit masks and the
+// heights of model update commitments keep their distances, and HeightOffset grows by haltHeight
+// so that every later epoch keeps the subnet's phase. Epoch indexes are not heights and are kept.
 func ShiftHeights(gs *types.GenesisState, haltHeight int64) {
 	shift := func(h int64) int64 { return h - haltHeight }
 	for i := range gs.Weights {
@@ -34,5 +34,8 @@ func ShiftHeights(gs *types.GenesisState, haltHeight int64) {
 	}
 	for i := range gs.WorkMarks {
 		gs.WorkMarks[i].Height = shift(gs.WorkMarks[i].Height)
+	}
+	for i := range gs.ModelUpdates {
+		gs.ModelUpdates[i].Height = shift(gs.ModelUpdates[i].Height)
 	}
 }

@@ -50,6 +50,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, m := range gs.ModelUpdates {
+		if err := k.ModelUpdates.Set(ctx, collections.Join(uint16(m.Netuid), uint16(m.Uid)), m); err != nil {
+			return err
+		}
+	}
 	for _, c := range gs.Commits {
 		key := collections.Join3(uint16(c.Netuid), sdk.MustAccAddressFromBech32(c.Hotkey), c.RevealEpoch)
 		if err := k.Commits.Set(ctx, key, c); err != nil {
@@ -106,6 +111,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return false, nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	if gs.ModelUpdates, err = values(ctx, k.ModelUpdates); err != nil {
 		return nil, err
 	}
 	err = k.EpochQueue.Walk(ctx, nil, func(key collections.Pair[int64, uint16], epoch uint64) (bool, error) {

@@ -18,8 +18,9 @@ var _ subnettypes.SubnetHooks = Hooks{}
 // Hooks returns the x/subnet hooks of x/intelligence.
 func (k Keeper) Hooks() Hooks { return Hooks{k: k} }
 
-// AfterNeuronRegistered drops the weight and bond rows of uid: they belonged to its previous
-// occupant. Weights of other validators at uid are masked by Yuma (set before the registration).
+// AfterNeuronRegistered drops the weight and bond rows and the model update commitment of uid:
+// they belonged to its previous occupant. Weights of other validators at uid are masked by Yuma
+// (set before the registration).
 func (h Hooks) AfterNeuronRegistered(ctx context.Context, netuid, uid uint16, _ bool) error {
 	key := collections.Join(netuid, uid)
 	if err := h.k.Weights.Remove(ctx, key); err != nil {
@@ -28,11 +29,14 @@ func (h Hooks) AfterNeuronRegistered(ctx context.Context, netuid, uid uint16, _ 
 	if err := h.k.WorkMarks.Remove(ctx, key); err != nil {
 		return err
 	}
+	if err := h.k.ModelUpdates.Remove(ctx, key); err != nil {
+		return err
+	}
 	return h.k.Bonds.Remove(ctx, key)
 }
 
 // AfterSubnetDissolved deletes all x/intelligence state of netuid (weights, bonds, evaluations,
-// commits, work marks, last epoch, queued epoch, epoch clock), so a new subnet reusing the netuid
+// commits, work marks, model update commitments, last epoch, queued epoch, epoch clock), so a new subnet reusing the netuid
 // starts clean. Evaluation nonces of (netuid, hotkey) are kept, so evaluations signed for the old
 // subnet cannot be replayed on the new one.
 func (h Hooks) AfterSubnetDissolved(ctx context.Context, netuid uint16) error {
@@ -53,6 +57,9 @@ func (k Keeper) clearSubnet(ctx context.Context, netuid uint16) error {
 		return err
 	}
 	if err := removeAll(ctx, k.WorkMarks, collections.NewPrefixedPairRange[uint16, uint16](netuid)); err != nil {
+		return err
+	}
+	if err := removeAll(ctx, k.ModelUpdates, collections.NewPrefixedPairRange[uint16, uint16](netuid)); err != nil {
 		return err
 	}
 	if err := k.LastEpochs.Remove(ctx, netuid); err != nil {

@@ -49,6 +49,9 @@ type Keeper struct {
 	Schedules collections.Map[uint16, types.EpochSchedule]
 	// WorkMarks holds the height of each validator uid's last liveness-counting action.
 	WorkMarks collections.Map[collections.Pair[uint16, uint16], int64]
+	// ModelUpdates holds the latest model update commitment of each (netuid, uid) of federated
+	// subnets (see model_update.go).
+	ModelUpdates collections.Map[collections.Pair[uint16, uint16], types.ModelUpdateCommitment]
 }
 
 // NewKeeper returns the x/intelligence keeper. subnetKeeper is the x/subnet keeper and taoKeeper
@@ -91,6 +94,8 @@ func NewKeeper(
 		QueuedNetuids: collections.NewMap(sb, types.QueuedNetuidsKey, "queued_netuids", collections.Uint16Key, collections.Int64Value),
 		Schedules:     collections.NewMap(sb, types.SchedulesKey, "schedules", collections.Uint16Key, codec.CollValue[types.EpochSchedule](cdc)),
 		WorkMarks:     collections.NewMap(sb, types.WorkMarksKey, "work_marks", uidKey, collections.Int64Value),
+		ModelUpdates: collections.NewMap(sb, types.ModelUpdatesKey, "model_updates", uidKey,
+			codec.CollValue[types.ModelUpdateCommitment](cdc)),
 	}
 	k.Schema = modulekit.MustBuildSchema(sb)
 	return k

@@ -14,7 +14,7 @@ const aminoPrefix = "taochain/intel/"
 
 // msgs are the module's messages, as the codec registers them.
 func msgs() []sdk.Msg {
-	return []sdk.Msg{&MsgSetWeights{}, &MsgSubmitEvaluation{}, &MsgCommitWeights{}, &MsgRevealWeights{}, &MsgUpdateParams{}}
+	return []sdk.Msg{&MsgSetWeights{}, &MsgSubmitEvaluation{}, &MsgCommitWeights{}, &MsgRevealWeights{}, &MsgCommitModelUpdate{}, &MsgUpdateParams{}}
 }
 
 // RegisterLegacyAminoCodec registers the module's messages and params for Amino JSON signing.

@@ -55,4 +55,14 @@ var (
 	ErrNotEquivocation = errorsmod.Register(ModuleName, 24, "not an equivocation")
 	// ErrJailed is returned when a jailed hotkey sets, submits, commits or reveals weights.
 	ErrJailed = errorsmod.Register(ModuleName, 25, "hotkey is jailed on this subnet")
+	// ErrNotFederated is returned for a model update commitment on a subnet without federated on.
+	ErrNotFederated = errorsmod.Register(ModuleName, 26, "subnet is not federated")
+	// ErrInvalidModelUpdate is returned for a model update commitment whose hash is not 32 bytes
+	// or whose size is 0.
+	ErrInvalidModelUpdate = errorsmod.Register(ModuleName, 27, "invalid model update commitment")
+	// ErrModelUpdateTooLarge is returned for a model update larger than max_model_update_bytes.
+	ErrModelUpdateTooLarge = errorsmod.Register(ModuleName, 28, "model update too large")
+	// ErrModelUpdateCommitted is returned for a second model update commitment of a hotkey in one
+	// epoch; the first one stands.
+	ErrModelUpdateCommitted = errorsmod.Register(ModuleName, 29, "model update already committed in this epoch")
 )

@@ -160,5 +160,36 @@ func (gs GenesisState) Validate() error {
 			return err
 		}
 	}
+	for _, m := range gs.ModelUpdates {
+		if err := m.Validate(); err != nil {
+			return ErrInvalidGenesis.Wrapf("model update (%d, %d): %s", m.Netuid, m.Uid, err)
+		}
+		if err := dup(fmt.Sprintf("model_update/%d/%d", m.Netuid, m.Uid)); err != nil {
+			return err
+		}
+		// A hotkey holds one uid per subnet, so it has at most one commitment there.
+		if err := dup(fmt.Sprintf("model_update/%d/%s", m.Netuid, m.Hotkey)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Validate checks a stored model update commitment on its own: netuid and uid in u16, a valid
+// hotkey, a 32-byte hash and a positive size. The size is not checked against
+// max_model_update_bytes, which governance may have lowered since the commitment.
+func (m ModelUpdateCommitment) Validate() error {
+	if m.Netuid > U16Max || m.Uid > U16Max {
+		return ErrInvalidModelUpdate.Wrapf("netuid %d and uid %d must be at most %d", m.Netuid, m.Uid, U16Max)
+	}
+	if _, err := sdk.AccAddressFromBech32(m.Hotkey); err != nil {
+		return ErrInvalidModelUpdate.Wrapf("hotkey %q: %s", m.Hotkey, err)
+	}
+	if len(m.Hash) != ModelUpdateHashSize {
+		return ErrInvalidModelUpdate.Wrapf("hash has %d bytes, want %d (sha256)", len(m.Hash), ModelUpdateHashSize)
+	}
+	if m.Size_ == 0 {
+		return ErrInvalidModelUpdate.Wrap("size 0: an update is at least one byte")
+	}
 	return nil
 }

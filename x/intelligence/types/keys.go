@@ -40,4 +40,6 @@ var (
 	SchedulesKey = collections.NewPrefix(10)
 	// WorkMarksKey stores (netuid, uid) -> height of the last liveness-counting action.
 	WorkMarksKey = collections.NewPrefix(11)
+	// ModelUpdatesKey stores (netuid, uid) -> ModelUpdateCommitment, the latest of each miner.
+	ModelUpdatesKey = collections.NewPrefix(12)
 )

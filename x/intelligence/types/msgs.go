@@ -11,6 +11,7 @@ var (
 	_ sdk.Msg = &MsgSubmitEvaluation{}
 	_ sdk.Msg = &MsgCommitWeights{}
 	_ sdk.Msg = &MsgRevealWeights{}
+	_ sdk.Msg = &MsgCommitModelUpdate{}
 	_ sdk.Msg = &MsgUpdateParams{}
 
 	_ sdk.HasValidateBasic = &MsgUpdateParams{}
@@ -36,4 +37,10 @@ func NewMsgRevealWeights(hotkey string, netuid uint32, uids, weights []uint32, v
 // NewMsgRevealWeights and the same arguments.
 func NewMsgCommitWeights(hotkey string, netuid uint32, uids, weights []uint32, versionKey uint64, salt []byte) *MsgCommitWeights {
 	return &MsgCommitWeights{Hotkey: hotkey, Netuid: netuid, CommitHash: WeightsCommitHash(hotkey, netuid, uids, weights, versionKey, salt)}
+}
+
+// NewMsgCommitModelUpdate returns the commitment of hotkey to a model update of netuid's epoch,
+// whose canonical encoding has sha256 hash and is size bytes long.
+func NewMsgCommitModelUpdate(hotkey string, netuid uint16, epoch uint64, hash [ModelUpdateHashSize]byte, size uint64) *MsgCommitModelUpdate {
+	return &MsgCommitModelUpdate{Hotkey: hotkey, Netuid: uint32(netuid), Epoch: epoch, Hash: hash[:], Size_: size}
 }

@@ -26,7 +26,17 @@ const (
 	MaxEvaluationWindow uint64 = 1_000
 	// MaxEpochsPerBlockLimit bounds max_epochs_per_block.
 	MaxEpochsPerBlockLimit uint32 = 1_024
+	// DefaultMaxModelUpdateBytes is 256 KiB, the size limit the worker's federated peers apply
+	// (inference/federated DefaultMaxUpdateBytes): an n-gram update of one epoch's count deltas fits
+	// with room to spare.
+	DefaultMaxModelUpdateBytes uint64 = 256 << 10
+	// MaxModelUpdateBytesLimit bounds max_model_update_bytes: every peer fetches every miner's
+	// update each epoch, so 256 miners at 16 MiB already make 4 GiB per peer per epoch.
+	MaxModelUpdateBytesLimit uint64 = 16 << 20
 )
+
+// ModelUpdateHashSize is the length of a model update commitment's hash (sha256).
+const ModelUpdateHashSize = 32
 
 // WeightEntryGas is the gas charged per uid of a weight row (set, evaluation or reveal) on top of
 // the store reads and writes, so the price of a row grows with the epoch work it creates.
@@ -50,6 +60,7 @@ func DefaultParams() Params {
 		ValidatorShare:          DefaultValidatorShare,
 		EvaluationWindow:        DefaultEvaluationWindow,
 		EvidenceRetentionEpochs: DefaultEvidenceRetentionEpochs,
+		MaxModelUpdateBytes:     DefaultMaxModelUpdateBytes,
 	}
 }
 
@@ -68,6 +79,9 @@ func (p Params) Validate() error {
 	}
 	if p.EvidenceRetentionEpochs == 0 {
 		return ErrInvalidParams.Wrap("evidence_retention_epochs 0: must be at least 1 so evaluations can be reported")
+	}
+	if p.MaxModelUpdateBytes > MaxModelUpdateBytesLimit {
+		return ErrInvalidParams.Wrapf("max_model_update_bytes %d: must be at most %d (0 refuses every model update)", p.MaxModelUpdateBytes, MaxModelUpdateBytesLimit)
 	}
 	return nil
 }

@@ -324,6 +324,9 @@ func (h Hyperparameters) validateFields() error {
 
 // ValidateWithin checks that every numeric hyperparameter lies in [lo, hi] field by field. Booleans
 // (commit_reveal) are not bounded unless hi disables them: commit_reveal may only be true if hi allows it.
+// federated is the owner's choice alone: it changes no consensus, and the state it adds is one small
+// record per uid (x/intelligence's latest model update commitment), paid for by the committing
+// hotkey; leaving it unbounded also means chains whose max_hyperparams predate it need no migration.
 func (h Hyperparameters) ValidateWithin(lo, hi Hyperparameters) error {
 	vals, los, his := h.numericFields(), lo.numericFields(), hi.numericFields()
 	for i, f := range vals {
