@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -34,6 +35,7 @@ import (
 	authsigning "github.com/cosmos/cosmos-sdk/x/auth/signing"
 
 	"github.com/taochain/taochain/app"
+	"github.com/taochain/taochain/inference/chain"
 	"github.com/taochain/taochain/testutil/e2e"
 )
 
@@ -312,6 +314,54 @@ func (c *Chain) Sign(acc *Account, gas uint64, msgs ...sdk.Msg) []byte {
 	}
 	acc.Sequence++
 	return bz
+}
+
+// WorkerGas is the gas limit taochain's worker asks for a transaction of msgs from acc: the gas
+// the node's simulation reports for it (no fee, an empty signature, acc's next sequence, as the
+// worker's chain client builds it) times the worker's default gas adjustment. Benchmarks ask for
+// that, for every kind of transaction alike, because CometBFT fills a block up to its gas limit
+// by what transactions ask for, not by what they use.
+func (c *Chain) WorkerGas(acc *Account, msgs ...sdk.Msg) uint64 {
+	c.TB.Helper()
+	b := c.TxConfig.NewTxBuilder()
+	if err := b.SetMsgs(msgs...); err != nil {
+		c.TB.Fatal(err)
+	}
+	empty := signing.SignatureV2{PubKey: acc.Priv.PubKey(), Sequence: acc.Sequence,
+		Data: &signing.SingleSignatureData{SignMode: signing.SignMode_SIGN_MODE_DIRECT}}
+	if err := b.SetSignatures(empty); err != nil {
+		c.TB.Fatal(err)
+	}
+	bz, err := c.TxConfig.TxEncoder()(b.GetTx())
+	if err != nil {
+		c.TB.Fatal(err)
+	}
+	var res struct {
+		Response struct {
+			Code  uint32 `json:"code"`
+			Log   string `json:"log"`
+			Value []byte `json:"value"`
+		} `json:"response"`
+	}
+	if err := c.Node.RPCGet(`abci_query?path=%22/app/simulate%22&data=0x`+hex.EncodeToString(bz), &res); err != nil {
+		c.TB.Fatalf("simulating: %v", err)
+	}
+	if res.Response.Code != 0 {
+		c.TB.Fatalf("simulation refused the tx: code %d: %s", res.Response.Code, res.Response.Log)
+	}
+	var sim struct {
+		GasInfo struct {
+			GasUsed json.Number `json:"gas_used"`
+		} `json:"gas_info"`
+	}
+	if err := json.Unmarshal(res.Response.Value, &sim); err != nil {
+		c.TB.Fatalf("decoding the simulation result: %v", err)
+	}
+	used, err := strconv.ParseUint(sim.GasInfo.GasUsed.String(), 10, 64)
+	if err != nil {
+		c.TB.Fatalf("simulation gas %q: %v", sim.GasInfo.GasUsed, err)
+	}
+	return uint64(math.Ceil(float64(used) * chain.DefaultGasAdjustment))
 }
 
 // Lane is a list of signed txs of one account, broadcast in order (their sequences are

@@ -32,13 +32,17 @@ func BenchmarkThroughputBankSend(b *testing.B) {
 	const accounts = 1000
 	c := throughput.NewChain(b, accounts, app.TAO(10_000))
 	var sum total
+	var gas uint64 // what the worker would ask (Chain.WorkerGas)
 	for b.Loop() {
 		b.StopTimer()
 		lanes := make([]throughput.Lane, accounts)
 		for i, acc := range c.Accounts {
 			to := c.Accounts[(i+1)%accounts].Address
 			send := banktypes.NewMsgSend(acc.Address, to, sdk.NewCoins(sdk.NewCoin(app.BaseDenom, sdkmath.NewInt(1000))))
-			lanes[i] = throughput.Lane{c.Sign(acc, 150_000, send)}
+			if gas == 0 {
+				gas = c.WorkerGas(acc, send)
+			}
+			lanes[i] = throughput.Lane{c.Sign(acc, gas, send)}
 		}
 		b.StartTimer()
 		sum.add(c.Run(lanes, rpcWorkers, runTimeout))
@@ -58,11 +62,6 @@ const (
 	// iteration waits for the next one (outside the timer), never long enough for x/slashing to
 	// count a permitted validator as silent.
 	evalsPerHotkey = 8
-	// evalGasLimit is what the worker asks for: the simulated gas (about 148,000 since weight
-	// rows are stored packed) times its default gas adjustment of 1.5. A block holds at most
-	// max_gas / gas limit txs, so a generous limit (5,000,000 let 20 evaluations into a block)
-	// measures the block gas cap, not the chain.
-	evalGasLimit = 222_000
 )
 
 // BenchmarkThroughputSubmitEvaluation: a subnet with 256 neurons, all holding validator permits;
@@ -153,6 +152,11 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 	used := map[uint64]bool{}
 	nonce := uint64(0)
 	var sum, sends total
+	// Both kinds ask for what the worker would (Chain.WorkerGas: the simulation times the gas
+	// adjustment), measured on the first iteration's first transaction of each kind. A block
+	// holds at most max_gas / gas limit txs, so the limits decide how full a block can be (an
+	// earlier version asked 5,000,000 for an evaluation, which let 20 into a block).
+	var evalGas, sendGas uint64
 	for b.Loop() {
 		b.StopTimer()
 		epochs := make([]uint64, evalsPerHotkey)
@@ -177,9 +181,11 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				lanes[i] = append(lanes[i], c.Sign(hk, evalGasLimit, &intelligencetypes.MsgSubmitEvaluation{
-					Submitter: hk.Address.String(), Evaluation: ev, Signature: sig,
-				}))
+				msg := &intelligencetypes.MsgSubmitEvaluation{Submitter: hk.Address.String(), Evaluation: ev, Signature: sig}
+				if evalGas == 0 {
+					evalGas = c.WorkerGas(hk, msg)
+				}
+				lanes[i] = append(lanes[i], c.Sign(hk, evalGas, msg))
 			}
 		}
 		b.StartTimer()
@@ -192,7 +198,10 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 			to := hotkeys[(i+1)%evalValidators].Address
 			for range evalsPerHotkey {
 				send := banktypes.NewMsgSend(hk.Address, to, sdk.NewCoins(sdk.NewCoin(app.BaseDenom, sdkmath.NewInt(1000))))
-				sendLanes[i] = append(sendLanes[i], c.Sign(hk, 150_000, send))
+				if sendGas == 0 {
+					sendGas = c.WorkerGas(hk, send)
+				}
+				sendLanes[i] = append(sendLanes[i], c.Sign(hk, sendGas, send))
 			}
 		}
 		profiled = c.ProfileNode("banksends", 2)
@@ -202,6 +211,8 @@ func BenchmarkThroughputSubmitEvaluation(b *testing.B) {
 	}
 	sum.report(b)
 	evalTPS, sendTPS := float64(sum.txs)/sum.elapsed.Seconds(), float64(sends.txs)/sends.elapsed.Seconds()
+	b.ReportMetric(float64(evalGas), "gas-asked/tx")
+	b.ReportMetric(float64(sendGas), "bank-gas-asked/tx")
 	b.ReportMetric(sendTPS, "bank-txs/s")
 	b.ReportMetric(evalTPS/sendTPS, "ratio-vs-bank")
 	b.ReportMetric(0.8, "target-ratio")
