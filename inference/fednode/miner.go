@@ -53,6 +53,10 @@ type Config struct {
 	// KeepEpochs is how many of its latest updates the miner keeps serving; 0 means
 	// DefaultKeepEpochs.
 	KeepEpochs int
+	// HeldOut, when set, is public text the miner never trains on (e.g. corpus.HeldOut()): after
+	// every rebuild the miner logs and exports the held-out cross-entropy of its own model alone
+	// and of the merged model it serves, so an operator sees what sharing buys.
+	HeldOut string
 	// Registerer receives the privacy gauges and merge counters; nil registers nothing.
 	Registerer prometheus.Registerer
 	// Logger receives a line per refused peer update and per epoch; nil discards.
@@ -413,7 +417,19 @@ func (m *Miner) rebuildModel() {
 		peers = append(peers, federated.Peer{Hotkey: hk, Counts: cc, Incentive: m.incentive[hk]})
 	}
 	m.mu.Unlock()
-	m.served.Store(model.FromCounts(m.cfg.Order, federated.Merge(own, peers)))
+	merged := model.FromCounts(m.cfg.Order, federated.Merge(own, peers))
+	m.served.Store(merged)
+	if m.cfg.HeldOut == "" {
+		return
+	}
+	alone := federated.CrossEntropy(model.FromCounts(m.cfg.Order, own), m.cfg.HeldOut)
+	withPeers := federated.CrossEntropy(merged, m.cfg.HeldOut)
+	m.cfg.Logger.Info("federated model rebuilt", "peers", len(peers), "heldout_xent_alone", alone,
+		"heldout_xent_merged", withPeers, "merged_over_alone", withPeers/alone)
+	if m.gauges != nil {
+		m.gauges.xentAlone.Set(alone)
+		m.gauges.xentMerged.Set(withPeers)
+	}
 }
 
 // Status reports the miner's federated state.
@@ -453,6 +469,7 @@ func (m *Miner) observeLocked() {
 type gauges struct {
 	epsilonSpent, epsilonRemaining, deltaSpent, deltaRemaining, releases prometheus.Gauge
 	merged, refused                                                      prometheus.Counter
+	xentAlone, xentMerged                                                prometheus.Gauge
 }
 
 func newGauges(reg prometheus.Registerer) (*gauges, error) {
@@ -469,8 +486,13 @@ func newGauges(reg prometheus.Registerer) (*gauges, error) {
 			Name: "peer_updates_merged_total", Help: "Peer model updates fetched, verified and merged."}),
 		refused: prometheus.NewCounter(prometheus.CounterOpts{Namespace: "taoworker", Subsystem: "federated",
 			Name: "peer_updates_refused_total", Help: "Peer model updates refused (fetch, verification, copy or replay)."}),
+		xentAlone: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "taoworker", Subsystem: "federated",
+			Name: "heldout_cross_entropy_alone", Help: "Held-out cross-entropy (nats per character) of the miner's own model (Config.HeldOut)."}),
+		xentMerged: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "taoworker", Subsystem: "federated",
+			Name: "heldout_cross_entropy_merged", Help: "Held-out cross-entropy (nats per character) of the merged model the miner serves."}),
 	}
-	for _, c := range []prometheus.Collector{g.epsilonSpent, g.epsilonRemaining, g.deltaSpent, g.deltaRemaining, g.releases, g.merged, g.refused} {
+	for _, c := range []prometheus.Collector{g.epsilonSpent, g.epsilonRemaining, g.deltaSpent, g.deltaRemaining, g.releases,
+		g.merged, g.refused, g.xentAlone, g.xentMerged} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("fednode: registering metrics: %w", err)
 		}
