@@ -157,8 +157,10 @@ func TestNetworkFaultsInNamespaces(t *testing.T) {
 	rep.add("node%d paused (SIGSTOP) for 60 s at height %d: the other three reached %d (%.2f s/block); after SIGCONT it reached %d in %.1f s; identical on all 4 (app hash after %d: %s)",
 		paused, h4, h5, 60/float64(h5-h4), h5, back.Seconds(), h5, appHash(t, nw.Nodes[0], h5))
 
-	// No fork anywhere: every height of the run is identical on all four nodes.
+	// No fork anywhere: every height of the run is identical on all four nodes. The highest node
+	// may be a block or two ahead of the others, so all are first waited for up to its height.
 	end := maxHeight(t, nw, all)
+	waitHeights(t, nw, all, end, time.Minute, "every node at the highest height before the fork check")
 	var hs []int64
 	for h := int64(1); h <= end-1; h++ {
 		hs = append(hs, h)
