@@ -17,7 +17,7 @@ import (
 )
 
 // ConsensusVersion is the x/intelligence state layout version, bumped with each store migration.
-const ConsensusVersion = 4
+const ConsensusVersion = 5
 
 var (
 	_ module.AppModuleBasic = AppModule{}
@@ -62,6 +62,7 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	modulekit.RegisterMigration(cfg, types.ModuleName, 1, m.Migrate1to2)
 	modulekit.RegisterMigration(cfg, types.ModuleName, 2, m.Migrate2to3)
 	modulekit.RegisterMigration(cfg, types.ModuleName, 3, m.Migrate3to4)
+	modulekit.RegisterMigration(cfg, types.ModuleName, 4, m.Migrate4to5)
 }
 
 // DefaultGenesis returns the default genesis state as JSON.

@@ -169,3 +169,35 @@ func repackLegacy[T any, P any, PP protoPtr[P]](ctx context.Context, ss corestor
 	}
 	return len(old), nil
 }
+
+// maxModelUpdateBytesV5 is the max_model_update_bytes that Migrate4to5 writes: 262144 (256 KiB),
+// the default when the param was added. It is spelled out rather than taken from
+// types.DefaultMaxModelUpdateBytes so that the migration keeps writing what it wrote when it was
+// released if the default ever changes.
+const maxModelUpdateBytesV5 uint64 = 262_144
+
+// Migrate4to5 gives max_model_update_bytes its default, 262144, when the stored params hold 0. A
+// chain that ran a binary from before the param stores params without it, which read as 0, and 0
+// refuses every MsgCommitModelUpdate: without the migration no federated subnet could commit
+// until governance set the param. Every other param is left as it is, and so is a value other
+// than 0, so running it twice changes nothing.
+func (m Migrator) Migrate4to5(ctx sdk.Context) error {
+	return modulekit.CountedMigration(ctx, types.ModuleName, 4, "max_model_update_bytes set to 262144 where it was 0", "params", m.keeper.defaultMaxModelUpdateBytes)
+}
+
+// defaultMaxModelUpdateBytes does the work of Migrate4to5 and returns 1 when it wrote the params,
+// 0 when max_model_update_bytes was already set.
+func (k Keeper) defaultMaxModelUpdateBytes(ctx context.Context) (int, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("reading params: %w", err)
+	}
+	if params.MaxModelUpdateBytes != 0 {
+		return 0, nil
+	}
+	params.MaxModelUpdateBytes = maxModelUpdateBytesV5
+	if err := k.Params.Set(ctx, params); err != nil {
+		return 0, err
+	}
+	return 1, nil
+}

@@ -226,3 +226,42 @@ func TestMigrate3to4PacksRows(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, gs.Weights, len(weights))
 }
+
+func TestMigrate4to5DefaultsMaxModelUpdateBytes(t *testing.T) {
+	// Params as a network stores them: not the defaults, so the test sees that nothing but
+	// max_model_update_bytes moves.
+	custom := types.Params{
+		MaxEpochsPerBlock: 3, OwnerShare: 100_000, MinerShare: 500_000, ValidatorShare: 400_000,
+		EvaluationWindow: 2, EvidenceRetentionEpochs: 40,
+	}
+	for _, tc := range []struct {
+		name   string
+		stored uint64 // max_model_update_bytes before the migration
+		want   uint64
+	}{
+		{name: "params from before the param (0) get the default", stored: 0, want: 262_144},
+		{name: "a value governance chose stays", stored: 1_000, want: 1_000},
+		{name: "the limit stays", stored: types.MaxModelUpdateBytesLimit, want: types.MaxModelUpdateBytesLimit},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t)
+			before := custom
+			before.MaxModelUpdateBytes = tc.stored
+			require.NoError(t, f.k.Params.Set(f.ctx, before))
+
+			m := keeper.NewMigrator(f.k)
+			require.NoError(t, m.Migrate4to5(f.ctx))
+			want := custom
+			want.MaxModelUpdateBytes = tc.want
+			got, err := f.k.GetParams(f.ctx)
+			require.NoError(t, err)
+			require.Equal(t, want, got)
+			require.NoError(t, got.Validate())
+
+			require.NoError(t, m.Migrate4to5(f.ctx))
+			got, err = f.k.GetParams(f.ctx)
+			require.NoError(t, err)
+			require.Equal(t, want, got, "after a second run")
+		})
+	}
+}
