@@ -7,6 +7,7 @@ import (
 	upgradetypes "cosmossdk.io/x/upgrade/types"
 
 	"github.com/taochain/taochain/app/upgrades"
+	"github.com/taochain/taochain/app/upgrades/federated"
 	"github.com/taochain/taochain/app/upgrades/leaneval"
 	"github.com/taochain/taochain/app/upgrades/packedrows"
 	"github.com/taochain/taochain/app/upgrades/yuma3"
@@ -18,6 +19,7 @@ var Upgrades = []upgrades.Upgrade{
 	yuma3.Upgrade,
 	leaneval.Upgrade,
 	packedrows.Upgrade,
+	federated.Upgrade,
 }
 
 // upgradeStoreKeys are KV stores that belong to an upgrade rather than to a module, mounted with

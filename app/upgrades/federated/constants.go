@@ -1,0 +1,24 @@
+// Package federated is the upgrade that lets federated subnets commit their model updates on a
+// network that ran a binary from before x/intelligence's max_model_update_bytes: its stored params
+// read 0 for the new param, which refuses every MsgCommitModelUpdate, and the upgrade gives it its
+// default instead of leaving the feature closed until governance sets it.
+package federated
+
+import (
+	storetypes "cosmossdk.io/store/types"
+
+	"github.com/taochain/taochain/app/upgrades"
+)
+
+// UpgradeName is the name the governance upgrade plan must carry.
+const UpgradeName = "federated"
+
+// Upgrade is the federated upgrade. All of its work is in the migration x/intelligence 4→5
+// (max_model_update_bytes 262144 where it is 0). It adds, renames and deletes no store: model
+// update commitments live in x/intelligence's store under a new prefix, and x/subnet's new
+// hyperparameter federated reads false on existing subnets, which needs no migration.
+var Upgrade = upgrades.Upgrade{
+	Name:                 UpgradeName,
+	CreateUpgradeHandler: upgrades.RunMigrations,
+	StoreUpgrades:        storetypes.StoreUpgrades{},
+}
