@@ -13,7 +13,9 @@ const ParamsKey = "intelligence_params"
 
 // RandomParams returns valid params: a small epoch budget per block (one epoch per block defers
 // the others), emission shares that sum to one million ppm, a short evaluation window and
-// evidence retention.
+// evidence retention. max_model_update_bytes is the default rather than a draw, so that simulated
+// chains accept model update commitments (0 would refuse them all) and the seeded draws of the
+// other params stay what they were before the param existed.
 func RandomParams(r *rand.Rand) types.Params {
 	owner := uint32(r.Intn(types.PPM/2 + 1))
 	miner := uint32(r.Intn(int(types.PPM - owner + 1)))
@@ -24,6 +26,7 @@ func RandomParams(r *rand.Rand) types.Params {
 		ValidatorShare:          types.PPM - owner - miner,
 		EvaluationWindow:        uint64(r.Intn(3)),
 		EvidenceRetentionEpochs: uint64(1 + r.Intn(20)),
+		MaxModelUpdateBytes:     types.DefaultMaxModelUpdateBytes,
 	}
 }
 
