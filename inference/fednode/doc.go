@@ -31,6 +31,27 @@
 // commitment, so a miner that polls less often than its peers publish may miss an update; it is
 // logged nowhere because it is never seen, and costs only what that update would have taught.
 //
+// # Validators: scoring what miners share
+//
+// A validator of a federated subnet scores each miner on two things: the quality of the model it
+// serves (the validator loop's inference tasks) and the marginal value of the update it published.
+// SharingScorer does the second. In the validator's epoch E it reads the commitments
+// (CommitmentSource, the read method of Chain) and scores those for epoch E−1, the newest
+// complete set: it fetches each update from the miner's axon as miners do (Fetch: concurrently,
+// at most MaxParallelFetches, each within FetchTimeout and the committed size), and hands them to
+// federated.Validator.Score, which verifies them again, drops copies and replays and measures, in
+// commitment-height order, each accepted update's held-out gain over what random updates of its
+// shape gain by chance. A miner's share is its gain over the epoch's total: shares sum to 1 over
+// the helpful updates; a missing, unreachable, refused, empty or harmful update gets 0, logged
+// with its reason. The scorer keeps the validator's reference model (the prior plus every update
+// that helped) and the content hashes seen across epochs, in memory only: after a restart the
+// reference starts over. The chain keeps only each miner's latest commitment, so a miner whose
+// commitment for E lands before the validator reads E−1's scores 0 for E−1; reading at the start
+// of the epoch, while the miners are queried, keeps that rare. Scoring costs about five model
+// builds and held-out passes per update (the update and four random ones):
+// BenchmarkSharingScorerEpoch, fetching and scoring updates of whole shards of the training split
+// at order 5, took 1.07 s for 4 updates and 2.07 s for 8 on a 2-core AMD EPYC, about 0.26 s each.
+//
 // # Wire format
 //
 //	u8(len(pub_key)) pub_key u8(len(signature)) signature update_bytes

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -70,6 +71,21 @@ type Resubmitter interface {
 	Resubmit(ctx context.Context, netuid uint16, epoch uint64) (signed bool, err error)
 }
 
+// DefaultShareWeight is the weight of the sharing share in a miner's epoch score when Config
+// sets Sharing and leaves ShareWeight 0.
+const DefaultShareWeight = 0.5
+
+// Sharing scores what miners share on a federated subnet (issue 19): the marginal value of the
+// model updates they publish (inference/fednode.SharingScorer implements it). The loop asks it
+// once per epoch, while it queries the miners.
+type Sharing interface {
+	// SharingScores returns the sharing share of each of miners for epoch, by uid: non-negative,
+	// summing to 1 over the miners whose update helped, 0 (or absent) for the others, all 0 when
+	// none helped. An error means the shares could not be measured at all (the chain could not be
+	// read); a miner's own failure is a share of 0.
+	SharingScores(ctx context.Context, epoch uint64, miners []metagraph.Miner) (map[uint16]float64, error)
+}
+
 // Config configures a Validator.
 type Config struct {
 	// Netuid is the evaluated subnet.
@@ -93,6 +109,14 @@ type Config struct {
 	EpochBudget time.Duration
 	// Poll is how often the epoch is checked.
 	Poll time.Duration
+	// Sharing, when set, makes a miner's epoch score (1−ShareWeight)·q + ShareWeight·g before it is
+	// averaged into the EMA: q is its quality score as computed without Sharing (relative to the
+	// epoch's best miner), g its sharing share relative to the epoch's best sharer. A miner that
+	// only consumes others' updates thus earns (1−ShareWeight)·q at most. Nil scores quality only.
+	Sharing Sharing
+	// ShareWeight is the weight of sharing, in [0, 1]; 0 means DefaultShareWeight. It is read only
+	// with Sharing: a validator that gives sharing no weight leaves Sharing nil.
+	ShareWeight float64
 	// Registry receives the metrics; nil means none are exported.
 	Registry prometheus.Registerer
 	// Logger receives the loop's logs; nil discards.
@@ -122,6 +146,7 @@ type metrics struct {
 	scores      *prometheus.GaugeVec
 	emas        *prometheus.GaugeVec
 	gains       *prometheus.GaugeVec
+	sharing     *prometheus.GaugeVec
 	duration    prometheus.Histogram
 }
 
@@ -144,6 +169,14 @@ func New(cfg Config, c Chain, d *dendrite.Client, sink scoring.EvaluationSink, c
 	}
 	if !(cfg.ScoreEMAAlpha > 0 && cfg.ScoreEMAAlpha <= 1) {
 		return nil, fmt.Errorf("validator: score EMA alpha %v must be in (0, 1]", cfg.ScoreEMAAlpha)
+	}
+	if cfg.Sharing != nil {
+		if cfg.ShareWeight == 0 {
+			cfg.ShareWeight = DefaultShareWeight
+		}
+		if !(cfg.ShareWeight >= 0 && cfg.ShareWeight <= 1) {
+			return nil, fmt.Errorf("validator: share weight %v must be in [0, 1]", cfg.ShareWeight)
+		}
 	}
 	if cfg.Tasks.Count < 1 {
 		return nil, fmt.Errorf("validator: %d tasks per miner, want at least 1", cfg.Tasks.Count)
@@ -172,8 +205,14 @@ func New(cfg Config, c Chain, d *dendrite.Client, sink scoring.EvaluationSink, c
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: "taoworker", Subsystem: "validator", Name: "query_duration_seconds",
 			Help: "Time to query all miners in an epoch.", Buckets: prometheus.ExponentialBuckets(0.01, 2, 12)}),
 	}
+	collectors := []prometheus.Collector{v.m.epochs, v.m.submissions, v.m.queryErrors, v.m.scores, v.m.emas, v.m.gains, v.m.duration}
+	if cfg.Sharing != nil {
+		v.m.sharing = prometheus.NewGaugeVec(prometheus.GaugeOpts{Namespace: "taoworker", Subsystem: "validator", Name: "miner_sharing_share",
+			Help: "Last epoch's share of the value of the model updates shared, of each miner uid (federated subnets)."}, []string{"uid"})
+		collectors = append(collectors, v.m.sharing)
+	}
 	if cfg.Registry != nil {
-		for _, c := range []prometheus.Collector{v.m.epochs, v.m.submissions, v.m.queryErrors, v.m.scores, v.m.emas, v.m.gains, v.m.duration} {
+		for _, c := range collectors {
 			if err := cfg.Registry.Register(c); err != nil {
 				return nil, fmt.Errorf("validator: registering metrics: %w", err)
 			}
@@ -219,8 +258,11 @@ func (v *Validator) Tick(ctx context.Context) error {
 
 // Result is what one epoch produced.
 type Result struct {
-	// Scores are the miners' results of this epoch, by UID.
+	// Scores are the miners' results of this epoch, by UID; with Config.Sharing their Score
+	// combines quality and sharing.
 	Scores []scoring.MinerScore
+	// Sharing are the sharing shares by uid (Config.Sharing); nil without it.
+	Sharing map[uint16]float64
 	// Evaluation is what was submitted or committed (empty when skipped): the miners' score EMAs.
 	Evaluation scoring.Evaluation
 	// Outcome is submitted, committed, skipped or failed.
@@ -282,15 +324,39 @@ func (v *Validator) RunEpoch(ctx context.Context, ep Epoch) (Result, error) {
 		res.Outcome = "failed"
 		return res, err
 	}
+	// Sharing is measured while the miners answer: reading the commitments early leaves miners the
+	// least time to replace the epoch's with the next one's (the chain keeps only the latest).
+	var shares map[uint16]float64
+	var sharingErr error
+	sharingDone := make(chan struct{})
+	if v.cfg.Sharing != nil {
+		go func() {
+			defer close(sharingDone)
+			shares, sharingErr = v.cfg.Sharing.SharingScores(ctx, ep.Current, targets)
+		}()
+	} else {
+		close(sharingDone)
+	}
 	qctx, cancel := context.WithTimeout(ctx, v.cfg.EpochBudget)
 	start := time.Now()
 	outcomes := v.dendrite.ScoreAll(qctx, targets, tasks)
 	cancel()
 	v.m.duration.Observe(time.Since(start).Seconds())
+	<-sharingDone
 	scores, err := scoring.Score(tasks, outcomes, v.cfg.Scoring)
 	if err != nil {
 		res.Outcome = "failed"
 		return res, err
+	}
+	if v.cfg.Sharing != nil {
+		if sharingErr != nil {
+			// Like every miner failing at once, this is the validator's own outage: averaging the
+			// epoch in without the sharing part would pull every sharer down.
+			res.Outcome = "failed"
+			return res, fmt.Errorf("validator: sharing scores: %w", sharingErr)
+		}
+		scores = withSharing(scores, shares, v.cfg.ShareWeight)
+		res.Sharing = shares
 	}
 	res.Scores = scores
 	answered := false
@@ -325,6 +391,9 @@ func (v *Validator) RunEpoch(ctx context.Context, ep Epoch) (Result, error) {
 		weights[i].Score = v.ema.Weight(s.UID, s.Hotkey)
 		v.m.scores.WithLabelValues(uid).Set(float64(s.Score))
 		v.m.emas.WithLabelValues(uid).Set(float64(weights[i].Score))
+		if v.m.sharing != nil {
+			v.m.sharing.WithLabelValues(uid).Set(shares[s.UID])
+		}
 		if s.Err != nil {
 			v.m.queryErrors.WithLabelValues(failureClass(s.Err)).Inc()
 			v.m.gains.DeleteLabelValues(uid)
@@ -365,6 +434,35 @@ func (v *Validator) RunEpoch(ctx context.Context, ep Epoch) (Result, error) {
 	v.m.submissions.WithLabelValues("ok").Inc()
 	log.Info("evaluation submitted", "uids", ev.UIDs, "scores", ev.Scores)
 	return res, nil
+}
+
+// withSharing returns scores with each Score, the quality q (relative to the epoch's best miner),
+// replaced by (1−weight)·q + weight·g, where g is the miner's sharing share relative to the
+// largest share among the scored miners: both parts then give the epoch's best 1, so weight is the
+// weight sharing has whatever the number of sharers. A share that is not a non-negative number
+// counts 0; when no miner has a positive share, every score is (1−weight)·q.
+func withSharing(scores []scoring.MinerScore, shares map[uint16]float64, weight float64) []scoring.MinerScore {
+	share := func(uid uint16) float64 {
+		if g := shares[uid]; g > 0 && !math.IsInf(g, 1) {
+			return g
+		}
+		return 0
+	}
+	best := 0.0
+	for _, s := range scores {
+		best = max(best, share(s.UID))
+	}
+	out := make([]scoring.MinerScore, len(scores))
+	for i, s := range scores {
+		g := 0.0
+		if best > 0 {
+			g = share(s.UID) / best
+		}
+		q := float64(s.Score) / scoring.MaxScore
+		out[i] = s
+		out[i].Score = uint16(min(max(math.Round(scoring.MaxScore*((1-weight)*q+weight*g)), 0), scoring.MaxScore))
+	}
+	return out
 }
 
 // reveal reveals the commits due in ep.Current, remembering a failure so that Tick tries again
