@@ -22,6 +22,8 @@ import (
 	"github.com/taochain/taochain/inference/auth"
 	"github.com/taochain/taochain/inference/chain"
 	"github.com/taochain/taochain/inference/federated"
+	"github.com/taochain/taochain/inference/model"
+	"github.com/taochain/taochain/inference/validator"
 	"github.com/taochain/taochain/internal/logging"
 )
 
@@ -154,6 +156,15 @@ type ValidatorConfig struct {
 	Floor float64 `yaml:"floor"`
 	// Poll is how often the epoch is checked.
 	Poll time.Duration `yaml:"poll"`
+	// Federated makes the validator also score, on a federated subnet, the marginal value of the
+	// model update each miner publishes (inference/fednode.SharingScorer), not only its served model.
+	Federated bool `yaml:"federated"`
+	// SharingWeight is s of a miner's epoch score (1−s)·quality + s·sharing, in [0, 1]; 0 scores
+	// quality only.
+	SharingWeight float64 `yaml:"sharing_weight"`
+	// FederatedOrder is the n-gram order of the subnet's models: updates of another order are
+	// refused.
+	FederatedOrder int `yaml:"federated_order"`
 }
 
 // DefaultConfig returns the defaults documented in inference/README.md.
@@ -176,6 +187,7 @@ func DefaultConfig() Config {
 		Validator: ValidatorConfig{
 			MetricsListen: "127.0.0.1:9101", TasksPerMiner: 128, ScoreEMAAlpha: 0.3, PromptChars: 64, ContinuationChars: 2, Candidates: 8,
 			Timeout: 3 * time.Second, EpochBudget: 6 * time.Second, Sharpness: 1, Floor: 0.05, Poll: time.Second,
+			SharingWeight: validator.DefaultShareWeight, FederatedOrder: 5,
 		},
 	}
 }
@@ -275,6 +287,11 @@ var validatorFlags = []binding{
 	float("sharpness", "score sharpness β", func(c *Config) *float64 { return &c.Validator.Sharpness }),
 	float("floor", "score floor ε", func(c *Config) *float64 { return &c.Validator.Floor }),
 	dur("poll", "epoch polling period", func(c *Config) *time.Duration { return &c.Validator.Poll }),
+	boolean("federated", "federated subnet: also score the marginal value of each miner's published model update",
+		func(c *Config) *bool { return &c.Validator.Federated }),
+	float("sharing-weight", "weight s of sharing in a miner's epoch score (1−s)·quality + s·sharing, in [0, 1]; 0: quality only (--federated)",
+		func(c *Config) *float64 { return &c.Validator.SharingWeight }),
+	integer("federated-order", "n-gram order of the subnet's models, 1..16 (--federated)", func(c *Config) *int { return &c.Validator.FederatedOrder }),
 }
 
 // roleCmd is the command of one worker role: config file and flags (common plus the role's), the
@@ -378,6 +395,9 @@ func validateConfig(cfg *Config) error {
 	if err := validateFederated(cfg.Miner); err != nil {
 		return err
 	}
+	if err := validateFederatedValidator(cfg.Validator); err != nil {
+		return err
+	}
 	backend, err := chain.ResolveKeyringBackend(cfg.Keys.KeyringDir, cfg.Keys.KeyringBackend)
 	if err != nil {
 		return fmt.Errorf("config: --keyring-backend not given and %w", err)
@@ -408,6 +428,20 @@ func validateFederated(m MinerConfig) error {
 			m.PrivacyBudgetDelta, m.PrivacyDelta)
 	}
 	return m.Privacy().Validate()
+}
+
+// validateFederatedValidator checks the federated validator settings when --federated is on.
+func validateFederatedValidator(v ValidatorConfig) error {
+	if !v.Federated {
+		return nil
+	}
+	if !(v.SharingWeight >= 0 && v.SharingWeight <= 1) {
+		return fmt.Errorf("config: --sharing-weight (validator.sharing_weight) %v: must be in [0, 1]", v.SharingWeight)
+	}
+	if v.FederatedOrder < 1 || v.FederatedOrder > model.MaxOrder {
+		return fmt.Errorf("config: --federated-order (validator.federated_order) %d: must be in [1, %d]", v.FederatedOrder, model.MaxOrder)
+	}
+	return nil
 }
 
 // passphraseEnv names the environment variable holding the file keyring's passphrase.

@@ -271,3 +271,54 @@ func TestFederatedConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestValidatorFederatedConfig: the federated validator settings default to a sharing weight of
+// 0.5 and order 5, come from the file with flags on top, are checked only with --federated, and a
+// bad value is refused naming the flag and the allowed range.
+func TestValidatorFederatedConfig(t *testing.T) {
+	dir := t.TempDir()
+	load := func(file string, args ...string) (Config, error) {
+		t.Helper()
+		path := filepath.Join(dir, "validator.yaml")
+		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := validatorCmd()
+		if err := cmd.ParseFlags(append([]string{"--config", path, "--hotkey", "v", "--keyring-backend", "test"}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		return loadConfig(cmd, commonFlags, validatorFlags)
+	}
+	cfg, err := load("netuid: 1\n")
+	if err != nil || cfg.Validator.Federated || cfg.Validator.SharingWeight != 0.5 || cfg.Validator.FederatedOrder != 5 {
+		t.Fatalf("defaults: %+v %v", cfg.Validator, err)
+	}
+	cfg, err = load("validator: {federated: true, sharing_weight: 0.25, federated_order: 4}\n", "--sharing-weight", "0.75")
+	if err != nil || !cfg.Validator.Federated || cfg.Validator.SharingWeight != 0.75 || cfg.Validator.FederatedOrder != 4 {
+		t.Fatalf("file then flags: %+v %v", cfg.Validator, err)
+	}
+	for _, w := range []string{"0", "1"} {
+		if _, err := load("netuid: 1\n", "--federated", "--sharing-weight", w); err != nil {
+			t.Fatalf("--sharing-weight %s: %v", w, err)
+		}
+	}
+	// Out-of-range values are ignored while the validator is not federated.
+	if _, err := load("netuid: 1\n", "--sharing-weight", "2"); err != nil {
+		t.Fatalf("non-federated validator with --sharing-weight 2: %v", err)
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sharing-weight", "-0.1"}, "--sharing-weight (validator.sharing_weight) -0.1: must be in [0, 1]"},
+		{[]string{"--sharing-weight", "1.5"}, "--sharing-weight (validator.sharing_weight) 1.5: must be in [0, 1]"},
+		{[]string{"--sharing-weight", "NaN"}, "--sharing-weight"},
+		{[]string{"--federated-order", "0"}, "--federated-order (validator.federated_order) 0: must be in [1, 16]"},
+		{[]string{"--federated-order", "17"}, "--federated-order (validator.federated_order) 17: must be in [1, 16]"},
+	} {
+		_, err := load("netuid: 1\n", append([]string{"--federated"}, bad.args...)...)
+		if err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v: error %v, want it to say %q", bad.args, err, bad.want)
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/taochain/taochain/inference/chain"
 	"github.com/taochain/taochain/inference/corpus"
 	"github.com/taochain/taochain/inference/dendrite"
+	"github.com/taochain/taochain/inference/fednode"
 	"github.com/taochain/taochain/inference/scoring"
 	"github.com/taochain/taochain/inference/validator"
 )
@@ -87,6 +88,10 @@ func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	sharing, err := newSharingScorer(cfg, client.ChainID(), text, chainCommitments(client, cfg.Netuid), log)
+	if err != nil {
+		return err
+	}
 	reg := prometheus.NewRegistry()
 	v, err := validator.New(validator.Config{
 		Netuid: cfg.Netuid, Hotkey: signer.Address(), Text: text,
@@ -96,6 +101,7 @@ func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
 		// Beside the signing journal: per hotkey and subnet, and under the same signer lock.
 		ScoreEMAAlpha: cfg.Validator.ScoreEMAAlpha, ScoreEMAPath: filepath.Join(journal.Dir, "score-ema.json"),
 		EpochBudget: cfg.Validator.EpochBudget, Poll: cfg.Validator.Poll, Registry: reg, Logger: log,
+		Sharing: sharing, ShareWeight: cfg.Validator.SharingWeight,
 	}, waitingChain{Chain: validator.ChainClient{Client: client}, log: log, what: "node " + cfg.Chain.GRPC}, d, submitter, committer)
 	if err != nil {
 		return err
@@ -121,6 +127,41 @@ func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
 	err = v.Run(ctx)
 	log.Info("shutting down")
 	return err
+}
+
+// chainCommitments is the seam between a federated validator and the chain's model update
+// commitments: it returns nil while the worker cannot read them, and then newSharingScorer scores
+// served models only.
+//
+// TODO(issue 19): return an adapter over client.ModelUpdateCommitments(ctx, netuid) joined with
+// the metagraph's axons and incentives (the fednode.Chain adapter the federated miner needs
+// serves as well).
+func chainCommitments(*chain.Client, uint16) fednode.CommitmentSource { return nil }
+
+// newSharingScorer returns the --federated validator's scorer of the model updates miners publish,
+// measuring their gains on the validator's held-out text; nil when the validator is not
+// federated, gives sharing no weight or cannot read the commitments (said in the log).
+func newSharingScorer(cfg Config, chainID, heldOut string, source fednode.CommitmentSource, log *slog.Logger) (validator.Sharing, error) {
+	v := cfg.Validator
+	switch {
+	case !v.Federated:
+		return nil, nil
+	case v.SharingWeight == 0:
+		log.Info("--federated with --sharing-weight 0: model updates are not scored")
+		return nil, nil
+	case source == nil:
+		log.Warn("--federated: the chain's model update commitments are not read yet; scoring served models only")
+		return nil, nil
+	}
+	s, err := fednode.NewSharingScorer(fednode.SharingConfig{
+		ChainID: chainID, Netuid: cfg.Netuid, Order: v.FederatedOrder, HeldOut: heldOut, Commitments: source,
+		FetchTimeout: v.Timeout, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	log.Info("scoring model updates", "sharing_weight", v.SharingWeight, "order", v.FederatedOrder)
+	return s, nil
 }
 
 // adoptLegacyPending moves the pending submission of a worker from before the signing journal

@@ -12,6 +12,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/taochain/taochain/inference/chain"
+	"github.com/taochain/taochain/inference/fednode"
 	"github.com/taochain/taochain/inference/metagraph"
 	"github.com/taochain/taochain/inference/validator"
 )
@@ -54,5 +55,55 @@ func TestValidatorWaitsOutAnOutage(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "reached node 127.0.0.1:1") {
 		t.Fatalf("no line when the node came back:\n%s", logs.String())
+	}
+}
+
+// noCommitments is a fednode.CommitmentSource of a subnet where nobody has committed.
+type noCommitments struct{}
+
+func (noCommitments) ModelUpdateCommitments(context.Context) ([]fednode.PeerInfo, error) {
+	return nil, nil
+}
+
+// TestValidatorSharingScorer: a --federated validator with a positive sharing weight and a way to
+// read the commitments scores sharing; without --federated, with weight 0 or without the chain's
+// commitments (the seam not wired) it scores served models only, saying so in the log.
+func TestValidatorSharingScorer(t *testing.T) {
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	cfg := DefaultConfig()
+	cfg.Validator.Federated = true
+	s, err := newSharingScorer(cfg, "taochain-test", "held-out text", noCommitments{}, log)
+	if err != nil || s == nil {
+		t.Fatalf("federated validator: scorer %v err %v", s, err)
+	}
+	shares, err := s.SharingScores(context.Background(), 3, []metagraph.Miner{{UID: 1, Hotkey: "miner", Endpoint: "http://127.0.0.1:1"}})
+	if err != nil || len(shares) != 1 || shares[1] != 0 {
+		t.Fatalf("nobody committed: shares %v err %v", shares, err)
+	}
+	for _, c := range []struct {
+		name      string
+		federated bool
+		weight    float64
+		source    fednode.CommitmentSource
+		log       string
+	}{
+		{"not federated", false, 0.5, noCommitments{}, ""},
+		{"weight 0", true, 0, noCommitments{}, "--sharing-weight 0"},
+		{"chain not wired", true, 0.5, chainCommitments(nil, 1), "not read yet"},
+	} {
+		logs.Reset()
+		cfg.Validator.Federated, cfg.Validator.SharingWeight = c.federated, c.weight
+		s, err := newSharingScorer(cfg, "taochain-test", "held-out text", c.source, log)
+		if err != nil || s != nil {
+			t.Fatalf("%s: scorer %v err %v, want none", c.name, s, err)
+		}
+		if !strings.Contains(logs.String(), c.log) {
+			t.Fatalf("%s: log %q lacks %q", c.name, logs.String(), c.log)
+		}
+	}
+	cfg.Validator.Federated, cfg.Validator.SharingWeight, cfg.Validator.FederatedOrder = true, 0.5, 0
+	if _, err := newSharingScorer(cfg, "taochain-test", "held-out text", noCommitments{}, log); err == nil {
+		t.Fatal("order 0 accepted")
 	}
 }
