@@ -15,9 +15,10 @@ import (
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
 )
 
-// simulateAsWorker simulates msgs from acc the way the worker's chain client does before it signs:
-// no fee, no gas limit, an empty signature. It returns the gas the simulation used.
-func simulateAsWorker(t *testing.T, c *apptest.Chain, acc apptest.Account, msgs ...sdk.Msg) uint64 {
+// simulateAsWorker simulates msgs from acc the way the worker's chain client does before it signs,
+// with an empty signature and the given fee (none, or the one the fee-less answer implies). It
+// returns the gas the simulation used.
+func simulateAsWorker(t *testing.T, c *apptest.Chain, acc apptest.Account, fee sdk.Coins, msgs ...sdk.Msg) uint64 {
 	t.Helper()
 	account := c.App.AccountKeeper.GetAccount(c.Context(), acc.Address)
 	if account == nil {
@@ -27,6 +28,7 @@ func simulateAsWorker(t *testing.T, c *apptest.Chain, acc apptest.Account, msgs 
 	if err := b.SetMsgs(msgs...); err != nil {
 		t.Fatal(err)
 	}
+	b.SetFeeAmount(fee)
 	empty := signing.SignatureV2{PubKey: acc.Priv.PubKey(), Sequence: account.GetSequence(),
 		Data: &signing.SingleSignatureData{SignMode: signing.SignMode_SIGN_MODE_DIRECT}}
 	if err := b.SetSignatures(empty); err != nil {
@@ -43,13 +45,15 @@ func simulateAsWorker(t *testing.T, c *apptest.Chain, acc apptest.Account, msgs 
 	return info.GasUsed
 }
 
-// TestEvaluationGasAdjustment: the gas an evaluation uses in its block stays within
-// chain.DefaultGasAdjustment of what the worker's simulation said, in every way the worker
-// pays for one: a funded fee key submitting for the hotkey, the hotkey paying for itself, and the
-// coldkey paying for an unfunded hotkey (the simulation charges no fee, so it skips the fee
-// deduction and the coldkey's sponsorship, which the block then charges). The worker asks for
-// the simulated gas times that adjustment, and a block holds as many evaluations as its gas
-// limit divided by what each asks for, so a loose adjustment costs the chain throughput.
+// TestEvaluationGasAdjustment: the gas an evaluation uses in its block against what the worker's
+// simulation says, in every way the worker pays for one: a funded fee key submitting for the
+// hotkey, the hotkey paying for itself, and the coldkey paying for an unfunded hotkey. Simulated
+// without a fee, the transaction skips the fee's deduction and the coldkey's sponsorship, which the
+// block then charges (up to 1.26× what the simulation said, and a third more for a small message
+// like MsgCommitModelUpdate, which ran out of gas that way); simulated again with the fee the
+// first answer implies, as the worker's chain client does, it must be within 2%, so that the
+// worker's gas adjustment is margin, not a correction. A block holds as many evaluations as its gas
+// limit divided by what each asks for, so a loose estimate costs the chain throughput.
 func TestEvaluationGasAdjustment(t *testing.T) {
 	s := newEvalSubnet(t)
 	c := s.c
@@ -77,14 +81,16 @@ func TestEvaluationGasAdjustment(t *testing.T) {
 	run := func(name string, payer apptest.Account) {
 		t.Helper()
 		msg := evaluation(payer.Address)
-		simulated := simulateAsWorker(t, c, payer, msg)
+		feeless := simulateAsWorker(t, c, payer, nil, msg)
+		simulated := simulateAsWorker(t, c, payer, fee, msg)
 		res := c.NextBlock(c.SignTx(payer, fee, 2_000_000, msg))[0]
 		if res.Code != 0 {
 			t.Fatalf("%s: code %d: %s", name, res.Code, res.Log)
 		}
 		ratio := float64(res.GasUsed) / float64(simulated)
 		worst = max(worst, ratio)
-		t.Logf("%-40s simulated %7d, used %7d: %.3fx", name, simulated, res.GasUsed, ratio)
+		t.Logf("%-40s simulated %7d without the fee (%.3fx), %7d with it; used %7d: %.3fx", name,
+			feeless, float64(res.GasUsed)/float64(feeless), simulated, res.GasUsed, ratio)
 		advanceToNextEpoch(c, netuid)
 	}
 
@@ -97,11 +103,8 @@ func TestEvaluationGasAdjustment(t *testing.T) {
 	}
 	run("the funded hotkey pays for itself", hotkey)
 
-	t.Logf("worst used/simulated %.3f; the worker asks for %.2fx", worst, chain.DefaultGasAdjustment)
-	// The rest of the adjustment covers what can change between the simulation and the block:
-	// the previous row's size, the fee amount's digits, the sponsorship's bookkeeping.
-	if limit := chain.DefaultGasAdjustment / 1.1; worst > limit {
-		t.Errorf("an evaluation used %.3fx its simulated gas; the worker's gas adjustment %.2f leaves less than 10%% over that",
-			worst, chain.DefaultGasAdjustment)
+	t.Logf("worst used/simulated with the fee: %.3f; the worker asks for %.2fx", worst, chain.DefaultGasAdjustment)
+	if worst > 1.02 {
+		t.Errorf("an evaluation used %.3fx the gas simulated with its fee; the simulation must count everything the block charges", worst)
 	}
 }

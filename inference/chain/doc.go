@@ -1,7 +1,8 @@
 // Package chain is the worker's gRPC client for a taochain node: metagraph, hyperparameter,
 // epoch-info and nonce queries; account numbers and sequences; transactions built and signed with
 // the SDK TxConfig of app.MakeEncodingConfig and keys from a taod keyring; gas estimated by the
-// app's simulation × adjustment; sync broadcast and a bounded wait for inclusion; the sequence
+// app's simulation × adjustment (simulated twice: the second time with the fee the first implies,
+// so the fee's deduction and a coldkey's sponsorship are counted); sync broadcast and a bounded wait for inclusion; the sequence
 // tracked locally and refetched on ErrWrongSequence; bounded retries on typed errors.
 //
 // Errors from the chain are typed by their ABCI codespace and code, never by their text: a

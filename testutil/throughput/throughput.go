@@ -316,11 +316,12 @@ func (c *Chain) Sign(acc *Account, gas uint64, msgs ...sdk.Msg) []byte {
 	return bz
 }
 
-// WorkerGas is the gas limit taochain's worker asks for a transaction of msgs from acc: the gas
-// the node's simulation reports for it (no fee, an empty signature, acc's next sequence, as the
-// worker's chain client builds it) times the worker's default gas adjustment. Benchmarks ask for
-// that, for every kind of transaction alike, because CometBFT fills a block up to its gas limit
-// by what transactions ask for, not by what they use.
+// WorkerGas is the gas limit taochain's worker asks for a transaction of msgs from acc: its
+// chain client simulates the transaction (an empty signature, acc's next sequence) without a fee,
+// then again with the fee that answer implies, and multiplies the second answer by its gas
+// adjustment (inference/chain). Benchmarks ask for that, for every kind of transaction alike,
+// because CometBFT fills a block up to its gas limit by what transactions ask for, not by what
+// they use.
 func (c *Chain) WorkerGas(acc *Account, msgs ...sdk.Msg) uint64 {
 	c.TB.Helper()
 	b := c.TxConfig.NewTxBuilder()
@@ -332,10 +333,22 @@ func (c *Chain) WorkerGas(acc *Account, msgs ...sdk.Msg) uint64 {
 	if err := b.SetSignatures(empty); err != nil {
 		c.TB.Fatal(err)
 	}
-	bz, err := c.TxConfig.TxEncoder()(b.GetTx())
-	if err != nil {
-		c.TB.Fatal(err)
+	gas := uint64(0)
+	for range 2 {
+		bz, err := c.TxConfig.TxEncoder()(b.GetTx())
+		if err != nil {
+			c.TB.Fatal(err)
+		}
+		gas = uint64(math.Ceil(float64(c.simulate(bz)) * chain.DefaultGasAdjustment))
+		b.SetGasLimit(gas)
+		b.SetFeeAmount(sdk.NewCoins(sdk.NewCoin(app.BaseDenom, sdkmath.NewIntFromUint64((gas+GasPriceDiv-1)/GasPriceDiv))))
 	}
+	return gas
+}
+
+// simulate returns the gas the node's /app/simulate reports for the tx bytes.
+func (c *Chain) simulate(tx []byte) uint64 {
+	c.TB.Helper()
 	var res struct {
 		Response struct {
 			Code  uint32 `json:"code"`
@@ -343,7 +356,7 @@ func (c *Chain) WorkerGas(acc *Account, msgs ...sdk.Msg) uint64 {
 			Value []byte `json:"value"`
 		} `json:"response"`
 	}
-	if err := c.Node.RPCGet(`abci_query?path=%22/app/simulate%22&data=0x`+hex.EncodeToString(bz), &res); err != nil {
+	if err := c.Node.RPCGet(`abci_query?path=%22/app/simulate%22&data=0x`+hex.EncodeToString(tx), &res); err != nil {
 		c.TB.Fatalf("simulating: %v", err)
 	}
 	if res.Response.Code != 0 {
@@ -361,7 +374,7 @@ func (c *Chain) WorkerGas(acc *Account, msgs ...sdk.Msg) uint64 {
 	if err != nil {
 		c.TB.Fatalf("simulation gas %q: %v", sim.GasInfo.GasUsed, err)
 	}
-	return uint64(math.Ceil(float64(used) * chain.DefaultGasAdjustment))
+	return used
 }
 
 // Lane is a list of signed txs of one account, broadcast in order (their sequences are
