@@ -11,6 +11,10 @@
 # validator permit from the next epoch on). Hotkeys get no TAO: a registered hotkey's own
 # MsgServeAxon, weights, commits, reveals and evaluations are paid by its coldkey.
 #
+# With DEMO_FEDERATED=1 as well, the subnet is a federated one (issue 19): its `federated`
+# hyperparameter is turned on and a fourth miner hotkey, miner4-hot, is registered by alice, so
+# four `taoworker miner --federated` processes can share model updates (docs/architecture.md, "Collective learning").
+#
 # Idempotent: every step checks the chain first, so running it again changes nothing. Every wait is
 # bounded. Environment: TAOD, LOCALNET_HOME, CHAIN_ID, RPC_PORT as for localnet.sh; DEMO_VALIDATOR
 # (default 0), DEMO_TEMPO.
@@ -23,6 +27,7 @@ CHAIN_ID=${CHAIN_ID:-taochain-local-1}
 NODE="tcp://127.0.0.1:${RPC_PORT:-26657}"
 DEMO_VALIDATOR=${DEMO_VALIDATOR:-0}
 DEMO_TEMPO=${DEMO_TEMPO:-10}
+DEMO_FEDERATED=${DEMO_FEDERATED:-0}
 Q=(--home "$HOME_DIR" --node "$NODE" --output json)
 KR=(--home "$HOME_DIR" --keyring-backend test)
 TX=(--home "$HOME_DIR" --node "$NODE" --chain-id "$CHAIN_ID" --keyring-backend test
@@ -73,8 +78,10 @@ if [ -z "$netuid" ]; then
 fi
 [ -n "$netuid" ] || { echo "demo: subnet 'demo' not found after registration" >&2; exit 1; }
 
+owners=(alice bob subnet-owner)
+[ "$DEMO_FEDERATED" = 1 ] && owners+=(alice)
 i=0
-for owner in alice bob subnet-owner; do
+for owner in "${owners[@]}"; do
   i=$((i + 1))
   ensure_key "miner$i-hot"
   is_neuron "miner$i-hot" || tx "$owner" subnet register "$netuid" "miner$i-hot" 100000000000
@@ -85,11 +92,16 @@ vhot=$(addr validator-hot)
 has_stake alice "$vhot" || tx alice subnet add-stake "$vhot" "$netuid" 5000000000000
 
 if [ "$DEMO_VALIDATOR" = 1 ]; then
+  # One update for both changes: the owner may update hyperparameters once per rate-limit window.
   hp=$("$TAOD" q subnet hyperparameters "$netuid" "${Q[@]}" | tr -d ' \n')
-  tempo=$(echo "$hp" | sed -n 's/.*"tempo":"\{0,1\}\([0-9]*\)"\{0,1\}.*/\1/p')
-  if [ "$tempo" != "$DEMO_TEMPO" ]; then
-    inner=$(echo "$hp" | sed -e 's/^{"hyperparams"://' -e 's/}$//' -e "s/\"tempo\":\"\{0,1\}[0-9]*\"\{0,1\}/\"tempo\":\"$DEMO_TEMPO\"/")
-    tx subnet-owner subnet update-hyperparams "$netuid" "$inner"
+  inner=$(echo "$hp" | sed -e 's/^{"hyperparams"://' -e 's/}$//')
+  want=$(echo "$inner" | sed -e "s/\"tempo\":\"\{0,1\}[0-9]*\"\{0,1\}/\"tempo\":\"$DEMO_TEMPO\"/")
+  if [ "$DEMO_FEDERATED" = 1 ] && ! echo "$want" | grep -q '"federated":true'; then
+    want=$(echo "$want" | sed -e 's/,"federated":false//' -e 's/"federated":false,\{0,1\}//' -e 's/^{/{"federated":true,/')
+  fi
+  tempo=$(echo "$inner" | sed -n 's/.*"tempo":"\{0,1\}\([0-9]*\)"\{0,1\}.*/\1/p')
+  if [ "$tempo" != "$DEMO_TEMPO" ] || { [ "$DEMO_FEDERATED" = 1 ] && ! echo "$inner" | grep -q '"federated":true'; }; then
+    tx subnet-owner subnet update-hyperparams "$netuid" "$want"
   fi
   # Staked last: the permit arrives at the next epoch, and a permitted validator that stays silent
   # for x/slashing's max_missed_epochs loses it, so the validator worker should start right after.
@@ -97,5 +109,5 @@ if [ "$DEMO_VALIDATOR" = 1 ]; then
   echo "demo: validator-hot ($vhot) staked 20000 TAO more; tempo $DEMO_TEMPO; hotkeys hold no TAO, their coldkeys pay their fees"
 fi
 
-echo "demo: subnet 'demo' is netuid $netuid with 3 miners; alice stakes 5000 TAO on validator-hot ($vhot)"
+echo "demo: subnet 'demo' is netuid $netuid with ${#owners[@]} miners; alice stakes 5000 TAO on validator-hot ($vhot)"
 echo "demo: watch it with: $TAOD q subnet metagraph $netuid --home $HOME_DIR   and   $TAOD q tao pending-emission $netuid --home $HOME_DIR"

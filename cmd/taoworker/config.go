@@ -117,13 +117,17 @@ type MinerConfig struct {
 	// spend over all releases, kept across restarts in the home's privacy ledger.
 	PrivacyBudgetEpsilon float64 `yaml:"privacy_budget_epsilon"`
 	PrivacyBudgetDelta   float64 `yaml:"privacy_budget_delta"`
+	// NoPrivacy publishes exact clipped counts, without noise or threshold: the updates then
+	// protect nothing of the text. It is for measuring what sharing buys (the federated demo) and
+	// for corpora that are public anyway; it spends no budget.
+	NoPrivacy bool `yaml:"no_privacy"`
 }
 
 // Privacy is the federated release mechanism the config asks for: federated.DefaultPrivacy with
 // its ε and δ.
 func (m MinerConfig) Privacy() federated.Privacy {
 	p := federated.DefaultPrivacy()
-	p.Epsilon, p.Delta = m.PrivacyEpsilon, m.PrivacyDelta
+	p.Epsilon, p.Delta, p.Noiseless = m.PrivacyEpsilon, m.PrivacyDelta, m.NoPrivacy
 	return p
 }
 
@@ -176,7 +180,7 @@ func DefaultConfig() Config {
 		LogFormat: "text",
 		LogLevel:  "info",
 		Netuid:    1,
-		Chain:     ChainConfig{GRPC: "127.0.0.1:9090", GasPrices: "0.001rao", GasAdjustment: 1.5},
+		Chain:     ChainConfig{GRPC: "127.0.0.1:9090", GasPrices: "0.001rao", GasAdjustment: chain.DefaultGasAdjustment},
 		Keys:      KeysConfig{KeyringDir: app.DefaultNodeHome},
 		Miner: MinerConfig{
 			Listen: "127.0.0.1:8091", ExternalHost: "127.0.0.1", Model: "ngram", NGramOrder: 5, ModelAPI: "auto",
@@ -270,6 +274,8 @@ var minerFlags = append([]binding{
 		func(c *Config) *float64 { return &c.Miner.PrivacyBudgetEpsilon }),
 	float("privacy-budget-delta", "total δ of all federated releases, kept across restarts (≥ --privacy-delta, < 1)",
 		func(c *Config) *float64 { return &c.Miner.PrivacyBudgetDelta }),
+	boolean("no-privacy", "publish exact clipped counts without noise: updates then protect nothing of the text (for public corpora and measurements)",
+		func(c *Config) *bool { return &c.Miner.NoPrivacy }),
 }, modelServerFlags...)
 
 var validatorFlags = []binding{

@@ -135,9 +135,18 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 		}
 		m, updates = fm.Model(), fm
 		log.Info("federated model ready", "model", m.Name(), "took", time.Since(start).String(), "privacy", fm.Status().Budget)
-		// TODO(issue 19): run fm.Run(ctx, chainAdapter, poll) once the chain stores model update
-		// commitments; the adapter implements fednode.Chain over client.
-		log.Warn("federated: committing and fetching updates needs the chain's model update commitments, not wired yet; serving the miner's own model")
+		hp, err := client.Hyperparameters(ctx, cfg.Netuid)
+		if err != nil {
+			return err
+		}
+		if !hp.Federated {
+			return fmt.Errorf("--federated: subnet %d does not take model updates (its federated hyperparameter is off); "+
+				"its owner turns it on with `taod tx subnet update-hyperparams`, or run the miner without --federated", cfg.Netuid)
+		}
+		// Publish, commit, fetch and merge once per poll, at the metagraph's refresh period.
+		go func() {
+			_ = fm.Run(ctx, federatedChain{client: client, netuid: cfg.Netuid, hotkey: cfg.Keys.Hotkey}, cfg.Miner.MetagraphRefresh)
+		}()
 	}
 
 	permits := &metagraph.Refresher{
@@ -220,10 +229,13 @@ func newFederatedMiner(cfg Config, key *secp256k1.PrivKey, chainID string, reg p
 	fm, err := fednode.NewMiner(fednode.Config{
 		ChainID: chainID, Netuid: cfg.Netuid, Order: cfg.Miner.NGramOrder, Key: key, Privacy: cfg.Miner.Privacy(),
 		BudgetEpsilon: cfg.Miner.PrivacyBudgetEpsilon, BudgetDelta: cfg.Miner.PrivacyBudgetDelta,
-		StatePath: filepath.Join(cfg.Home, fednode.StateFile), Registerer: reg, Logger: log,
+		StatePath: filepath.Join(cfg.Home, fednode.StateFile), HeldOut: corpus.HeldOut(), Registerer: reg, Logger: log,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Miner.NoPrivacy {
+		log.Warn("--no-privacy: updates publish exact clipped counts of the miner's text; they protect nothing of it")
 	}
 	fm.AddText(text)
 	return fm, nil

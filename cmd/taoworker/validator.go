@@ -129,18 +129,15 @@ func runValidator(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return err
 }
 
-// chainCommitments is the seam between a federated validator and the chain's model update
-// commitments: it returns nil while the worker cannot read them, and then newSharingScorer scores
-// served models only.
-//
-// TODO(issue 19): return an adapter over client.ModelUpdateCommitments(ctx, netuid) joined with
-// the metagraph's axons and incentives (the fednode.Chain adapter the federated miner needs
-// serves as well).
-func chainCommitments(*chain.Client, uint16) fednode.CommitmentSource { return nil }
+// chainCommitments reads the subnet's model update commitments, joined with the metagraph's
+// axons and incentives, for a federated validator (the same adapter the federated miner uses).
+func chainCommitments(client *chain.Client, netuid uint16) fednode.CommitmentSource {
+	return federatedChain{client: client, netuid: netuid}
+}
 
 // newSharingScorer returns the --federated validator's scorer of the model updates miners publish,
 // measuring their gains on the validator's held-out text; nil when the validator is not
-// federated, gives sharing no weight or cannot read the commitments (said in the log).
+// federated or gives sharing no weight (said in the log).
 func newSharingScorer(cfg Config, chainID, heldOut string, source fednode.CommitmentSource, log *slog.Logger) (validator.Sharing, error) {
 	v := cfg.Validator
 	switch {
@@ -148,9 +145,6 @@ func newSharingScorer(cfg Config, chainID, heldOut string, source fednode.Commit
 		return nil, nil
 	case v.SharingWeight == 0:
 		log.Info("--federated with --sharing-weight 0: model updates are not scored")
-		return nil, nil
-	case source == nil:
-		log.Warn("--federated: the chain's model update commitments are not read yet; scoring served models only")
 		return nil, nil
 	}
 	s, err := fednode.NewSharingScorer(fednode.SharingConfig{

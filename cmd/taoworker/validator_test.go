@@ -90,7 +90,6 @@ func TestValidatorSharingScorer(t *testing.T) {
 	}{
 		{"not federated", false, 0.5, noCommitments{}, ""},
 		{"weight 0", true, 0, noCommitments{}, "--sharing-weight 0"},
-		{"chain not wired", true, 0.5, chainCommitments(nil, 1), "not read yet"},
 	} {
 		logs.Reset()
 		cfg.Validator.Federated, cfg.Validator.SharingWeight = c.federated, c.weight

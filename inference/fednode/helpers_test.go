@@ -62,6 +62,8 @@ type fakeChain struct {
 	axons       map[string]string
 	incentive   map[string]float64
 	failCommits int // the next failCommits commits fail
+	failInBlock bool // and do so as a commitment that failed in a block
+	attempts    int  // commits asked for, failed or not
 	committed   []federated.Commitment
 }
 
@@ -87,8 +89,12 @@ func (f *fakeChain) join(hotkey, axonURL string, incentive float64) fednode.Chai
 func (f *fakeChain) commit(hotkey string, epoch uint64, hash [32]byte, size uint64) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.attempts++
 	if f.failCommits > 0 {
 		f.failCommits--
+		if f.failInBlock {
+			return fmt.Errorf("%w: fake chain: out of gas", fednode.ErrCommitFailedInBlock)
+		}
 		return errors.New("fake chain: commit failed")
 	}
 	f.height++

@@ -171,6 +171,36 @@ func TestRunLoop(t *testing.T) {
 	}
 }
 
+// TestStepGivesUpACommitThatFailedInABlock: a commitment the chain refused in a block (its fee
+// spent) is not sent again in the same epoch, where it would spend another fee for the same
+// answer; the next epoch's is.
+func TestStepGivesUpACommitThatFailedInABlock(t *testing.T) {
+	ch := newFakeChain()
+	m := newMiner(t, t.TempDir(), "unlucky", nil)
+	m.AddText(federated.Shards(4)[2])
+	view := ch.join(m.Hotkey(), "http://127.0.0.1:1", 1)
+	ch.failCommits, ch.failInBlock = 1, true
+	ch.setEpoch(1)
+	if err := m.Step(context.Background(), view); !errors.Is(err, fednode.ErrCommitFailedInBlock) {
+		t.Fatalf("first step: %v, want ErrCommitFailedInBlock", err)
+	}
+	for range 3 {
+		if err := m.Step(context.Background(), view); err != nil {
+			t.Fatalf("later step in the same epoch: %v", err)
+		}
+	}
+	if ch.attempts != 1 {
+		t.Fatalf("%d commits sent in epoch 1, want the one that failed only", ch.attempts)
+	}
+	ch.setEpoch(2)
+	if err := m.Step(context.Background(), view); err != nil {
+		t.Fatalf("epoch 2: %v", err)
+	}
+	if got := ch.commitsOf(m.Hotkey()); len(got) != 1 || got[0] != 2 {
+		t.Fatalf("committed epochs %v, want [2]", got)
+	}
+}
+
 // TestStepBudgetExhausted: once the budget is spent, Step publishes and commits nothing (and says
 // so once an epoch), and the miner keeps merging its peers.
 func TestStepBudgetExhausted(t *testing.T) {

@@ -25,6 +25,11 @@ type Chain interface {
 	ModelUpdateCommitments(ctx context.Context) ([]PeerInfo, error)
 }
 
+// ErrCommitFailedInBlock marks a commitment the chain executed in a block and refused: its fee is
+// spent, and sending the same commitment again would spend another for the same answer, so Step
+// gives the epoch's commitment up instead of retrying it.
+var ErrCommitFailedInBlock = errors.New("fednode: the commitment failed in a block")
+
 // loop is Step's state between calls.
 type loop struct {
 	attempted uint64                // last epoch Publish was tried for
@@ -66,9 +71,16 @@ func (m *Miner) Step(ctx context.Context, ch Chain) error {
 	pending := st.pending
 	m.mu.Unlock()
 	if pending != nil && pending.Epoch == epoch {
-		if err := ch.CommitModelUpdate(ctx, pending.Epoch, pending.Hash, uint64(pending.Size)); err != nil {
+		err := ch.CommitModelUpdate(ctx, pending.Epoch, pending.Hash, uint64(pending.Size))
+		switch {
+		case errors.Is(err, ErrCommitFailedInBlock):
+			m.mu.Lock()
+			st.pending = nil
+			m.mu.Unlock()
+			errs = append(errs, fmt.Errorf("fednode: committing the update of epoch %d (given up for this epoch): %w", pending.Epoch, err))
+		case err != nil:
 			errs = append(errs, fmt.Errorf("fednode: committing the update of epoch %d (retried at the next poll): %w", pending.Epoch, err))
-		} else {
+		default:
 			m.mu.Lock()
 			st.pending = nil
 			m.mu.Unlock()
