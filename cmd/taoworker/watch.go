@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/taochain/taochain/inference/chain"
+	"github.com/taochain/taochain/inference/fednode"
 	"github.com/taochain/taochain/inference/watch"
 )
 
@@ -22,13 +23,16 @@ func watchCmd() *cobra.Command {
 		interval                                       time.Duration
 		once                                           bool
 		epochs                                         int
+		ledgers                                        []string
 	)
 	cmd := &cobra.Command{
 		Use:   "watch",
 		Short: "Print a live summary of a subnet: height, epoch, per-neuron incentive and TAO earned",
 		Long: `watch polls a node over gRPC and prints, every --interval, the subnet's height and epoch and a
 table of its neurons: role, stake, incentive, dividends, validator trust, the last epoch's emission and
-the TAO each earned since watch started. With --keyring-dir, hotkeys are shown by their key names.`,
+the TAO each earned since watch started. With --keyring-dir, hotkeys are shown by their key names.
+With --privacy-ledger (a federated miner's home, or its federated_privacy.json; repeatable), it also
+prints the privacy budget that miner's text has spent.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if interval <= 0 {
@@ -58,7 +62,7 @@ the TAO each earned since watch started. With --keyring-dir, hotkeys are shown b
 					return err
 				}
 			}
-			return runWatch(cmd.Context(), cmd.OutOrStdout(), client, netuid, names, interval, once, epochs)
+			return runWatch(cmd.Context(), cmd.OutOrStdout(), client, netuid, names, ledgers, interval, once, epochs)
 		},
 	}
 	f := cmd.Flags()
@@ -70,13 +74,14 @@ the TAO each earned since watch started. With --keyring-dir, hotkeys are shown b
 	f.StringVar(&passFile, "keyring-passphrase-file", "", "file whose first line is the file keyring's passphrase (else $"+passphraseEnv+")")
 	f.BoolVar(&once, "once", false, "print one summary and exit")
 	f.IntVar(&epochs, "epochs", 0, "exit after this many epoch runs were seen (0: run until interrupted)")
+	f.StringSliceVar(&ledgers, "privacy-ledger", nil, "a federated miner's home or privacy ledger whose spent budget to show (repeatable)")
 	return cmd
 }
 
 // runWatch polls until ctx ends, once is set, or the tracker has seen the wanted epoch runs. A failed
 // poll is printed and retried at the next tick: a node that restarts does not end the watch.
 func runWatch(ctx context.Context, out io.Writer, c *chain.Client, netuid uint16, names map[string]string,
-	interval time.Duration, once bool, epochs int) error {
+	ledgers []string, interval time.Duration, once bool, epochs int) error {
 	tracker := watch.NewTracker()
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
@@ -93,6 +98,7 @@ func runWatch(ctx context.Context, out io.Writer, c *chain.Client, netuid uint16
 			if err := tracker.Render(&buf, s, names); err != nil {
 				return err
 			}
+			renderLedgers(&buf, ledgers)
 			buf.WriteString("\n")
 			if _, err := out.Write(buf.Bytes()); err != nil {
 				return err
@@ -105,6 +111,17 @@ func runWatch(ctx context.Context, out io.Writer, c *chain.Client, netuid uint16
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
+		}
+	}
+}
+
+// renderLedgers writes one line per federated miner's privacy ledger: what its text has spent.
+func renderLedgers(w io.Writer, ledgers []string) {
+	for _, path := range ledgers {
+		if s, err := fednode.ReadLedger(path); err != nil {
+			fmt.Fprintf(w, "privacy %s: %v\n", path, err)
+		} else {
+			fmt.Fprintf(w, "privacy %s: %s\n", path, s)
 		}
 	}
 }

@@ -61,7 +61,7 @@ type fakeChain struct {
 	commits     map[string]federated.Commitment
 	axons       map[string]string
 	incentive   map[string]float64
-	failCommits int // the next failCommits commits fail
+	failCommits int  // the next failCommits commits fail
 	failInBlock bool // and do so as a commitment that failed in a block
 	attempts    int  // commits asked for, failed or not
 	committed   []federated.Commitment

@@ -236,6 +236,7 @@ func (m *Miner) Publish(epoch uint64) (federated.Commitment, error) {
 		// The release is on disk before any of it is computed: a crash cannot leave a release the
 		// ledger does not know.
 		next := m.ledger
+		next.BudgetEpsilon, next.BudgetDelta = m.cfg.BudgetEpsilon, m.cfg.BudgetDelta
 		next.Releases = append(append([]Release(nil), m.ledger.Releases...),
 			Release{Epoch: epoch, Netuid: m.cfg.Netuid, Hotkey: m.hotkey, Epsilon: p.Epsilon, Delta: p.Delta})
 		if err := next.save(m.cfg.StatePath); err != nil {

@@ -181,3 +181,40 @@ func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
 	t.Fatalf("no gauge %s", name)
 	return 0
 }
+
+// TestReadLedger: what `taoworker watch --privacy-ledger` shows is what the miner's accountant
+// holds: the releases, what they spent and the budget, read from the home or the file; a home
+// without a ledger has spent nothing.
+func TestReadLedger(t *testing.T) {
+	dir := t.TempDir()
+	if s, err := fednode.ReadLedger(dir); err != nil || s.Releases != 0 || s.EpsilonSpent != 0 {
+		t.Fatalf("empty home: %+v, %v", s, err)
+	}
+	m := newMiner(t, dir, "ledger", nil)
+	m.AddText("some private text for two releases")
+	for e := uint64(3); e <= 4; e++ {
+		if _, err := m.Publish(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := m.Status()
+	for _, path := range []string{dir, filepath.Join(dir, fednode.StateFile)} {
+		s, err := fednode.ReadLedger(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Releases != st.Releases || s.EpsilonSpent != st.EpsilonSpent || s.DeltaSpent != st.DeltaSpent ||
+			s.BudgetEpsilon != 10 || s.LastEpoch != 4 {
+			t.Fatalf("%s: %+v, miner status %+v", path, s, st)
+		}
+		if want := "ε 2 of 10 spent (8 left)"; !strings.Contains(s.String(), want) {
+			t.Fatalf("%q lacks %q", s, want)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, fednode.StateFile), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fednode.ReadLedger(dir); err == nil {
+		t.Fatal("a damaged ledger read without error")
+	}
+}

@@ -31,6 +31,57 @@ type Release struct {
 type ledger struct {
 	Version  int       `json:"version"`
 	Releases []Release `json:"releases"`
+	// BudgetEpsilon and BudgetDelta are the budget the miner ran with when it last wrote the
+	// ledger, for readers such as `taoworker watch`; accounting uses the configured budget.
+	BudgetEpsilon float64 `json:"budget_epsilon,omitempty"`
+	BudgetDelta   float64 `json:"budget_delta,omitempty"`
+}
+
+// LedgerSummary is what a privacy ledger says about a home's text: the releases made from it,
+// what they spent, and the budget its miner last ran with (0 if the ledger predates recording it).
+type LedgerSummary struct {
+	Releases                   int
+	EpsilonSpent, DeltaSpent   float64
+	BudgetEpsilon, BudgetDelta float64
+	// LastEpoch is the epoch of the latest release (0: none).
+	LastEpoch uint64
+}
+
+// ReadLedger summarizes the privacy ledger at path (a file, or a worker home holding StateFile).
+// A home without a ledger has made no release.
+func ReadLedger(path string) (LedgerSummary, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, StateFile)
+	}
+	var l ledger
+	bz, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return LedgerSummary{}, nil
+	case err != nil:
+		return LedgerSummary{}, fmt.Errorf("fednode: privacy state: %w", err)
+	}
+	if err := json.Unmarshal(bz, &l); err != nil {
+		return LedgerSummary{}, fmt.Errorf("fednode: privacy state %s: %w", path, err)
+	}
+	if l.Version != ledgerVersion {
+		return LedgerSummary{}, fmt.Errorf("fednode: privacy state %s has version %d, this worker reads %d", path, l.Version, ledgerVersion)
+	}
+	s := LedgerSummary{Releases: len(l.Releases), BudgetEpsilon: l.BudgetEpsilon, BudgetDelta: l.BudgetDelta}
+	s.EpsilonSpent, s.DeltaSpent = sum(l.Releases)
+	for _, r := range l.Releases {
+		s.LastEpoch = max(s.LastEpoch, r.Epoch)
+	}
+	return s, nil
+}
+
+// String is the summary as `taoworker watch` prints it.
+func (s LedgerSummary) String() string {
+	if s.BudgetEpsilon == 0 {
+		return fmt.Sprintf("ε %g spent, δ %g, %d releases (last epoch %d)", s.EpsilonSpent, s.DeltaSpent, s.Releases, s.LastEpoch)
+	}
+	return fmt.Sprintf("ε %g of %g spent (%g left), δ %g of %g, %d releases (last epoch %d)", s.EpsilonSpent, s.BudgetEpsilon,
+		max(s.BudgetEpsilon-s.EpsilonSpent, 0), s.DeltaSpent, s.BudgetDelta, s.Releases, s.LastEpoch)
 }
 
 // loadLedger reads the ledger at path (none yet: an empty one) and replays it into a new
