@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 
+	"github.com/taochain/taochain/inference/internal/atomicfile"
 	"github.com/taochain/taochain/inference/scoring"
 	inteltypes "github.com/taochain/taochain/x/intelligence/types"
 )
@@ -74,7 +75,7 @@ func (c *Committer) save(cs []WeightsCommit) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(c.path, bz)
+	return atomicfile.Write(c.path, bz)
 }
 
 // Commit commits ev's row, seen in epoch current, unless this worker already committed for

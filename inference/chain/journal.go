@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/taochain/taochain/inference/internal/atomicfile"
 	inteltypes "github.com/taochain/taochain/x/intelligence/types"
 )
 
@@ -116,7 +117,7 @@ func (j Journal) Save(e JournalEntry) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(j.path(ev.Epoch), bz)
+	return atomicfile.Write(j.path(ev.Epoch), bz)
 }
 
 // Epochs returns the journaled epochs, ascending.
@@ -178,40 +179,4 @@ func (j Journal) Prune(latest uint64) error {
 		}
 	}
 	return nil
-}
-
-// WriteFileAtomic replaces path with data: write a temporary file, fsync it, rename it over path
-// and fsync the directory, so that a crash leaves either the old or the new content, durably.
-// Every file the worker must not lose or tear (journal, pending tx, commits, score history) is
-// written with it.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"github.com/taochain/taochain/inference/internal/atomicfile"
 )
 
 // Pending is a signed submission that was (or was about to be) broadcast but is not known to be
@@ -97,7 +99,7 @@ func (s PendingStore) Save(p Pending) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(s.Path, bz)
+	return atomicfile.Write(s.Path, bz)
 }
 
 // Clear removes the stored submission (no error when there is none).

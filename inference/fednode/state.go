@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/taochain/taochain/inference/federated"
+	"github.com/taochain/taochain/inference/internal/atomicfile"
 )
 
 // StateFile is the privacy ledger's file name in the worker's home.
@@ -124,7 +125,7 @@ func (l ledger) save(path string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(path, append(bz, '\n')); err != nil {
+	if err := atomicfile.Write(path, append(bz, '\n')); err != nil {
 		return fmt.Errorf("fednode: saving privacy state: %w", err)
 	}
 	return nil
@@ -141,39 +142,4 @@ func sum(rs []Release) (epsilon, delta float64) {
 		delta += r.Delta
 	}
 	return epsilon, delta
-}
-
-// writeFileAtomic replaces path with data so that a crash leaves the old or the new ledger,
-// durably: temporary file, fsync, rename, fsync of the directory. It is chain.WriteFileAtomic's
-// recipe; importing inference/chain would make this package depend on the whole app.
-func writeFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -8,7 +8,7 @@ import (
 	"os"
 	"sort"
 
-	"github.com/taochain/taochain/inference/chain"
+	"github.com/taochain/taochain/inference/internal/atomicfile"
 	"github.com/taochain/taochain/inference/scoring"
 )
 
@@ -70,7 +70,7 @@ func (s ScoreEMA) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	return chain.WriteFileAtomic(path, bz)
+	return atomicfile.Write(path, bz)
 }
 
 // Apply returns the history with epoch's scores averaged in: ema ← (1−α)·ema + α·score for a miner
