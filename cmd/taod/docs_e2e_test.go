@@ -29,6 +29,8 @@ var exampleSkips = map[string]string{
 		"(TestEquivocationSlashE2E reports a real equivocation)",
 	"taod tx intelligence commit-weights": "needs a commit-reveal subnet; the demo subnet sets weights in the clear",
 	"taod tx intelligence reveal-weights": "needs a commit made reveal_period epochs earlier on a commit-reveal subnet",
+	"taod tx intelligence commit-model-update": "needs a federated subnet in its current epoch and the update a federated miner " +
+		"publishes (TestFederatedMinersLearnOnChain commits real ones)",
 }
 
 // upstreamExamples are Examples of Cosmos SDK commands written as templates with placeholders other

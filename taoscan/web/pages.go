@@ -11,6 +11,10 @@ import (
 	"strconv"
 	"time"
 
+	"google.golang.org/grpc/metadata"
+
+	grpctypes "github.com/cosmos/cosmos-sdk/types/grpc"
+
 	"github.com/taochain/taochain/taoscan/store"
 )
 
@@ -121,7 +125,13 @@ func (s *Server) home(r *http.Request) (string, any, error) {
 	} else {
 		lctx, cancel := liveCtx(ctx)
 		defer cancel()
-		if iss, err := s.chain.Issuance(lctx); err != nil {
+		// The supply is read at the page's height, so that the two agree while the indexer is
+		// behind the node; a node that no longer holds that height answers with its latest.
+		iss, err := s.chain.Issuance(metadata.AppendToOutgoingContext(lctx, grpctypes.GRPCBlockHeightHeader, strconv.FormatInt(v.Height, 10)))
+		if err != nil {
+			iss, err = s.chain.Issuance(lctx)
+		}
+		if err != nil {
 			v.NodeError = sectionError(err, "issuance")
 		} else {
 			v.Supply, v.SupplySource, v.SupplyCap = iss.Issuance.String(), "node", iss.MaxSupply.String()
