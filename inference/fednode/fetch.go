@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/taochain/taochain/inference/federated"
@@ -99,4 +100,43 @@ func UpdateURL(axonURL string, epoch uint64) (string, error) {
 	u.Path = strings.TrimSuffix(base.Path, "/") + protocol.FederatedUpdatePath
 	u.RawQuery = url.Values{"epoch": {strconv.FormatUint(epoch, 10)}}.Encode()
 	return u.String(), nil
+}
+
+// fetchJob is one update to fetch: the axon to ask and the commitment the update must match.
+type fetchJob struct {
+	url string
+	c   federated.Commitment
+}
+
+// fetchResult is what fetching one fetchJob gave.
+type fetchResult struct {
+	signed federated.SignedUpdate
+	err    error
+}
+
+// fetchAll fetches every job's update, at most parallel at once, each within timeout (0: only
+// FetchTimeout), and returns the results in the order of jobs. The miner's merge and the
+// validator's scoring both fetch this way.
+func fetchAll(ctx context.Context, client *http.Client, lim federated.Limits, jobs []fetchJob, parallel int, timeout time.Duration) []fetchResult {
+	results := make([]fetchResult, len(jobs))
+	sem := make(chan struct{}, max(parallel, 1))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fctx := ctx
+			if timeout > 0 {
+				var cancel context.CancelFunc
+				fctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
+			s, _, err := fetchSigned(fctx, client, j.url, j.c, lim)
+			results[i] = fetchResult{s, err}
+		}()
+	}
+	wg.Wait()
+	return results
 }

@@ -328,24 +328,11 @@ func (m *Miner) MergePeers(ctx context.Context, peers []PeerInfo) MergeReport {
 	}
 	m.mu.Unlock()
 
-	type result struct {
-		signed federated.SignedUpdate
-		err    error
-	}
-	results := make([]result, len(todo))
-	sem := make(chan struct{}, m.cfg.MaxParallelFetches)
-	var wg sync.WaitGroup
+	jobs := make([]fetchJob, len(todo))
 	for i, p := range todo {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			s, _, err := fetchSigned(ctx, m.cfg.HTTPClient, p.AxonURL, p.Commitment, m.lim)
-			results[i] = result{s, err}
-		}()
+		jobs[i] = fetchJob{url: p.AxonURL, c: p.Commitment}
 	}
-	wg.Wait()
+	results := fetchAll(ctx, m.cfg.HTTPClient, m.lim, jobs, m.cfg.MaxParallelFetches, 0)
 
 	byEpoch := map[uint64][]federated.Submission{}
 	for i, p := range todo {

@@ -216,37 +216,27 @@ func (s *SharingScorer) ScoreEpoch(ctx context.Context, epoch uint64, miners []m
 		jobs = append(jobs, job{i: i, url: url, c: c})
 	}
 
-	fetched := make([]*federated.SignedUpdate, len(jobs))
-	sem := make(chan struct{}, s.cfg.MaxParallelFetches)
-	var wg sync.WaitGroup
+	fetchJobs := make([]fetchJob, len(jobs))
 	for k, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			fctx, cancel := context.WithTimeout(ctx, s.cfg.FetchTimeout)
-			defer cancel()
-			signed, _, err := fetchSigned(fctx, s.cfg.HTTPClient, j.url, j.c, s.cfg.Limits)
-			if err != nil {
-				out[j.i].Err = err
-				return
-			}
-			fetched[k] = &signed
-		}()
+		fetchJobs[k] = fetchJob{url: j.url, c: j.c}
 	}
-	wg.Wait()
+	fetched := fetchAll(ctx, s.cfg.HTTPClient, s.cfg.Limits, fetchJobs, s.cfg.MaxParallelFetches, s.cfg.FetchTimeout)
+	for k, j := range jobs {
+		if fetched[k].err != nil {
+			out[j.i].Err = fetched[k].err
+		}
+	}
 
 	// Every fetched update goes to the core, which verifies it again, drops copies and replays and
 	// measures gains in commitment-height order.
 	var subs []federated.Submission
 	var index []int // subs[k] is out[index[k]]
 	for k, j := range jobs {
-		if fetched[k] == nil {
+		if fetched[k].err != nil {
 			continue
 		}
-		c := j.c
-		subs = append(subs, federated.Submission{Hotkey: out[j.i].Hotkey, Commitment: &c, Update: fetched[k]})
+		c, u := j.c, fetched[k].signed
+		subs = append(subs, federated.Submission{Hotkey: out[j.i].Hotkey, Commitment: &c, Update: &u})
 		index = append(index, j.i)
 	}
 	for k, ms := range s.v.Score(epoch, subs) {
