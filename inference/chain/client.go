@@ -472,7 +472,7 @@ func (c *Client) simulate(ctx context.Context, txBytes []byte) (gasUsed uint64, 
 	if err != nil {
 		return 0, err
 	}
-	return simulationResult(res)
+	return SimulationResult(res)
 }
 
 // Sign builds, simulates and signs msgs from key (the fee payer) at the account's next sequence,

@@ -72,9 +72,9 @@ const simulatePath = "/app/simulate"
 // simulateWrap is the context baseapp wraps a refused simulation in.
 const simulateWrap = "failed to simulate tx: "
 
-// simulationResult reads baseapp's answer to an /app/simulate query: the gas used, or a
+// SimulationResult reads baseapp's answer to an /app/simulate query: the gas used, or a
 // *SimulationError carrying the refusal's codespace and code.
-func simulationResult(res *cmtservice.ABCIQueryResponse) (gasUsed uint64, err error) {
+func SimulationResult(res *cmtservice.ABCIQueryResponse) (gasUsed uint64, err error) {
 	if res.Code != 0 {
 		return 0, &SimulationError{Codespace: res.Codespace, Code: res.Code, Log: strings.TrimPrefix(res.Log, simulateWrap)}
 	}

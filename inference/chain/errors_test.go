@@ -157,13 +157,13 @@ func TestSimulateCarriesTheCode(t *testing.T) {
 
 func TestSimulationResultRejectsGarbage(t *testing.T) {
 	for _, value := range [][]byte{nil, []byte("{"), []byte(`{"gas_info":{"gas_used":"-1"}}`)} {
-		if _, err := simulationResult(&cmtservice.ABCIQueryResponse{Value: value}); err == nil || errors.As(err, new(*SimulationError)) {
+		if _, err := SimulationResult(&cmtservice.ABCIQueryResponse{Value: value}); err == nil || errors.As(err, new(*SimulationError)) {
 			t.Errorf("value %q: err %v, want a decoding error", value, err)
 		}
 	}
 	// Both encodings of a 64-bit integer are read.
 	for _, value := range []string{`{"gas_info":{"gas_used":"7"}}`, `{"gas_info":{"gas_used":7}}`} {
-		if gas, err := simulationResult(&cmtservice.ABCIQueryResponse{Value: []byte(value)}); err != nil || gas != 7 {
+		if gas, err := SimulationResult(&cmtservice.ABCIQueryResponse{Value: []byte(value)}); err != nil || gas != 7 {
 			t.Errorf("value %s: gas %d err %v", value, gas, err)
 		}
 	}

@@ -27,6 +27,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/grpc/cmtservice"
 	clienttx "github.com/cosmos/cosmos-sdk/client/tx"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
@@ -346,33 +347,25 @@ func (c *Chain) WorkerGas(acc *Account, msgs ...sdk.Msg) uint64 {
 	return gas
 }
 
-// simulate returns the gas the node's /app/simulate reports for the tx bytes.
+// simulate returns the gas the node's /app/simulate reports for the tx bytes, read as the
+// worker's chain client reads it (chain.SimulationResult).
 func (c *Chain) simulate(tx []byte) uint64 {
 	c.TB.Helper()
 	var res struct {
 		Response struct {
-			Code  uint32 `json:"code"`
-			Log   string `json:"log"`
-			Value []byte `json:"value"`
+			Code      uint32 `json:"code"`
+			Codespace string `json:"codespace"`
+			Log       string `json:"log"`
+			Value     []byte `json:"value"`
 		} `json:"response"`
 	}
 	if err := c.Node.RPCGet(`abci_query?path=%22/app/simulate%22&data=0x`+hex.EncodeToString(tx), &res); err != nil {
 		c.TB.Fatalf("simulating: %v", err)
 	}
-	if res.Response.Code != 0 {
-		c.TB.Fatalf("simulation refused the tx: code %d: %s", res.Response.Code, res.Response.Log)
-	}
-	var sim struct {
-		GasInfo struct {
-			GasUsed json.Number `json:"gas_used"`
-		} `json:"gas_info"`
-	}
-	if err := json.Unmarshal(res.Response.Value, &sim); err != nil {
-		c.TB.Fatalf("decoding the simulation result: %v", err)
-	}
-	used, err := strconv.ParseUint(sim.GasInfo.GasUsed.String(), 10, 64)
+	r := res.Response
+	used, err := chain.SimulationResult(&cmtservice.ABCIQueryResponse{Code: r.Code, Codespace: r.Codespace, Log: r.Log, Value: r.Value})
 	if err != nil {
-		c.TB.Fatalf("simulation gas %q: %v", sim.GasInfo.GasUsed, err)
+		c.TB.Fatalf("simulation: %v", err)
 	}
 	return used
 }
