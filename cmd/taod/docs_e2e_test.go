@@ -149,6 +149,17 @@ func newDocsEnv(t *testing.T) *docsEnv {
 	n.Start()
 	t.Setenv("DEMO_VALIDATOR", "1")
 	n.RunScript("demo.sh")
+	// The docs assume the demo subnet has run its first epoch (README, "Commands in the docs"):
+	// `q intelligence last-epoch 1` answers NotFound before it.
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		if _, err := n.TryCLI("q", "intelligence", "last-epoch", "1"); err == nil {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("demo subnet ran no epoch within 90s: %v", err)
+		}
+		time.Sleep(time.Second)
+	}
 
 	dir := t.TempDir()
 	env := &docsEnv{t: t, node: n, dir: dir, outDir: filepath.Join(dir, ".doctest-out")}
