@@ -69,7 +69,10 @@ type PeerInfo struct {
 	Hotkey     string
 	AxonURL    string
 	Commitment federated.Commitment
-	Incentive  float64
+	// Previous is the commitment Commitment replaced, when the same hotkey made it for the epoch
+	// just before; nil otherwise.
+	Previous  *federated.Commitment
+	Incentive float64
 }
 
 // Status is a miner's federated state for display.
