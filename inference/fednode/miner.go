@@ -57,6 +57,10 @@ type Config struct {
 	// every rebuild the miner logs and exports the held-out cross-entropy of its own model alone
 	// and of the merged model it serves, so an operator sees what sharing buys.
 	HeldOut string
+	// NoPublish makes the miner a consumer only: it merges its peers' updates but never publishes
+	// or commits one of its own, so its text spends no privacy budget and it earns no sharing
+	// score (a validator scores what a miner shares, not what it takes). Publish refuses.
+	NoPublish bool
 	// Registerer receives the privacy gauges and merge counters; nil registers nothing.
 	Registerer prometheus.Registerer
 	// Logger receives a line per refused peer update and per epoch; nil discards.
@@ -219,13 +223,20 @@ func (m *Miner) AddText(text string) {
 	m.rebuildModel()
 }
 
+// ErrNoPublish is Publish's answer on a miner configured with Config.NoPublish.
+var ErrNoPublish = errors.New("fednode: this miner publishes no updates (NoPublish)")
+
 // Publish releases the epoch's update: the counts of the events seen since the last release,
 // privatized (federated.Privatize) after the accountant has recorded the release in the ledger,
 // signed with the hotkey and kept for serving. It returns the commitment (Height 0) to commit on
 // chain. When the budget would be exceeded it publishes nothing and returns an error wrapping
 // federated.ErrBudgetExhausted; the events stay unpublished. An epoch not after the last published
-// one (also across restarts, from the ledger) is refused.
+// one (also across restarts, from the ledger) is refused, and so is every epoch with
+// Config.NoPublish (ErrNoPublish).
 func (m *Miner) Publish(epoch uint64) (federated.Commitment, error) {
+	if m.cfg.NoPublish {
+		return federated.Commitment{}, ErrNoPublish
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if epoch <= m.lastEpoch {

@@ -40,7 +40,7 @@ type loop struct {
 // (Publish; an exhausted budget publishes nothing, once per epoch) and commits it on chain,
 // retrying a failed commit at the next Step of the same epoch; then it merges the peers' new
 // commitments (MergePeers). Peers' updates are thus picked up within one poll of being committed.
-// It returns what failed; the next Step starts over.
+// With Config.NoPublish it only merges. It returns what failed; the next Step starts over.
 func (m *Miner) Step(ctx context.Context, ch Chain) error {
 	epoch, err := ch.CurrentEpoch(ctx)
 	if err != nil {
@@ -49,7 +49,7 @@ func (m *Miner) Step(ctx context.Context, ch Chain) error {
 	var errs []error
 	m.mu.Lock()
 	st := &m.loop
-	fresh := epoch > m.lastEpoch && epoch > st.attempted
+	fresh := !m.cfg.NoPublish && epoch > m.lastEpoch && epoch > st.attempted
 	m.mu.Unlock()
 	if fresh {
 		m.mu.Lock()
