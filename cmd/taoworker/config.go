@@ -121,6 +121,13 @@ type MinerConfig struct {
 	// protect nothing of the text. It is for measuring what sharing buys (the federated demo) and
 	// for corpora that are public anyway; it spends no budget.
 	NoPrivacy bool `yaml:"no_privacy"`
+	// NoPublish makes a federated miner a consumer only: it merges its peers' updates but
+	// publishes and commits none of its own, so its text spends no privacy budget and it earns no
+	// sharing score; its axon answers update requests 404.
+	NoPublish bool `yaml:"no_publish"`
+	// FollowCorpus makes a federated miner keep reading text appended to Corpus while it runs
+	// (as tail -f does) and train on it; its next update releases the new text.
+	FollowCorpus bool `yaml:"follow_corpus"`
 }
 
 // Privacy is the federated release mechanism the config asks for: federated.DefaultPrivacy with
@@ -276,6 +283,10 @@ var minerFlags = append([]binding{
 		func(c *Config) *float64 { return &c.Miner.PrivacyBudgetDelta }),
 	boolean("no-privacy", "publish exact clipped counts without noise: updates then protect nothing of the text (for public corpora and measurements)",
 		func(c *Config) *bool { return &c.Miner.NoPrivacy }),
+	boolean("no-publish", "merge peers' updates but publish and commit none of this miner's own: spends no privacy budget, earns no sharing score (--federated)",
+		func(c *Config) *bool { return &c.Miner.NoPublish }),
+	boolean("follow-corpus", "keep reading text appended to --corpus while running and train on it; the next update releases it (--federated)",
+		func(c *Config) *bool { return &c.Miner.FollowCorpus }),
 }, modelServerFlags...)
 
 var validatorFlags = []binding{
@@ -415,7 +426,16 @@ func validateConfig(cfg *Config) error {
 // validateFederated checks the federated miner settings when --federated is on.
 func validateFederated(m MinerConfig) error {
 	if !m.Federated {
+		switch {
+		case m.NoPublish:
+			return errors.New("config: --no-publish (miner.no_publish) is for federated miners: add --federated")
+		case m.FollowCorpus:
+			return errors.New("config: --follow-corpus (miner.follow_corpus) is for federated miners: add --federated")
+		}
 		return nil
+	}
+	if m.FollowCorpus && m.Corpus == "" {
+		return errors.New("config: --follow-corpus (miner.follow_corpus) needs --corpus, the file to follow")
 	}
 	if m.Model != "ngram" {
 		return fmt.Errorf("config: --federated (miner.federated) needs --model ngram, whose counts are what miners share; got --model %s", m.Model)

@@ -219,7 +219,8 @@ func TestModelServerFlags(t *testing.T) {
 
 // TestFederatedConfig: the federated miner settings default to federated.DefaultPrivacy with a
 // budget of ten releases, come from the file with flags on top, are checked only with
-// --federated, and a bad value is refused naming the flag and what is allowed.
+// --federated, and a bad value is refused naming the flag and what is allowed; --no-publish and
+// --follow-corpus are refused without --federated, --follow-corpus also without --corpus.
 func TestFederatedConfig(t *testing.T) {
 	dir := t.TempDir()
 	load := func(file string, args ...string) (Config, error) {
@@ -252,6 +253,15 @@ func TestFederatedConfig(t *testing.T) {
 	if _, err := load("netuid: 1\n", "--privacy-epsilon", "0"); err != nil {
 		t.Fatalf("non-federated miner with --privacy-epsilon 0: %v", err)
 	}
+	cfg, err = load("miner: {federated: true, no_publish: true, corpus: text.txt}\n", "--follow-corpus")
+	if err != nil || !cfg.Miner.NoPublish || !cfg.Miner.FollowCorpus {
+		t.Fatalf("no_publish and --follow-corpus: %+v %v", cfg.Miner, err)
+	}
+	for _, flag := range []string{"--no-publish", "--follow-corpus"} {
+		if _, err := load("netuid: 1\n", flag); err == nil || !strings.Contains(err.Error(), flag+" (miner.") || !strings.Contains(err.Error(), "add --federated") {
+			t.Errorf("%s without --federated: error %v, want it to ask for --federated", flag, err)
+		}
+	}
 	for _, bad := range []struct {
 		args []string
 		want string
@@ -264,6 +274,7 @@ func TestFederatedConfig(t *testing.T) {
 		{[]string{"--privacy-budget-epsilon", "0.5"}, "--privacy-budget-epsilon (miner.privacy_budget_epsilon) 0.5: must be finite and at least --privacy-epsilon 1"},
 		{[]string{"--privacy-budget-delta", "1e-7"}, "--privacy-budget-delta (miner.privacy_budget_delta) 1e-07: must be in [--privacy-delta 1e-06, 1)"},
 		{[]string{"--privacy-budget-delta", "1"}, "--privacy-budget-delta"},
+		{[]string{"--follow-corpus"}, "--follow-corpus (miner.follow_corpus) needs --corpus"},
 	} {
 		_, err := load("netuid: 1\n", append([]string{"--federated"}, bad.args...)...)
 		if err == nil || !strings.Contains(err.Error(), bad.want) {

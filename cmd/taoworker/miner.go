@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	"github.com/prometheus/client_golang/prometheus"
@@ -129,11 +130,15 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 	var updates axon.UpdateSource
 	if cfg.Miner.Federated {
 		start := time.Now()
-		fm, err := newFederatedMiner(cfg, priv, client.ChainID(), reg, log)
+		fm, follow, err := newFederatedMiner(cfg, priv, client.ChainID(), reg, log)
 		if err != nil {
 			return err
 		}
-		m, updates = fm.Model(), fm
+		m = fm.Model()
+		if !cfg.Miner.NoPublish {
+			// A consumer's axon holds no updates; without a source it answers 404 saying so.
+			updates = fm
+		}
 		log.Info("federated model ready", "model", m.Name(), "took", time.Since(start).String(), "privacy", fm.Status().Budget)
 		hp, err := client.Hyperparameters(ctx, cfg.Netuid)
 		if err != nil {
@@ -147,6 +152,9 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 		go func() {
 			_ = fm.Run(ctx, federatedChain{client: client, netuid: cfg.Netuid, hotkey: cfg.Keys.Hotkey}, cfg.Miner.MetagraphRefresh)
 		}()
+		if follow != nil {
+			go followCorpus(ctx, fm, follow, cfg.Miner.Corpus, cfg.Miner.MetagraphRefresh, log)
+		}
 	}
 
 	permits := &metagraph.Refresher{
@@ -213,32 +221,73 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 }
 
 // newFederatedMiner returns the federated state of a miner: its training text's counts (the text
-// stays here), the privacy ledger in the worker's home and the privacy gauges on reg.
-func newFederatedMiner(cfg Config, key *secp256k1.PrivKey, chainID string, reg prometheus.Registerer, log *slog.Logger) (*fednode.Miner, error) {
+// stays here), the privacy ledger in the worker's home and the privacy gauges on reg. With
+// --follow-corpus it also returns the follower of --corpus, past the text already counted.
+func newFederatedMiner(cfg Config, key *secp256k1.PrivKey, chainID string, reg prometheus.Registerer, log *slog.Logger) (*fednode.Miner, *fednode.TextFollower, error) {
 	if cfg.Miner.NGramOrder < 1 || cfg.Miner.NGramOrder > model.MaxOrder {
-		return nil, fmt.Errorf("--order %d: outside [1, %d]", cfg.Miner.NGramOrder, model.MaxOrder)
+		return nil, nil, fmt.Errorf("--order %d: outside [1, %d]", cfg.Miner.NGramOrder, model.MaxOrder)
 	}
 	text := corpus.Train()
-	if cfg.Miner.Corpus != "" {
+	var follow *fednode.TextFollower
+	switch {
+	case cfg.Miner.FollowCorpus:
+		follow = fednode.NewTextFollower(cfg.Miner.Corpus)
+		t, _, err := follow.Read()
+		if err != nil {
+			return nil, nil, fmt.Errorf("--corpus: %w", err)
+		}
+		text = t
+	case cfg.Miner.Corpus != "":
 		bz, err := os.ReadFile(cfg.Miner.Corpus)
 		if err != nil {
-			return nil, fmt.Errorf("--corpus: %w", err)
+			return nil, nil, fmt.Errorf("--corpus: %w", err)
 		}
 		text = string(bz)
 	}
 	fm, err := fednode.NewMiner(fednode.Config{
 		ChainID: chainID, Netuid: cfg.Netuid, Order: cfg.Miner.NGramOrder, Key: key, Privacy: cfg.Miner.Privacy(),
 		BudgetEpsilon: cfg.Miner.PrivacyBudgetEpsilon, BudgetDelta: cfg.Miner.PrivacyBudgetDelta,
-		StatePath: filepath.Join(cfg.Home, fednode.StateFile), HeldOut: corpus.HeldOut(), Registerer: reg, Logger: log,
+		StatePath: filepath.Join(cfg.Home, fednode.StateFile), HeldOut: corpus.HeldOut(), NoPublish: cfg.Miner.NoPublish,
+		Registerer: reg, Logger: log,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if cfg.Miner.NoPrivacy {
+	switch {
+	case cfg.Miner.NoPublish:
+		log.Warn("--no-publish: this miner merges its peers' updates but publishes none; validators give it no sharing score")
+	case cfg.Miner.NoPrivacy:
 		log.Warn("--no-privacy: updates publish exact clipped counts of the miner's text; they protect nothing of it")
 	}
 	fm.AddText(text)
-	return fm, nil
+	return fm, follow, nil
+}
+
+// followCorpus hands the text appended to --corpus to the federated miner every poll until ctx
+// ends; a failed read is logged and tried again at the next poll.
+func followCorpus(ctx context.Context, fm *fednode.Miner, follow *fednode.TextFollower, path string, poll time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		text, rotated, err := follow.Read()
+		if err != nil {
+			log.Warn("--follow-corpus: reading new text failed; retrying at the next poll", "error", err)
+			continue
+		}
+		if rotated {
+			log.Warn("--follow-corpus: the corpus file is shorter than what was read; reading it again from its start "+
+				"(the text already counted stays counted)", "corpus", path)
+		}
+		if text != "" {
+			fm.AddText(text)
+			log.Info("new training text", "corpus", path, "chars", utf8.RuneCountInString(text))
+		}
+	}
 }
 
 // announce sends MsgServeAxon (signed and paid by the hotkey) until it is included, unless the
