@@ -7,8 +7,9 @@ import "github.com/taochain/taochain/x/intelligence/types"
 // becomes h - haltHeight. A subnet's stored epoch clock thus closes its current epoch after the
 // same number of blocks as on the old chain, with the same index, so commits (which carry epoch
 // indexes) are revealed in the same window; weight rate limits, work marks, commit masks and the
-// heights of model update commitments keep their distances, and HeightOffset grows by haltHeight
-// so that every later epoch keeps the subnet's phase. Epoch indexes are not heights and are kept.
+// heights of model update commitments (and of the ones they replaced) keep their distances, and
+// HeightOffset grows by haltHeight so that every later epoch keeps the subnet's phase. Epoch
+// indexes are not heights and are kept.
 func ShiftHeights(gs *types.GenesisState, haltHeight int64) {
 	shift := func(h int64) int64 { return h - haltHeight }
 	for i := range gs.Weights {
@@ -36,6 +37,13 @@ func ShiftHeights(gs *types.GenesisState, haltHeight int64) {
 		gs.WorkMarks[i].Height = shift(gs.WorkMarks[i].Height)
 	}
 	for i := range gs.ModelUpdates {
-		gs.ModelUpdates[i].Height = shift(gs.ModelUpdates[i].Height)
+		c := &gs.ModelUpdates[i]
+		c.Height = shift(c.Height)
+		if c.Previous != nil {
+			// A copy, so that a caller's other slice of the same records keeps its heights.
+			prev := *c.Previous
+			prev.Height = shift(prev.Height)
+			c.Previous = &prev
+		}
 	}
 }

@@ -50,7 +50,8 @@ type Keeper struct {
 	// WorkMarks holds the height of each validator uid's last liveness-counting action.
 	WorkMarks collections.Map[collections.Pair[uint16, uint16], int64]
 	// ModelUpdates holds the latest model update commitment of each (netuid, uid) of federated
-	// subnets (see model_update.go).
+	// subnets, and within it the one it replaced when that was for the epoch before (see
+	// model_update.go).
 	ModelUpdates collections.Map[collections.Pair[uint16, uint16], types.ModelUpdateCommitment]
 }
 

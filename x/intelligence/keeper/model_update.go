@@ -19,9 +19,12 @@ import (
 
 // Miners of a federated subnet publish a model update at their axon every epoch and commit its
 // sha256 hash and size here, so that peers can check what they download and validators can tell
-// which miners shared. The chain keeps only the latest commitment of each uid: state stays bounded
-// by the number of neurons, and the record goes when the uid changes hands (hooks.go). Records are
-// keyed by uid rather than hotkey because x/subnet's hooks name the uid that was replaced, not
+// which miners shared. The chain keeps one record per uid, its latest commitment, and within it
+// the commitment that one replaced when the same hotkey made it for the epoch just before
+// (previous): validators score epoch E's updates in epoch E+1, after most miners have already
+// committed E+1, and previous is where they find E's. State stays bounded by the number of neurons
+// (at most two updates each), and the record goes when the uid changes hands (hooks.go). Records
+// are keyed by uid rather than hotkey because x/subnet's hooks name the uid that was replaced, not
 // the hotkey that left; each record names its hotkey.
 
 // GetModelUpdate returns the latest model update commitment of (netuid, uid); found is false if
@@ -93,6 +96,11 @@ func (m msgServer) CommitModelUpdate(ctx context.Context, msg *types.MsgCommitMo
 	c := types.ModelUpdateCommitment{
 		Netuid: uint32(netuid), Uid: n.Uid, Hotkey: n.Hotkey, Epoch: current,
 		Hash: msg.Hash, Size_: msg.Size_, Height: sdk.UnwrapSDKContext(ctx).BlockHeight(),
+	}
+	// Only the epoch just before is worth keeping: validators score one epoch back. A record of an
+	// older epoch, or another hotkey's left at the uid (hooks.go removes those), is dropped.
+	if found && prev.Hotkey == n.Hotkey && prev.Epoch+1 == current {
+		c.Previous = &types.PriorModelUpdate{Epoch: prev.Epoch, Hash: prev.Hash, Size_: prev.Size_, Height: prev.Height}
 	}
 	if err := m.k.ModelUpdates.Set(ctx, collections.Join(netuid, uid), c); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"strings"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -308,12 +309,14 @@ func TestCommitModelUpdate(t *testing.T) {
 }
 
 // TestModelUpdateOverwrittenEachEpoch: a miner's commitment of the next epoch replaces that of the
-// last one, so the store holds one record per uid however many epochs pass.
+// last one, which it keeps as previous, so the store holds one record per uid (and at most two
+// updates in it) however many epochs pass.
 func TestModelUpdateOverwrittenEachEpoch(t *testing.T) {
 	w := federatedWorld(t)
 	f := w.f
 	m := w.miners[1]
 	var epochs []uint64
+	var last *types.PriorModelUpdate
 	for i := 0; i < 3; i++ {
 		msg := w.commitMsg(t, m, fmt.Sprintf("epoch-%d", i))
 		msg.Size_ = uint64(100 + i)
@@ -326,9 +329,106 @@ func TestModelUpdateOverwrittenEachEpoch(t *testing.T) {
 		require.Equal(t, updateHash(fmt.Sprintf("epoch-%d", i)), all[0].Hash)
 		require.Equal(t, uint64(100+i), all[0].Size_)
 		require.Equal(t, f.ctx.BlockHeight(), all[0].Height)
+		require.Equal(t, last, all[0].Previous, "epoch %d keeps epoch %d's commitment and nothing older", msg.Epoch, msg.Epoch-1)
+		last = &types.PriorModelUpdate{Epoch: msg.Epoch, Hash: msg.Hash, Size_: msg.Size_, Height: f.ctx.BlockHeight()}
 		f.nextEpoch(t, netuid)
 	}
 	require.Equal(t, []uint64{epochs[0], epochs[0] + 1, epochs[0] + 2}, epochs)
+}
+
+// TestModelUpdatePrevious: a commitment keeps the one it replaces only when the same hotkey made
+// it for the epoch just before; both queries show it. A gap of an epoch, a new hotkey at the uid
+// (through x/subnet's registration hook) and a leftover record of another hotkey (which an
+// imported genesis may hold) each leave previous unset.
+func TestModelUpdatePrevious(t *testing.T) {
+	commit := func(t *testing.T, w *world, m member, label string) types.PriorModelUpdate {
+		t.Helper()
+		msg := w.commitMsg(t, m, label)
+		_, err := w.f.msg.CommitModelUpdate(w.f.ctx, msg)
+		require.NoError(t, err, label)
+		return types.PriorModelUpdate{Epoch: msg.Epoch, Hash: msg.Hash, Size_: msg.Size_, Height: w.f.ctx.BlockHeight()}
+	}
+	tests := []struct {
+		name string
+		// run commits in some epochs and returns the hotkey whose record is checked and the
+		// previous its latest commitment should hold.
+		run func(t *testing.T, w *world) (member, *types.PriorModelUpdate)
+	}{
+		{
+			name: "consecutive epochs keep the one before",
+			run: func(t *testing.T, w *world) (member, *types.PriorModelUpdate) {
+				first := commit(t, w, w.miners[0], "e0")
+				w.f.nextEpoch(t, netuid)
+				commit(t, w, w.miners[0], "e1")
+				return w.miners[0], &first
+			},
+		},
+		{
+			name: "an epoch without a commitment drops it",
+			run: func(t *testing.T, w *world) (member, *types.PriorModelUpdate) {
+				commit(t, w, w.miners[0], "e0")
+				w.f.nextEpoch(t, netuid)
+				w.f.nextEpoch(t, netuid)
+				commit(t, w, w.miners[0], "e2")
+				return w.miners[0], nil
+			},
+		},
+		{
+			name: "a new hotkey at the uid starts without one",
+			run: func(t *testing.T, w *world) (member, *types.PriorModelUpdate) {
+				commit(t, w, w.miners[0], "old hotkey e0")
+				w.f.nextEpoch(t, netuid)
+				newcomer := w.f.putNeuron(t, netuid, w.miners[0].uid, "newcomer")
+				commit(t, w, newcomer, "newcomer e1")
+				return newcomer, nil
+			},
+		},
+		{
+			name: "another hotkey's leftover record is not kept",
+			run: func(t *testing.T, w *world) (member, *types.PriorModelUpdate) {
+				m := w.miners[0]
+				stale := types.ModelUpdateCommitment{
+					Netuid: uint32(netuid), Uid: uint32(m.uid), Hotkey: w.miners[1].hotkey.String(),
+					Epoch: w.f.currentEpoch(t, netuid), Hash: updateHash("stale"), Size_: 5, Height: w.f.ctx.BlockHeight(),
+				}
+				require.NoError(t, w.f.k.ModelUpdates.Set(w.f.ctx, collections.Join(netuid, m.uid), stale))
+				w.f.nextEpoch(t, netuid)
+				commit(t, w, m, "e1")
+				return m, nil
+			},
+		},
+		{
+			name: "a new hotkey's second epoch keeps its own first",
+			run: func(t *testing.T, w *world) (member, *types.PriorModelUpdate) {
+				commit(t, w, w.miners[0], "old hotkey e0")
+				newcomer := w.f.putNeuron(t, netuid, w.miners[0].uid, "newcomer")
+				first := commit(t, w, newcomer, "newcomer e0")
+				w.f.nextEpoch(t, netuid)
+				commit(t, w, newcomer, "newcomer e1")
+				return newcomer, &first
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			w := federatedWorld(t)
+			f := w.f
+			m, want := tc.run(t, w)
+			got, err := f.k.ModelUpdates.Get(f.ctx, collections.Join(netuid, m.uid))
+			require.NoError(t, err)
+			require.Equal(t, m.hotkey.String(), got.Hotkey)
+			require.Equal(t, f.currentEpoch(t, netuid), got.Epoch)
+			require.Equal(t, want, got.Previous)
+			require.NoError(t, got.Validate(), "what the msg server stores passes genesis validation")
+
+			one, err := f.q.ModelUpdateCommitment(f.ctx, &types.QueryModelUpdateCommitmentRequest{Netuid: uint32(netuid), Hotkey: m.hotkey.String()})
+			require.NoError(t, err)
+			require.Equal(t, got, one.Commitment)
+			page, err := f.q.ModelUpdateCommitments(f.ctx, &types.QueryModelUpdateCommitmentsRequest{Netuid: uint32(netuid)})
+			require.NoError(t, err)
+			require.Contains(t, page.Commitments, got)
+		})
+	}
 }
 
 // TestModelUpdateClearedWithItsNeuron: a replaced uid loses its commitment (the new hotkey starts
@@ -455,13 +555,27 @@ func TestModelUpdateQueries(t *testing.T) {
 func TestModelUpdateGenesis(t *testing.T) {
 	w := federatedWorld(t)
 	f := w.f
+	// Two epochs of commitments: miners 0 and 1 carry their first one as previous, miner 2, which
+	// committed only in the first epoch, carries none.
 	for i, m := range w.miners {
 		_, err := f.msg.CommitModelUpdate(f.ctx, w.commitMsg(t, m, fmt.Sprintf("miner-%d", i)))
+		require.NoError(t, err)
+	}
+	f.nextEpoch(t, netuid)
+	for i, m := range w.miners[:2] {
+		_, err := f.msg.CommitModelUpdate(f.ctx, w.commitMsg(t, m, fmt.Sprintf("miner-%d-next", i)))
 		require.NoError(t, err)
 	}
 	gs, err := f.k.ExportGenesis(f.ctx)
 	require.NoError(t, err)
 	require.Len(t, gs.ModelUpdates, 3)
+	withPrevious := 0
+	for _, c := range gs.ModelUpdates {
+		if c.Previous != nil {
+			withPrevious++
+		}
+	}
+	require.Equal(t, 2, withPrevious)
 	require.NoError(t, gs.Validate())
 	bz, err := f.cdc.MarshalJSON(gs)
 	require.NoError(t, err)
@@ -476,25 +590,55 @@ func TestModelUpdateGenesis(t *testing.T) {
 
 	shifted := *gs
 	shifted.ModelUpdates = append([]types.ModelUpdateCommitment(nil), gs.ModelUpdates...)
-	keeper.ShiftHeights(&shifted, f.ctx.BlockHeight())
+	halt := f.ctx.BlockHeight()
+	keeper.ShiftHeights(&shifted, halt)
 	for i, c := range shifted.ModelUpdates {
-		require.Equal(t, gs.ModelUpdates[i].Height-f.ctx.BlockHeight(), c.Height)
+		orig := gs.ModelUpdates[i]
+		require.Equal(t, orig.Height-halt, c.Height)
+		if orig.Previous == nil {
+			require.Nil(t, c.Previous)
+			continue
+		}
+		require.Equal(t, orig.Previous.Height-halt, c.Previous.Height, "previous moves with its record")
+		require.Less(t, c.Previous.Height, int64(0), "previous was accepted before the halt")
+		require.Equal(t, orig.Previous.Epoch, c.Previous.Epoch, "epoch indexes are kept")
+		require.Equal(t, orig.Previous.Hash, c.Previous.Hash)
 	}
+	require.NoError(t, shifted.Validate())
 
 	good := gs.ModelUpdates[0]
+	require.NotNil(t, good.Previous)
 	for name, edit := range map[string]func(c *types.ModelUpdateCommitment){
-		"netuid above u16": func(c *types.ModelUpdateCommitment) { c.Netuid = 70000 },
-		"uid above u16":    func(c *types.ModelUpdateCommitment) { c.Uid = 70000 },
-		"bad hotkey":       func(c *types.ModelUpdateCommitment) { c.Hotkey = "nope" },
-		"short hash":       func(c *types.ModelUpdateCommitment) { c.Hash = c.Hash[:16] },
-		"size 0":           func(c *types.ModelUpdateCommitment) { c.Size_ = 0 },
+		"netuid above u16":            func(c *types.ModelUpdateCommitment) { c.Netuid = 70000 },
+		"uid above u16":               func(c *types.ModelUpdateCommitment) { c.Uid = 70000 },
+		"bad hotkey":                  func(c *types.ModelUpdateCommitment) { c.Hotkey = "nope" },
+		"short hash":                  func(c *types.ModelUpdateCommitment) { c.Hash = c.Hash[:16] },
+		"size 0":                      func(c *types.ModelUpdateCommitment) { c.Size_ = 0 },
+		"previous short hash":         func(c *types.ModelUpdateCommitment) { c.Previous.Hash = c.Previous.Hash[:31] },
+		"previous no hash":            func(c *types.ModelUpdateCommitment) { c.Previous.Hash = nil },
+		"previous size 0":             func(c *types.ModelUpdateCommitment) { c.Previous.Size_ = 0 },
+		"previous for the same epoch": func(c *types.ModelUpdateCommitment) { c.Previous.Epoch = c.Epoch },
+		"previous for a later epoch":  func(c *types.ModelUpdateCommitment) { c.Previous.Epoch = c.Epoch + 1 },
+		"previous two epochs back":    func(c *types.ModelUpdateCommitment) { c.Previous.Epoch = c.Epoch - 2 },
+		"previous at epoch 0's record": func(c *types.ModelUpdateCommitment) {
+			c.Epoch, c.Previous.Epoch = 0, 0
+		},
+		"previous in the same block": func(c *types.ModelUpdateCommitment) { c.Previous.Height = c.Height },
+		"previous after its record":  func(c *types.ModelUpdateCommitment) { c.Previous.Height = c.Height + 1 },
 	} {
 		bad := good
 		bad.Hash = bytes.Clone(good.Hash)
+		prev := *good.Previous
+		prev.Hash = bytes.Clone(good.Previous.Hash)
+		bad.Previous = &prev
 		edit(&bad)
 		g := types.DefaultGenesisState()
 		g.ModelUpdates = []types.ModelUpdateCommitment{bad}
-		require.ErrorIs(t, g.Validate(), types.ErrInvalidGenesis, name)
+		err := g.Validate()
+		require.ErrorIs(t, err, types.ErrInvalidGenesis, name)
+		if strings.HasPrefix(name, "previous") {
+			require.Contains(t, err.Error(), "previous", name)
+		}
 	}
 	sameUID := gs.ModelUpdates[1]
 	sameUID.Uid = good.Uid

@@ -176,8 +176,10 @@ func (gs GenesisState) Validate() error {
 }
 
 // Validate checks a stored model update commitment on its own: netuid and uid in u16, a valid
-// hotkey, a 32-byte hash and a positive size. The size is not checked against
-// max_model_update_bytes, which governance may have lowered since the commitment.
+// hotkey, a 32-byte hash and a positive size, and the same of the commitment it replaced, if any,
+// which must be for the epoch before and from an earlier block (CommitModelUpdate keeps no other).
+// The sizes are not checked against max_model_update_bytes, which governance may have lowered
+// since the commitment.
 func (m ModelUpdateCommitment) Validate() error {
 	if m.Netuid > U16Max || m.Uid > U16Max {
 		return ErrInvalidModelUpdate.Wrapf("netuid %d and uid %d must be at most %d", m.Netuid, m.Uid, U16Max)
@@ -190,6 +192,20 @@ func (m ModelUpdateCommitment) Validate() error {
 	}
 	if m.Size_ == 0 {
 		return ErrInvalidModelUpdate.Wrap("size 0: an update is at least one byte")
+	}
+	if p := m.Previous; p != nil {
+		if len(p.Hash) != ModelUpdateHashSize {
+			return ErrInvalidModelUpdate.Wrapf("previous: hash has %d bytes, want %d (sha256)", len(p.Hash), ModelUpdateHashSize)
+		}
+		if p.Size_ == 0 {
+			return ErrInvalidModelUpdate.Wrap("previous: size 0: an update is at least one byte")
+		}
+		if m.Epoch == 0 || p.Epoch != m.Epoch-1 {
+			return ErrInvalidModelUpdate.Wrapf("previous is for epoch %d; only the epoch before the commitment's %d is kept", p.Epoch, m.Epoch)
+		}
+		if p.Height >= m.Height {
+			return ErrInvalidModelUpdate.Wrapf("previous at height %d, not before the commitment's %d", p.Height, m.Height)
+		}
 	}
 	return nil
 }

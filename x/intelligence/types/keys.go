@@ -40,6 +40,7 @@ var (
 	SchedulesKey = collections.NewPrefix(10)
 	// WorkMarksKey stores (netuid, uid) -> height of the last liveness-counting action.
 	WorkMarksKey = collections.NewPrefix(11)
-	// ModelUpdatesKey stores (netuid, uid) -> ModelUpdateCommitment, the latest of each miner.
+	// ModelUpdatesKey stores (netuid, uid) -> ModelUpdateCommitment, the latest of each miner (with
+	// the one it replaced, when that was for the epoch before).
 	ModelUpdatesKey = collections.NewPrefix(12)
 )
