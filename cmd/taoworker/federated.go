@@ -61,7 +61,9 @@ func (f federatedChain) ModelUpdateCommitments(ctx context.Context) ([]fednode.P
 
 // peersOf joins commitments with the metagraph: a commitment counts only while its uid is held by
 // the hotkey that made it and that neuron serves an axon; its incentive is the neuron's, a
-// fraction of one.
+// fraction of one. The commitment the latest one replaced (the chain's previous, kept for the
+// epoch before) becomes Previous when it is as well formed as the latest must be; a malformed one
+// is left out without costing the peer its latest.
 func peersOf(chainID string, netuid uint16, commitments []inteltypes.ModelUpdateCommitment, mg *subnettypes.QueryMetagraphResponse) []fednode.PeerInfo {
 	miners, _ := chain.Miners(mg)
 	endpoint := make(map[string]metagraph.Miner, len(miners))
@@ -73,19 +75,36 @@ func peersOf(chainID string, netuid uint16, commitments []inteltypes.ModelUpdate
 		incentive[n.Hotkey] = n.Incentive
 	}
 	var peers []fednode.PeerInfo
+	// commitment is the chain's (epoch, hash, size, height) as the worker checks it, or false when
+	// it could not have been accepted by the chain or does not fit a fetch.
+	commitment := func(hotkey string, epoch uint64, hash []byte, size uint64, height int64) (federated.Commitment, bool) {
+		if len(hash) != 32 || size == 0 || size > math.MaxUint32 || height < 0 {
+			return federated.Commitment{}, false
+		}
+		return federated.Commitment{
+			ChainID: chainID, Netuid: netuid, Epoch: epoch, Hotkey: hotkey,
+			Hash: [32]byte(hash), Size: uint32(size), Height: uint64(height),
+		}, true
+	}
 	for _, c := range commitments {
 		m, ok := endpoint[c.Hotkey]
-		if !ok || uint32(m.UID) != c.Uid || len(c.Hash) != 32 || c.Size_ == 0 || c.Size_ > math.MaxUint32 || c.Height < 0 {
+		if !ok || uint32(m.UID) != c.Uid {
 			continue
 		}
-		peers = append(peers, fednode.PeerInfo{
-			Hotkey: c.Hotkey, AxonURL: m.Endpoint,
-			Commitment: federated.Commitment{
-				ChainID: chainID, Netuid: netuid, Epoch: c.Epoch, Hotkey: c.Hotkey,
-				Hash: [32]byte(c.Hash), Size: uint32(c.Size_), Height: uint64(c.Height),
-			},
+		latest, ok := commitment(c.Hotkey, c.Epoch, c.Hash, c.Size_, c.Height)
+		if !ok {
+			continue
+		}
+		p := fednode.PeerInfo{
+			Hotkey: c.Hotkey, AxonURL: m.Endpoint, Commitment: latest,
 			Incentive: float64(incentive[c.Hotkey]) / float64(math.MaxUint16),
-		})
+		}
+		if prev := c.Previous; prev != nil {
+			if pc, ok := commitment(c.Hotkey, prev.Epoch, prev.Hash, prev.Size_, prev.Height); ok {
+				p.Previous = &pc
+			}
+		}
+		peers = append(peers, p)
 	}
 	return peers
 }
