@@ -52,13 +52,15 @@ func newMiner(t *testing.T, dir, secret string, tweak func(*fednode.Config)) *fe
 	return m
 }
 
-// fakeChain stands for the chain: an epoch counter and each hotkey's latest commitment, axon and
+// fakeChain stands for the chain: an epoch counter and each hotkey's latest commitment (with the
+// one it replaced when that was for the epoch before, as x/intelligence keeps it), axon and
 // incentive, as the worker's adapter would read them.
 type fakeChain struct {
 	mu          sync.Mutex
 	epoch       uint64
 	height      uint64
 	commits     map[string]federated.Commitment
+	previous    map[string]federated.Commitment
 	axons       map[string]string
 	incentive   map[string]float64
 	failCommits int  // the next failCommits commits fail
@@ -68,7 +70,8 @@ type fakeChain struct {
 }
 
 func newFakeChain() *fakeChain {
-	return &fakeChain{commits: map[string]federated.Commitment{}, axons: map[string]string{}, incentive: map[string]float64{}}
+	return &fakeChain{commits: map[string]federated.Commitment{}, previous: map[string]federated.Commitment{},
+		axons: map[string]string{}, incentive: map[string]float64{}}
 }
 
 func (f *fakeChain) setEpoch(e uint64) {
@@ -99,6 +102,11 @@ func (f *fakeChain) commit(hotkey string, epoch uint64, hash [32]byte, size uint
 	}
 	f.height++
 	c := federated.Commitment{ChainID: testChainID, Netuid: testNetuid, Epoch: epoch, Hotkey: hotkey, Hash: hash, Size: uint32(size), Height: f.height}
+	if old, ok := f.commits[hotkey]; ok && old.Epoch+1 == epoch {
+		f.previous[hotkey] = old
+	} else {
+		delete(f.previous, hotkey)
+	}
 	f.commits[hotkey] = c
 	f.committed = append(f.committed, c)
 	return nil
@@ -136,7 +144,11 @@ func (v chainView) ModelUpdateCommitments(context.Context) ([]fednode.PeerInfo, 
 	defer v.f.mu.Unlock()
 	out := make([]fednode.PeerInfo, 0, len(v.f.commits))
 	for hk, c := range v.f.commits {
-		out = append(out, fednode.PeerInfo{Hotkey: hk, AxonURL: v.f.axons[hk], Commitment: c, Incentive: v.f.incentive[hk]})
+		p := fednode.PeerInfo{Hotkey: hk, AxonURL: v.f.axons[hk], Commitment: c, Incentive: v.f.incentive[hk]}
+		if prev, ok := v.f.previous[hk]; ok {
+			p.Previous = &prev
+		}
+		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Hotkey < out[j].Hotkey })
 	return out, nil

@@ -17,17 +17,18 @@ import (
 )
 
 // CommitmentSource is what a validator needs from the chain to score sharing: the subnet's latest
-// model update commitments. It is the one read method of Chain, so a worker's Chain adapter
-// serves both roles.
+// model update commitments, each with the one it replaced. It is the one read method of Chain, so
+// a worker's Chain adapter serves both roles.
 type CommitmentSource interface {
 	// ModelUpdateCommitments returns every miner of the subnet that has committed an update: its
-	// latest commitment (with the chain id, netuid, hotkey and height filled in), its axon's URL and
-	// its incentive.
+	// latest commitment and, when the chain kept it, the one before (PeerInfo.Previous), both with
+	// the chain id, netuid, hotkey and height filled in; its axon's URL and its incentive.
 	ModelUpdateCommitments(ctx context.Context) ([]PeerInfo, error)
 }
 
 // ErrNoCommitment marks a miner with no commitment on chain for the epoch scored: it published
-// nothing, or its latest commitment is for another epoch. It wraps federated.ErrMissing.
+// nothing, or neither its latest commitment nor the one the chain kept before it is for that
+// epoch. It wraps federated.ErrMissing.
 var ErrNoCommitment = fmt.Errorf("%w: no commitment for the epoch", federated.ErrMissing)
 
 // SharingConfig configures a SharingScorer.
@@ -150,9 +151,10 @@ func (s *SharingScorer) SharingScores(ctx context.Context, current uint64, miner
 }
 
 // ScoreEpoch scores the updates miners committed for epoch: it reads the commitments, fetches
-// every miner's update whose commitment is for epoch from its axon (the commitment's axon URL,
-// else the metagraph's), at most MaxParallelFetches at once and each within FetchTimeout and the
-// committed size, then verifies them and measures their gains in commitment-height order
+// every miner's update whose commitment is for epoch (its latest, or the one the chain kept before
+// it when the miner has already committed the next epoch) from its axon (the commitment's axon
+// URL, else the metagraph's), at most MaxParallelFetches at once and each within FetchTimeout and
+// the committed size, then verifies them and measures their gains in commitment-height order
 // (federated.Validator.Score). A miner without a commitment for epoch, whose update cannot be
 // fetched or is refused (copied, replayed, forged, malformed) scores 0, and so does one whose
 // update does not help; each that earned nothing for a reason is logged with it. Results are in
@@ -195,15 +197,19 @@ func (s *SharingScorer) ScoreEpoch(ctx context.Context, epoch uint64, miners []m
 		}
 		first[m.Hotkey] = i
 		p, ok := byHotkey[m.Hotkey]
-		switch {
-		case !ok:
+		if !ok {
 			out[i].Err = fmt.Errorf("%w %d: none on chain", ErrNoCommitment, epoch)
 			continue
-		case p.Commitment.Epoch != epoch:
-			out[i].Err = fmt.Errorf("%w %d: the latest is for epoch %d", ErrNoCommitment, epoch, p.Commitment.Epoch)
+		}
+		c, ok := commitmentFor(p, epoch)
+		if !ok {
+			held := fmt.Sprintf("the latest is for epoch %d", p.Commitment.Epoch)
+			if p.Previous != nil {
+				held += fmt.Sprintf(", the one before for epoch %d", p.Previous.Epoch)
+			}
+			out[i].Err = fmt.Errorf("%w %d: %s", ErrNoCommitment, epoch, held)
 			continue
 		}
-		c := p.Commitment
 		if c.ChainID != s.cfg.ChainID || c.Netuid != s.cfg.Netuid || c.Hotkey != m.Hotkey {
 			out[i].Err = fmt.Errorf("%w: commitment for (%s, subnet %d, %s), scoring (%s, subnet %d, %s)",
 				federated.ErrWrongEpoch, c.ChainID, c.Netuid, c.Hotkey, s.cfg.ChainID, s.cfg.Netuid, m.Hotkey)
@@ -253,4 +259,17 @@ func (s *SharingScorer) ScoreEpoch(ctx context.Context, epoch uint64, miners []m
 		}
 	}
 	return append([]SharingScore(nil), out...), nil
+}
+
+// commitmentFor returns p's commitment for epoch: its latest, or the one the chain kept before it.
+// A miner commits epoch E+1 early in E+1, while the validator scores E; the chain's previous
+// keeps E's commitment until then.
+func commitmentFor(p PeerInfo, epoch uint64) (federated.Commitment, bool) {
+	switch {
+	case p.Commitment.Epoch == epoch:
+		return p.Commitment, true
+	case p.Previous != nil && p.Previous.Epoch == epoch:
+		return *p.Previous, true
+	}
+	return federated.Commitment{}, false
 }

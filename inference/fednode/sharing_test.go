@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -216,6 +217,108 @@ func TestSharingScorer(t *testing.T) {
 	}
 	if sh, err := s.SharingScores(context.Background(), 0, miners); err != nil || len(sh) != 0 {
 		t.Fatalf("epoch 0: %v %v, want nothing to score", sh, err)
+	}
+}
+
+// TestSharingScorerAfterNextCommit: the validator scores epoch 2 in epoch 3, after one honest
+// miner has already committed epoch 3 (the chain then holds its epoch 2 commitment as the previous
+// one) and the other has not. Both are scored from their epoch 2 updates, still served at their
+// axons, and get the same gains and shares as a validator that scored before any epoch 3
+// commitment. A miner that skipped epoch 2 and committed 3 has no epoch 2 commitment left to
+// score (ErrNoCommitment naming the epoch the chain holds).
+func TestSharingScorerAfterNextCommit(t *testing.T) {
+	ch := newFakeChain()
+	shards := federated.Shards(3)
+	names := []string{"early", "late", "skipper"}
+	ms := map[string]*fednode.Miner{}
+	var miners []metagraph.Miner
+	for i, n := range names {
+		ms[n] = sharingMiner(t, n)
+		url := serveUpdates(t, ms[n], n)
+		ch.join(ms[n].Hotkey(), url, 1)
+		miners = append(miners, metagraph.Miner{UID: uint16(i), Hotkey: ms[n].Hotkey(), Endpoint: url})
+	}
+	scorer := func() *fednode.SharingScorer {
+		s, err := fednode.NewSharingScorer(fednode.SharingConfig{ChainID: testChainID, Netuid: testNetuid, Order: testOrder,
+			HeldOut: corpus.HeldOut(), NullSeed: 19, Commitments: ch.join("validator", "", 0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+
+	ch.setEpoch(1)
+	ms["skipper"].AddText(half(shards[2], false))
+	publish(t, ch, ms["skipper"], 1)
+	ch.setEpoch(2)
+	ms["early"].AddText(half(shards[0], false))
+	ms["late"].AddText(half(shards[1], false))
+	publish(t, ch, ms["early"], 2)
+	publish(t, ch, ms["late"], 2)
+	// A validator that happens to score before anyone commits epoch 3.
+	before, err := scorer().ScoreEpoch(context.Background(), 2, miners)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ch.setEpoch(3)
+	ms["early"].AddText(half(shards[0], true))
+	ms["skipper"].AddText(half(shards[2], true))
+	publish(t, ch, ms["early"], 3)
+	publish(t, ch, ms["skipper"], 3)
+	shares, err := scorer().SharingScores(context.Background(), 3, miners)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for i, n := range []string{"early", "late"} {
+		b := before[i]
+		t.Logf("%s: held-out gain %.3f nats/char, share %.3f", n, b.Gain, b.Share)
+		if b.Err != nil || !(b.Share > 0) {
+			t.Fatalf("%s scored %+v before epoch 3's commitments, want a positive share", n, b)
+		}
+		if shares[uint16(i)] != b.Share {
+			t.Errorf("%s: share %v after epoch 3's commitments, %v before", n, shares[uint16(i)], b.Share)
+		}
+		sum += shares[uint16(i)]
+	}
+	if math.Abs(sum-1) > 1e-9 {
+		t.Errorf("shares sum to %v, want 1", sum)
+	}
+	if before[2].Err == nil || shares[2] != 0 {
+		t.Errorf("skipper scored %+v before and %v after, want 0: it committed nothing for epoch 2", before[2], shares[2])
+	}
+
+	// The same epoch scored by a scorer that kept its result, to read each miner's reason.
+	s := scorer()
+	got, err := s.ScoreEpoch(context.Background(), 2, miners)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range []string{"early", "late"} {
+		if got[i].Err != nil || got[i].Gain != before[i].Gain || got[i].Share != before[i].Share {
+			t.Errorf("%s scored %+v after epoch 3's commitments, %+v before", n, got[i], before[i])
+		}
+	}
+	if sc := got[2]; !errors.Is(sc.Err, fednode.ErrNoCommitment) || sc.Share != 0 ||
+		!strings.Contains(sc.Err.Error(), "the latest is for epoch 3") || strings.Contains(sc.Err.Error(), "the one before") {
+		t.Errorf("skipper scored %+v, want ErrNoCommitment saying the chain holds epoch 3 only", sc)
+	}
+
+	// In epoch 4 early commits again, so the chain holds its epoch 3 and 4 commitments; late has
+	// still only its epoch 2 one. Scoring epoch 3 reads early's previous and skipper's latest.
+	ch.setEpoch(4)
+	ms["early"].AddText(randomText(4, 100))
+	publish(t, ch, ms["early"], 4)
+	got, err = s.ScoreEpoch(context.Background(), 3, miners)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Err != nil || got[2].Err != nil {
+		t.Errorf("epoch 3: early scored %+v, skipper %+v; want both accepted", got[0], got[2])
+	}
+	if sc := got[1]; !errors.Is(sc.Err, fednode.ErrNoCommitment) || !strings.Contains(sc.Err.Error(), "the latest is for epoch 2") {
+		t.Errorf("epoch 3: late scored %+v, want ErrNoCommitment naming its epoch 2 commitment", sc)
 	}
 }
 
