@@ -98,7 +98,8 @@ type Status struct {
 
 // MergeReport says what one MergePeers did.
 type MergeReport struct {
-	// Merged lists the hotkeys whose new update was merged.
+	// Merged lists the hotkeys whose new update was merged, once per update: twice when a peer's
+	// previous update was merged with its latest.
 	Merged []string
 	// Refused maps a hotkey to why its new update was not merged.
 	Refused map[string]error
@@ -311,7 +312,8 @@ func (m *Miner) FederatedUpdate(epoch uint64) ([]byte, bool) {
 }
 
 // MergePeers fetches every peer's update not fetched yet (a commitment for a later epoch than
-// the last one fetched from that peer), at most MaxParallelFetches at once, verifies it and drops
+// the last one fetched from that peer, the previous one included when this miner did not merge
+// between the peer's two commitments), at most MaxParallelFetches at once, verifies it and drops
 // copies and replays (federated.Accept, epoch by epoch in commitment-height order), adds the
 // accepted counts to the peer's, records every peer's incentive, and serves
 // model.FromCounts(Order, federated.Merge(own, peers)). A failed fetch is logged with its reason
@@ -319,7 +321,11 @@ func (m *Miner) FederatedUpdate(epoch uint64) ([]byte, bool) {
 func (m *Miner) MergePeers(ctx context.Context, peers []PeerInfo) MergeReport {
 	rep := MergeReport{Refused: map[string]error{}}
 	m.mu.Lock()
-	var todo []PeerInfo
+	type want struct {
+		hotkey string
+		job    fetchJob
+	}
+	var todo []want
 	changed := false
 	for _, p := range peers {
 		if p.Hotkey == m.hotkey {
@@ -328,34 +334,41 @@ func (m *Miner) MergePeers(ctx context.Context, peers []PeerInfo) MergeReport {
 		if m.incentive[p.Hotkey] != p.Incentive {
 			m.incentive[p.Hotkey], changed = p.Incentive, true
 		}
-		c := p.Commitment
-		if c.Epoch <= m.fetched[p.Hotkey] {
-			continue
+		// The peer's previous update is still served (KeepEpochs) and its commitment kept by the
+		// chain: a miner that did not poll between the two commitments fetches both, oldest first.
+		cs := []federated.Commitment{p.Commitment}
+		if p.Previous != nil {
+			cs = []federated.Commitment{*p.Previous, p.Commitment}
 		}
-		m.fetched[p.Hotkey] = c.Epoch
-		if c.ChainID != m.cfg.ChainID || c.Netuid != m.cfg.Netuid || c.Hotkey != p.Hotkey {
-			rep.Refused[p.Hotkey] = fmt.Errorf("%w: commitment for (%s, subnet %d, %s), this miner is on (%s, subnet %d)",
-				federated.ErrWrongEpoch, c.ChainID, c.Netuid, c.Hotkey, m.cfg.ChainID, m.cfg.Netuid)
-			continue
+		for _, c := range cs {
+			if c.Epoch <= m.fetched[p.Hotkey] {
+				continue
+			}
+			m.fetched[p.Hotkey] = c.Epoch
+			if c.ChainID != m.cfg.ChainID || c.Netuid != m.cfg.Netuid || c.Hotkey != p.Hotkey {
+				rep.Refused[p.Hotkey] = fmt.Errorf("%w: commitment for (%s, subnet %d, %s), this miner is on (%s, subnet %d)",
+					federated.ErrWrongEpoch, c.ChainID, c.Netuid, c.Hotkey, m.cfg.ChainID, m.cfg.Netuid)
+				continue
+			}
+			todo = append(todo, want{hotkey: p.Hotkey, job: fetchJob{url: p.AxonURL, c: c}})
 		}
-		todo = append(todo, p)
 	}
 	m.mu.Unlock()
 
 	jobs := make([]fetchJob, len(todo))
-	for i, p := range todo {
-		jobs[i] = fetchJob{url: p.AxonURL, c: p.Commitment}
+	for i, w := range todo {
+		jobs[i] = w.job
 	}
 	results := fetchAll(ctx, m.cfg.HTTPClient, m.lim, jobs, m.cfg.MaxParallelFetches, 0)
 
 	byEpoch := map[uint64][]federated.Submission{}
-	for i, p := range todo {
+	for i, w := range todo {
 		if results[i].err != nil {
-			rep.Refused[p.Hotkey] = results[i].err
+			rep.Refused[w.hotkey] = results[i].err
 			continue
 		}
-		c, s := p.Commitment, results[i].signed
-		byEpoch[c.Epoch] = append(byEpoch[c.Epoch], federated.Submission{Hotkey: p.Hotkey, Commitment: &c, Update: &s})
+		c, s := w.job.c, results[i].signed
+		byEpoch[c.Epoch] = append(byEpoch[c.Epoch], federated.Submission{Hotkey: w.hotkey, Commitment: &c, Update: &s})
 	}
 	epochs := make([]uint64, 0, len(byEpoch))
 	for e := range byEpoch {

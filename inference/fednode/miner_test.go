@@ -218,3 +218,47 @@ func TestReadLedger(t *testing.T) {
 		t.Fatal("a damaged ledger read without error")
 	}
 }
+
+// TestMergePeersFetchesAMissedEpoch: a miner that did not merge between a peer's commitments of
+// epochs 2 and 3 fetches both from the peer's axon, the chain having kept the epoch 2 one as
+// Previous; the epoch 1 update it already merged is not fetched again, and a merge with nothing
+// new merges nothing.
+func TestMergePeersFetchesAMissedEpoch(t *testing.T) {
+	ch := newFakeChain()
+	a := newMiner(t, t.TempDir(), "missed-a", func(c *fednode.Config) { c.Privacy = noiseless() })
+	b := newMiner(t, t.TempDir(), "missed-b", func(c *fednode.Config) { c.Privacy = noiseless() })
+	ch.join(b.Hotkey(), startAxon(t, b, "missed-b").URL(), 1)
+	view := ch.join(a.Hotkey(), "", 1)
+	merge := func() fednode.MergeReport {
+		t.Helper()
+		peers, err := view.ModelUpdateCommitments(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := a.MergePeers(context.Background(), peers)
+		if len(rep.Refused) != 0 {
+			t.Fatalf("refused %v", rep.Refused)
+		}
+		return rep
+	}
+	text := []rune(corpus.Train()[:6000])
+	for e := uint64(1); e <= 3; e++ {
+		ch.setEpoch(e)
+		b.AddText(string(text[(e-1)*2000 : e*2000]))
+		publish(t, ch, b, e)
+		if e == 2 {
+			continue // a does not poll in epoch 2
+		}
+		rep := merge()
+		want := map[uint64]int{1: 1, 3: 2}[e]
+		if len(rep.Merged) != want {
+			t.Fatalf("epoch %d: merged %v, want %d of b's updates", e, rep.Merged, want)
+		}
+	}
+	if s := a.Status(); s.PeersMerged != 3 || s.Peers != 1 {
+		t.Fatalf("status %+v: want b's three updates merged", s)
+	}
+	if rep := merge(); len(rep.Merged) != 0 {
+		t.Fatalf("merged %v again", rep.Merged)
+	}
+}
