@@ -26,7 +26,8 @@ const modelUpdateGasTarget = 100_000
 // federated on with MsgUpdateHyperparams (and the hyperparameters query shows it); an unfunded
 // miner hotkey commits its model update through the ante handler with its coldkey paying the
 // hotkey fee, as for weights; a funded hotkey pays for itself; a second commitment in the epoch is
-// refused; and the gas of the message is reported.
+// refused; the next epoch's commitment keeps the one it replaced as previous; and the gas of the
+// message is reported.
 func TestCommitModelUpdateThroughTheApp(t *testing.T) {
 	c := apptest.NewChain(t, 3, app.TAO(100_000), fastSubnets)
 	owner, coldkey, other := c.Accounts[0], c.Accounts[1], c.Accounts[2]
@@ -130,7 +131,8 @@ func TestCommitModelUpdateThroughTheApp(t *testing.T) {
 		t.Fatalf("funded hotkey: coldkey %s (was %s), hotkey %s; want the hotkey to pay", balance(coldkey.Address), before, balance(funded.Address))
 	}
 
-	// The next epoch's commitment replaces the last one.
+	// The next epoch's commitment replaces the last one, which it keeps as previous.
+	firstHeight := got.Commitment.Height
 	advanceToNextEpoch(c, netuid)
 	next := commit(miner, "next epoch")
 	again := c.DeliverMsgs(miner, next)
@@ -144,6 +146,12 @@ func TestCommitModelUpdateThroughTheApp(t *testing.T) {
 	if len(all.Commitments) != 2 || all.Commitments[0].Hotkey != miner.Address.String() ||
 		all.Commitments[0].Epoch != msg.Epoch+1 || string(all.Commitments[0].Hash) != string(next.Hash) || all.Commitments[1].Epoch != msg.Epoch {
 		t.Fatalf("commitments after the next epoch (the miner's of epoch %d replaced): %+v", msg.Epoch, all.Commitments)
+	}
+	if p := all.Commitments[0].Previous; p == nil || p.Epoch != msg.Epoch || string(p.Hash) != string(msg.Hash) || p.Size_ != msg.Size_ || p.Height != firstHeight {
+		t.Fatalf("the miner's commitment of epoch %d keeps %+v as previous, want its epoch %d commitment at height %d", msg.Epoch+1, p, msg.Epoch, firstHeight)
+	}
+	if p := all.Commitments[1].Previous; p != nil {
+		t.Fatalf("the funded hotkey committed once, yet its commitment has previous %+v", p)
 	}
 
 	send := c.DeliverMsgs(other, banktypes.NewMsgSend(other.Address, owner.Address, sdk.NewCoins(sdk.NewInt64Coin(app.BaseDenom, 1))))
