@@ -15,8 +15,8 @@ import (
 )
 
 // federatedChain is fednode.Chain over the worker's chain client: the subnet's epoch, the
-// hotkey's commitments, and every peer's latest commitment joined with its axon and incentive
-// from the metagraph.
+// hotkey's commitments, and every peer's latest commitment (with the one before it, when the
+// chain kept it) joined with its axon and incentive from the metagraph.
 type federatedChain struct {
 	client *chain.Client
 	netuid uint16

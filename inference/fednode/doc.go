@@ -27,9 +27,11 @@
 //     incentive (federated.Weights). Refused updates are logged with the reason and not retried.
 //
 // Step does one poll of this loop and Run repeats it; both need a Chain, the three chain calls
-// the worker implements over its chain client. The chain keeps only each hotkey's latest
-// commitment, so a miner that polls less often than its peers publish may miss an update; it is
-// logged nowhere because it is never seen, and costs only what that update would have taught.
+// the worker implements over its chain client. The chain keeps each hotkey's latest commitment
+// and the one before it (PeerInfo.Previous, when it was for the epoch just before), and the miner
+// fetches each of the two it has not fetched yet. Only when three or more of a peer's commitments
+// land between two of its polls does a miner miss the older updates; that is logged nowhere
+// because they are never seen, and costs only what they would have taught.
 //
 // # Validators: scoring what miners share
 //
@@ -45,9 +47,9 @@
 // the helpful updates; a missing, unreachable, refused, empty or harmful update gets 0, logged
 // with its reason. The scorer keeps the validator's reference model (the prior plus every update
 // that helped) and the content hashes seen across epochs, in memory only: after a restart the
-// reference starts over. The chain keeps only each miner's latest commitment, so a miner whose
-// commitment for E lands before the validator reads E−1's scores 0 for E−1; reading at the start
-// of the epoch, while the miners are queried, keeps that rare. Scoring costs about five model
+// reference starts over. A miner usually commits E before the validator reads E−1's; the chain
+// then keeps its E−1 commitment as the previous one (PeerInfo.Previous) and the scorer takes it
+// from there, the update still being served (KeepEpochs). Scoring costs about five model
 // builds and held-out passes per update (the update and four random ones):
 // BenchmarkSharingScorerEpoch, fetching and scoring updates of whole shards of the training split
 // at order 5, took 1.07 s for 4 updates and 2.07 s for 8 on a 2-core AMD EPYC, about 0.26 s each.
