@@ -33,6 +33,11 @@
 // land between two of its polls does a miner miss the older updates; that is logged nowhere
 // because they are never seen, and costs only what they would have taught.
 //
+// A miner with Config.NoPublish (taoworker miner --no-publish) skips steps 1 to 3: it only
+// fetches and merges, a consumer that spends no privacy budget and earns no sharing score.
+// AddText may be called at any time; TextFollower reads what is appended to a text file, so a
+// miner that keeps collecting text (--follow-corpus) releases the new text in its next update.
+//
 // # Validators: scoring what miners share
 //
 // A validator of a federated subnet scores each miner on two things: the quality of the model it
