@@ -80,7 +80,8 @@ func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (type
 	if err != nil {
 		return types.EpochRecord{}, err
 	}
-	if err := k.recordEpoch(ctx, ei, res); err != nil {
+	recorded, err := k.recordEpoch(ctx, ei, res)
+	if err != nil {
 		return types.EpochRecord{}, err
 	}
 	takeTotal, err := k.payEpoch(ctx, ei, res)
@@ -91,7 +92,7 @@ func (k Keeper) RunEpoch(ctx context.Context, netuid uint16, epoch uint64) (type
 	if err != nil {
 		return types.EpochRecord{}, err
 	}
-	if err := k.afterSubnetEpoch(ctx, netuid, epoch); err != nil {
+	if err := k.afterSubnetEpoch(ctx, netuid, epoch, recorded); err != nil {
 		return types.EpochRecord{}, err
 	}
 	rec := types.EpochRecord{
@@ -280,19 +281,22 @@ func computeEpoch(ei epochInput, params types.Params) (epochResult, error) {
 	return epochResult{out: out, pay: pay}, nil
 }
 
-// recordEpoch writes each neuron's results into x/subnet (SetNeuronEpochResult, the one writer of
+// recordEpoch writes each neuron's results into x/subnet (WriteEpochResult, the one writer of
 // those fields and of validator permits) and stores its new bonds; a uid without a neuron loses
-// any bond row left behind.
-func (k Keeper) recordEpoch(ctx context.Context, ei epochInput, res epochResult) error {
+// any bond row left behind. It returns the neurons as written, by ascending uid. The neurons are
+// the ones loadEpoch read: nothing between the two writes a neuron, so x/subnet need not read
+// them again.
+func (k Keeper) recordEpoch(ctx context.Context, ei epochInput, res epochResult) ([]subnettypes.Neuron, error) {
 	out, netuid := res.out, ei.netuid
+	recorded := make([]subnettypes.Neuron, 0, len(ei.neurons))
 	for uid := range ei.neurons {
 		if !ei.exists[uid] {
 			if err := k.Bonds.Remove(ctx, collections.Join(netuid, uint16(uid))); err != nil && !errors.Is(err, collections.ErrNotFound) {
-				return err
+				return nil, err
 			}
 			continue
 		}
-		if err := k.subnetKeeper.SetNeuronEpochResult(ctx, netuid, uint16(uid), subnettypes.EpochResult{
+		n, err := k.subnetKeeper.WriteEpochResult(ctx, ei.neurons[uid], subnettypes.EpochResult{
 			Rank:            uint32(out.RankU16[uid]),
 			Trust:           uint32(out.TrustU16[uid]),
 			Consensus:       uint32(out.ConsensusU16[uid]),
@@ -302,14 +306,16 @@ func (k Keeper) recordEpoch(ctx context.Context, ei epochInput, res epochResult)
 			Emission:        math.NewIntFromUint64(res.pay.miner[uid] + res.pay.validator[uid]),
 			Active:          out.Active[uid],
 			ValidatorPermit: out.ValidatorPermit[uid],
-		}); err != nil {
-			return err
+		})
+		if err != nil {
+			return nil, err
 		}
+		recorded = append(recorded, n)
 		if err := k.setBonds(ctx, netuid, uint16(uid), out, uid); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return recorded, nil
 }
 
 // payEpoch pays res.pay: account payouts (owner, miners, validator takes) aggregated per address

@@ -28,7 +28,10 @@ func (s *EpochSteps) Compute(p types.Params) error {
 }
 
 // Record runs the record step.
-func (s *EpochSteps) Record(ctx context.Context) error { return s.k.recordEpoch(ctx, s.in, s.res) }
+func (s *EpochSteps) Record(ctx context.Context) error {
+	_, err := s.k.recordEpoch(ctx, s.in, s.res)
+	return err
+}
 
 // Pay runs the pay step and returns the takes.
 func (s *EpochSteps) Pay(ctx context.Context) (uint64, error) { return s.k.payEpoch(ctx, s.in, s.res) }

@@ -106,14 +106,10 @@ func (f *fakeSubnetKeeper) IterateNeurons(ctx context.Context, netuid uint16, cb
 		func(_ collections.Pair[uint16, uint16], n subnettypes.Neuron) (bool, error) { return cb(n), nil })
 }
 
-func (f *fakeSubnetKeeper) SetNeuronEpochResult(ctx context.Context, netuid, uid uint16, r subnettypes.EpochResult) error {
-	n, err := f.GetNeuron(ctx, netuid, uid)
-	if err != nil {
-		return err
-	}
+func (f *fakeSubnetKeeper) WriteEpochResult(ctx context.Context, n subnettypes.Neuron, r subnettypes.EpochResult) (subnettypes.Neuron, error) {
 	n.Rank, n.Trust, n.Consensus, n.Incentive, n.Dividends, n.ValidatorTrust = r.Rank, r.Trust, r.Consensus, r.Incentive, r.Dividends, r.ValidatorTrust
 	n.Emission, n.Active, n.ValidatorPermit = r.Emission, r.Active, r.ValidatorPermit
-	return f.Neurons.Set(ctx, collections.Join(netuid, uid), n)
+	return n, f.Neurons.Set(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)), n)
 }
 
 func (f *fakeSubnetKeeper) SetNeuronLastUpdate(ctx context.Context, netuid, uid uint16, at int64) error {

@@ -10,6 +10,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/taochain/taochain/x/intelligence/types"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
 // jailStub is x/slashing's side of the epoch hooks, reduced to one jail.
@@ -19,7 +20,9 @@ type jailStub struct {
 	jail   types.JailInfo
 }
 
-func (jailStub) AfterSubnetEpoch(context.Context, uint16, uint64) error { return nil }
+func (jailStub) AfterSubnetEpoch(context.Context, uint16, uint64, []subnettypes.Neuron) error {
+	return nil
+}
 
 func (s jailStub) JailOf(_ context.Context, netuid uint16, hotkey sdk.AccAddress) (types.JailInfo, bool, error) {
 	if netuid != s.netuid || !hotkey.Equals(s.hotkey) {

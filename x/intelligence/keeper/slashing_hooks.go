@@ -6,6 +6,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/taochain/taochain/x/intelligence/types"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
 // EpochHooks lets x/slashing act on each subnet epoch once its results are written: keep jailed
@@ -15,7 +16,9 @@ import (
 type EpochHooks interface {
 	// AfterSubnetEpoch is called at the end of RunEpoch for netuid, closing epoch index epoch,
 	// after the neurons' consensus results, emission and next validator permits are stored.
-	AfterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64) error
+	// neurons are the subnet's neurons as the epoch stored them, by ascending uid: the hook need
+	// not read the subnet again.
+	AfterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64, neurons []subnettypes.Neuron) error
 	// JailOf reports whether hotkey is jailed on netuid and for how long, so a refused weight
 	// message can name the jail instead of a bare missing permit.
 	JailOf(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (types.JailInfo, bool, error)
@@ -27,10 +30,10 @@ func (k Keeper) SetEpochHooks(h EpochHooks) {
 }
 
 // afterSubnetEpoch calls the installed epoch hooks, if any.
-func (k Keeper) afterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64) error {
+func (k Keeper) afterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64, neurons []subnettypes.Neuron) error {
 	h, ok := k.epochHooks.Get()
 	if !ok {
 		return nil
 	}
-	return h.AfterSubnetEpoch(ctx, netuid, epoch)
+	return h.AfterSubnetEpoch(ctx, netuid, epoch, neurons)
 }

@@ -25,9 +25,10 @@ type SubnetKeeper interface {
 	OccupiedUIDs(ctx context.Context, netuid uint16) (subnettypes.UIDSet, error)
 	// IterateNeurons calls cb for each neuron of netuid in ascending uid until cb returns true.
 	IterateNeurons(ctx context.Context, netuid uint16, cb func(n subnettypes.Neuron) (stop bool)) error
-	// SetNeuronEpochResult writes an epoch's consensus results, emission, activity and next
-	// validator permit into the neuron at (netuid, uid); x/subnet's one writer of those fields.
-	SetNeuronEpochResult(ctx context.Context, netuid, uid uint16, r subnettypes.EpochResult) error
+	// WriteEpochResult writes an epoch's consensus results, emission, activity and next
+	// validator permit into n, the neuron as read in this block with no write since, and returns
+	// the neuron written; x/subnet's one writer of those fields.
+	WriteEpochResult(ctx context.Context, n subnettypes.Neuron, r subnettypes.EpochResult) (subnettypes.Neuron, error)
 	// SetNeuronLastUpdate records the height of a neuron's last weight update.
 	SetNeuronLastUpdate(ctx context.Context, netuid, uid uint16, at int64) error
 	// GetHotkeyInfo returns the owning coldkey, pubkey and take of a hotkey.

@@ -29,11 +29,11 @@ func (k Keeper) EpochHooks() EpochHooks { return EpochHooks{k: k} }
 // Keeper.CheckSubnetEpoch). The work is bounded by the subnet's neurons and runs only at that
 // subnet's epoch, not every block. It runs in its own cache context: a failure is logged and
 // discarded and never fails the epoch.
-func (h EpochHooks) AfterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64) error {
+func (h EpochHooks) AfterSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64, neurons []subnettypes.Neuron) error {
 	defer telemetry.ModuleMeasureSince(types.ModuleName, telemetry.Now(), "poi_epoch_checks")
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	cacheCtx, write := sdkCtx.CacheContext()
-	if err := h.k.CheckSubnetEpoch(cacheCtx, netuid, epoch); err != nil {
+	if err := h.k.CheckSubnetEpoch(cacheCtx, netuid, epoch, neurons); err != nil {
 		h.k.Logger(ctx).Error("intelligence fault checks failed; skipped without writing anything",
 			"netuid", netuid, "epoch", epoch, "err", err)
 		return nil
@@ -55,7 +55,8 @@ func (h EpochHooks) JailOf(ctx context.Context, netuid uint16, hotkey sdk.AccAdd
 }
 
 // CheckSubnetEpoch applies the epoch-time rules to every neuron of netuid after epoch closed,
-// in ascending uid order:
+// in ascending uid order; neurons are the subnet's neurons as the epoch stored them (the hook's
+// argument, so the subnet is not read a second time):
 //   - a jailed hotkey loses the permit the epoch just gave it; each jail of the subnet counts
 //     one epoch down and ends at zero;
 //   - a validator that held a permit through the epoch, has validated on this subnet before
@@ -66,7 +67,7 @@ func (h EpochHooks) JailOf(ctx context.Context, netuid uint16, hotkey sdk.AccAdd
 //     (a staked miner) is not a silent validator, and a self-weight-only row is no work;
 //   - a neuron past its immunity period, not holding a permit, with zero incentive counts a
 //     useless epoch; after min_useful_epochs in a row it is deregistered.
-func (k Keeper) CheckSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64) error {
+func (k Keeper) CheckSubnetEpoch(ctx context.Context, netuid uint16, epoch uint64, neurons []subnettypes.Neuron) error {
 	params, err := k.PoIParams.Get(ctx)
 	if err != nil {
 		return err
@@ -96,13 +97,6 @@ func (k Keeper) CheckSubnetEpoch(ctx context.Context, netuid uint16, epoch uint6
 			stale = append(stale, key)
 			return false, nil
 		}); err != nil {
-		return err
-	}
-	var neurons []subnettypes.Neuron
-	if err := k.subnetKeeper.IterateNeurons(ctx, netuid, func(n subnettypes.Neuron) bool {
-		neurons = append(neurons, n)
-		return false
-	}); err != nil {
 		return err
 	}
 

@@ -35,8 +35,6 @@ type SubnetKeeper interface {
 	GetSubnet(ctx context.Context, netuid uint16) (subnettypes.Subnet, error)
 	// GetNeuronByHotkey returns the neuron of hotkey on netuid or an error if it has none.
 	GetNeuronByHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (subnettypes.Neuron, error)
-	// IterateNeurons calls cb for each neuron of netuid in ascending uid until cb returns true.
-	IterateNeurons(ctx context.Context, netuid uint16, cb func(n subnettypes.Neuron) (stop bool)) error
 	// RevokeValidatorPermit takes the validator permit of the neuron at (netuid, uid) away until
 	// the next epoch (a jailed or silent validator); a no-op if it holds none.
 	RevokeValidatorPermit(ctx context.Context, netuid, uid uint16) error

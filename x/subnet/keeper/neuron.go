@@ -51,7 +51,7 @@ func (k Keeper) GetHotkeyInfo(ctx context.Context, hotkey sdk.AccAddress) (types
 
 // SetNeuron overwrites a registered neuron. The slot must exist and keep its hotkey, coldkey and
 // registration height. It is for tests and tools that need to set up a neuron by hand; modules
-// write through the narrow writers below (SetNeuronEpochResult, SetNeuronLastUpdate,
+// write through the narrow writers below (SetNeuronEpochResult and WriteEpochResult, SetNeuronLastUpdate,
 // RevokeValidatorPermit), each the one writer of its fields.
 func (k Keeper) SetNeuron(ctx context.Context, n types.Neuron) error {
 	if n.Netuid > uint32(types.MaxNetuid) || n.Uid > uint32(types.MaxNetuid) {
@@ -73,25 +73,39 @@ func (k Keeper) SetNeuron(ctx context.Context, n types.Neuron) error {
 
 // SetNeuronEpochResult writes the consensus results of an epoch into the neuron at (netuid, uid):
 // rank, trust, consensus, incentive, dividends, validator trust, emission, activity and the
-// validator permit for the next epoch. It is the only writer of those fields.
+// validator permit for the next epoch. It reads the neuron first; WriteEpochResult is the same
+// for a caller that has just read it.
 func (k Keeper) SetNeuronEpochResult(ctx context.Context, netuid, uid uint16, r types.EpochResult) error {
 	n, err := k.GetNeuron(ctx, netuid, uid)
 	if err != nil {
 		return err
 	}
+	_, err = k.WriteEpochResult(ctx, n, r)
+	return err
+}
+
+// WriteEpochResult writes r into n, the neuron as stored now, and returns the neuron written.
+// Together with SetNeuronEpochResult it is the only writer of the epoch's fields. The caller must
+// have read n in this block with no write to it since: x/intelligence's epoch reads every neuron
+// of the subnet in one range walk and records the results right after, and a point read per
+// neuron here would read the subnet a second time.
+func (k Keeper) WriteEpochResult(ctx context.Context, n types.Neuron, r types.EpochResult) (types.Neuron, error) {
+	if n.Netuid > uint32(types.MaxNetuid) || n.Uid > uint32(types.MaxNetuid) || n.Hotkey == "" {
+		return n, types.ErrNeuronNotFound.Wrapf("netuid %d / uid %d: no neuron (hotkey %q)", n.Netuid, n.Uid, n.Hotkey)
+	}
 	for _, v := range []uint32{r.Rank, r.Trust, r.Consensus, r.Incentive, r.Dividends, r.ValidatorTrust} {
 		if v > types.U16Max {
-			return types.ErrInvalidAmount.Wrapf("epoch result field %d above u16 max %d", v, types.U16Max)
+			return n, types.ErrInvalidAmount.Wrapf("epoch result field %d above u16 max %d", v, types.U16Max)
 		}
 	}
 	if r.Emission.IsNil() || r.Emission.IsNegative() {
-		return types.ErrInvalidAmount.Wrap("epoch emission must be non-negative")
+		return n, types.ErrInvalidAmount.Wrap("epoch emission must be non-negative")
 	}
 	n.Rank, n.Trust, n.Consensus, n.Incentive, n.Dividends, n.ValidatorTrust = r.Rank, r.Trust, r.Consensus, r.Incentive, r.Dividends, r.ValidatorTrust
 	n.Emission = r.Emission
 	n.Active = r.Active
 	n.ValidatorPermit = r.ValidatorPermit
-	return k.Neurons.Set(ctx, collections.Join(netuid, uid), n)
+	return n, k.Neurons.Set(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)), n)
 }
 
 // RevokeValidatorPermit takes the validator permit away from the neuron at (netuid, uid) until the

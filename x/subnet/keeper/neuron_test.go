@@ -449,4 +449,19 @@ func TestSetNeuronGuards(t *testing.T) {
 	require.ErrorIs(t, f.k.SetNeuron(f.ctx, nr), types.ErrNeuronNotFound)
 	require.ErrorIs(t, f.k.SetNeuronEpochResult(f.ctx, n, 0, types.EpochResult{Rank: 70000, Emission: math.ZeroInt()}), types.ErrInvalidAmount)
 	require.ErrorIs(t, f.k.SetNeuronEpochResult(f.ctx, n, 5, types.EpochResult{Emission: math.ZeroInt()}), types.ErrNeuronNotFound)
+	_, err = f.k.WriteEpochResult(f.ctx, types.Neuron{Netuid: uint32(n), Uid: 5}, types.EpochResult{Emission: math.ZeroInt()})
+	require.ErrorIs(t, err, types.ErrNeuronNotFound, "an empty slot is not a neuron")
+
+	// WriteEpochResult writes into the neuron it is given and returns what it stored.
+	cur, err := f.k.GetNeuron(f.ctx, n, 0)
+	require.NoError(t, err)
+	written, err := f.k.WriteEpochResult(f.ctx, cur, types.EpochResult{Rank: 9, Incentive: 8, Emission: math.NewInt(7), ValidatorPermit: true})
+	require.NoError(t, err)
+	stored, err := f.k.GetNeuron(f.ctx, n, 0)
+	require.NoError(t, err)
+	require.Equal(t, written, stored)
+	require.Equal(t, uint32(9), stored.Rank)
+	require.Equal(t, uint32(8), stored.Incentive)
+	require.True(t, stored.ValidatorPermit)
+	require.Equal(t, cur.LastUpdate, stored.LastUpdate, "fields the epoch does not own are kept")
 }
