@@ -78,6 +78,8 @@ func TestNetworkFaultsInNamespaces(t *testing.T) {
 	if b1-b0 < 3 {
 		t.Fatalf("undisturbed network: only %d blocks in 15 s", b1-b0)
 	}
+	// b1 is the highest height of any node; node 0, whose headers are read, may be a block behind.
+	waitHeights(t, nw, []int{0}, b1, 30*time.Second, "node 0 reaching the undisturbed run's top height")
 	base := blockIntervals(t, nw.Nodes[0], b0+1, b1)
 	rep.add("undisturbed: heights %d → %d in 15 s; block interval p50 %.2f s, max %.2f s", b0, b1, pct(base, 50), pct(base, 100))
 
