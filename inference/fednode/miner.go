@@ -91,6 +91,9 @@ type Status struct {
 	Budget string
 	// LastUpdateBytes and LastUpdateEntries describe the last update published.
 	LastUpdateBytes, LastUpdateEntries int
+	// CarriedEntries counts the privatized entries of updates that were not committed, waiting to
+	// go into the next update (in memory only: a restart loses them).
+	CarriedEntries int
 	// PeersMerged and PeersRefused count peer updates merged and refused since start; Peers is the
 	// number of peers whose counts the served model holds.
 	PeersMerged, PeersRefused, Peers int
@@ -123,6 +126,11 @@ type Miner struct {
 	updates   map[uint64][]byte // epoch → wire body served
 	lastBytes int
 	lastCount int
+	// unsettled maps the epoch of each published update whose commitment is neither confirmed nor
+	// given up to its entries; carry holds released entries that are in no committed update and
+	// no update awaiting its commitment, for the next Publish (see carryOver).
+	unsettled map[uint64][]federated.Entry
+	carry     []federated.Entry
 	peers     map[string]model.Counts // hotkey → sum of its verified updates
 	incentive map[string]float64
 	fetched   map[string]uint64   // hotkey → latest epoch attempted
@@ -177,7 +185,7 @@ func NewMiner(cfg Config) (*Miner, error) {
 	m := &Miner{
 		cfg: cfg, hotkey: auth.Address(cfg.Key.PubKey().(*secp256k1.PubKey)), lim: cfg.Limits,
 		own: model.Counts{}, published: model.Counts{}, acct: acct, ledger: l,
-		updates: map[uint64][]byte{}, peers: map[string]model.Counts{}, incentive: map[string]float64{},
+		updates: map[uint64][]byte{}, unsettled: map[uint64][]federated.Entry{}, peers: map[string]model.Counts{}, incentive: map[string]float64{},
 		fetched: map[string]uint64{}, seen: map[[32]byte]uint64{},
 	}
 	// After a restart in the middle of an epoch the miner waits for the next one rather than
@@ -229,11 +237,14 @@ var ErrNoPublish = errors.New("fednode: this miner publishes no updates (NoPubli
 
 // Publish releases the epoch's update: the counts of the events seen since the last release,
 // privatized (federated.Privatize) after the accountant has recorded the release in the ledger,
+// merged with the entries carried over from updates that were not committed (see carryOver),
 // signed with the hotkey and kept for serving. It returns the commitment (Height 0) to commit on
-// chain. When the budget would be exceeded it publishes nothing and returns an error wrapping
-// federated.ErrBudgetExhausted; the events stay unpublished. An epoch not after the last published
-// one (also across restarts, from the ledger) is refused, and so is every epoch with
-// Config.NoPublish (ErrNoPublish).
+// chain. Carried entries were released before: publishing them again is post-processing and is
+// not charged. When the budget would be exceeded it releases no new counts (the events stay
+// unpublished): with entries carried over it publishes those alone, uncharged; without, it
+// publishes nothing and returns an error wrapping federated.ErrBudgetExhausted. An epoch not after
+// the last published one (also across restarts, from the ledger) is refused, and so is every epoch
+// with Config.NoPublish (ErrNoPublish).
 func (m *Miner) Publish(epoch uint64) (federated.Commitment, error) {
 	if m.cfg.NoPublish {
 		return federated.Commitment{}, ErrNoPublish
@@ -244,10 +255,21 @@ func (m *Miner) Publish(epoch uint64) (federated.Commitment, error) {
 		return federated.Commitment{}, fmt.Errorf("fednode: epoch %d: already published for epoch %d", epoch, m.lastEpoch)
 	}
 	p := m.cfg.Privacy
+	release := true // whether this update releases the new counts (and, unless noiseless, is charged)
 	if !p.Noiseless {
 		if err := m.acct.Spend(p); err != nil {
-			return federated.Commitment{}, fmt.Errorf("fednode: epoch %d: publishing nothing: %w", epoch, err)
+			if !errors.Is(err, federated.ErrBudgetExhausted) || len(m.carry) == 0 {
+				return federated.Commitment{}, fmt.Errorf("fednode: epoch %d: publishing nothing: %w", epoch, err)
+			}
+			// Nothing new can be released, but what was released before and never committed can
+			// still reach the peers: the accountant charges releases of the text, not copies of
+			// their output.
+			release = false
+			m.cfg.Logger.Warn("privacy budget exhausted: publishing only the entries carried over, uncharged",
+				"epoch", epoch, "carried", len(m.carry), "error", err)
 		}
+	}
+	if release && !p.Noiseless {
 		// The release is on disk before any of it is computed: a crash cannot leave a release the
 		// ledger does not know.
 		next := m.ledger
@@ -260,16 +282,20 @@ func (m *Miner) Publish(epoch uint64) (federated.Commitment, error) {
 		}
 		m.ledger = next
 	}
-	delta := model.Counts{}
-	for k, v := range m.own {
-		if prev := m.published[k]; v > prev {
-			delta[k] = v - prev
+	var fresh []federated.Entry
+	if release {
+		delta := model.Counts{}
+		for k, v := range m.own {
+			if prev := m.published[k]; v > prev {
+				delta[k] = v - prev
+			}
+		}
+		var err error
+		if fresh, err = federated.Privatize(delta, m.cfg.Order, p, m.cfg.Noise); err != nil {
+			return federated.Commitment{}, err
 		}
 	}
-	entries, err := federated.Privatize(delta, m.cfg.Order, p, m.cfg.Noise)
-	if err != nil {
-		return federated.Commitment{}, err
-	}
+	entries, left := withCarry(fresh, m.carry, p)
 	u := federated.Update{ChainID: m.cfg.ChainID, Netuid: m.cfg.Netuid, Epoch: epoch, Hotkey: m.hotkey,
 		Order: uint8(m.cfg.Order), Entries: entries}
 	s, err := federated.Sign(u, m.cfg.Key)
@@ -280,13 +306,23 @@ func (m *Miner) Publish(epoch uint64) (federated.Commitment, error) {
 	if err != nil {
 		return federated.Commitment{}, err
 	}
-	m.published = make(model.Counts, len(m.own))
-	m.published.Add(m.own)
+	if release {
+		m.published = make(model.Counts, len(m.own))
+		m.published.Add(m.own)
+	}
+	carried := len(m.carry)
+	m.carry = left
 	m.lastEpoch = epoch
 	m.updates[epoch] = body
+	m.unsettled[epoch] = entries
 	for e := range m.updates {
 		if e+uint64(m.cfg.KeepEpochs) <= epoch {
 			delete(m.updates, e)
+		}
+	}
+	for e := range m.unsettled {
+		if e+uint64(m.cfg.KeepEpochs) <= epoch {
+			delete(m.unsettled, e)
 		}
 	}
 	m.lastBytes, m.lastCount = len(s.Bytes), len(entries)
@@ -298,8 +334,83 @@ func (m *Miner) Publish(epoch uint64) (federated.Commitment, error) {
 	}
 	m.observeLocked()
 	m.cfg.Logger.Info("federated update published", "epoch", epoch, "bytes", len(s.Bytes), "entries", len(entries),
-		"privacy", m.acct.String())
+		"fresh", len(fresh), "carried", carried, "carried_left", len(left), "privacy", m.acct.String())
 	return federated.CommitmentOf(u, 0), nil
+}
+
+// withCarry returns the entries of an update made of fresh (privatized now) and carry (released
+// before in an update that was not committed), and what is left of carry for the update after.
+// Counts of the same gram add up; each gram's count is capped at p.Clip and, when the grams exceed
+// p.MaxEntries or their counts p.MaxTotal, the largest counts are kept (ties by gram), as
+// Privatize keeps them, so the update stays within federated.LimitsOf(p, order). What the caps cut
+// (the excess of a count over the clip, whole grams left out) is not dropped but carried on: the
+// values are released already, so holding them back costs nothing, and they go out once an update
+// has room. Both results are sorted by gram.
+func withCarry(fresh, carry []federated.Entry, p federated.Privacy) (entries, left []federated.Entry) {
+	if len(carry) == 0 {
+		return fresh, nil
+	}
+	sum := make(map[string]uint64, len(fresh)+len(carry))
+	for _, e := range fresh {
+		sum[e.Gram] += e.Count
+	}
+	for _, e := range carry {
+		sum[e.Gram] += e.Count
+	}
+	all := make([]federated.Entry, 0, len(sum))
+	for g, c := range sum {
+		all = append(all, federated.Entry{Gram: g, Count: c})
+	}
+	// Largest capped count first, ties by gram: deterministic, whatever the map's order.
+	sort.Slice(all, func(i, j int) bool {
+		ci, cj := min(all[i].Count, p.Clip), min(all[j].Count, p.Clip)
+		if ci != cj {
+			return ci > cj
+		}
+		return all[i].Gram < all[j].Gram
+	})
+	var total uint64
+	full := false
+	for _, e := range all {
+		take := min(e.Count, p.Clip)
+		if full || len(entries) == p.MaxEntries || total+take > p.MaxTotal {
+			full = true
+			left = append(left, e)
+			continue
+		}
+		total += take
+		entries = append(entries, federated.Entry{Gram: e.Gram, Count: take})
+		if e.Count > take {
+			left = append(left, federated.Entry{Gram: e.Gram, Count: e.Count - take})
+		}
+	}
+	return federated.SortEntries(entries), federated.SortEntries(left)
+}
+
+// carryOver takes the update published for epoch as not committed: its entries go into the next
+// update Publish makes (merged with its fresh counts by withCarry), why says what happened. It
+// reports how many entries were carried; an update already settled (or pruned) carries nothing.
+func (m *Miner) carryOver(epoch uint64, why string) int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	entries, ok := m.unsettled[epoch]
+	if !ok {
+		return 0
+	}
+	delete(m.unsettled, epoch)
+	m.carry = federated.SortEntries(append(append([]federated.Entry(nil), m.carry...), entries...))
+	m.observeLocked()
+	m.cfg.Logger.Warn("federated update not committed; its entries go into the next one", "epoch", epoch,
+		"entries", len(entries), "carried", len(m.carry), "reason", why)
+	return len(entries)
+}
+
+// settled records that the update published for epoch was committed: its entries, carried ones
+// included, have reached the chain and are not carried again.
+func (m *Miner) settled(epoch uint64) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.unsettled, epoch)
 }
 
 // FederatedUpdate returns the wire body (EncodeWire) of the update published for epoch, if the
@@ -459,7 +570,7 @@ func (m *Miner) statusLocked() Status {
 	re, rd := m.acct.Remaining()
 	return Status{Epoch: m.lastEpoch, EpsilonSpent: se, DeltaSpent: sd, EpsilonRemaining: re, DeltaRemaining: rd,
 		Releases: m.acct.Releases(), Budget: m.acct.String(), LastUpdateBytes: m.lastBytes, LastUpdateEntries: m.lastCount,
-		PeersMerged: m.merged, PeersRefused: m.refused, Peers: len(m.peers)}
+		CarriedEntries: len(m.carry), PeersMerged: m.merged, PeersRefused: m.refused, Peers: len(m.peers)}
 }
 
 func (m *Miner) observe() {
@@ -478,6 +589,7 @@ func (m *Miner) observeLocked() {
 	m.gauges.deltaSpent.Set(s.DeltaSpent)
 	m.gauges.deltaRemaining.Set(s.DeltaRemaining)
 	m.gauges.releases.Set(float64(s.Releases))
+	m.gauges.carried.Set(float64(s.CarriedEntries))
 }
 
 // gauges are the miner's metrics.
@@ -485,6 +597,7 @@ type gauges struct {
 	epsilonSpent, epsilonRemaining, deltaSpent, deltaRemaining, releases prometheus.Gauge
 	merged, refused                                                      prometheus.Counter
 	xentAlone, xentMerged                                                prometheus.Gauge
+	carried                                                              prometheus.Gauge
 }
 
 func newGauges(reg prometheus.Registerer) (*gauges, error) {
@@ -505,9 +618,11 @@ func newGauges(reg prometheus.Registerer) (*gauges, error) {
 			Name: "heldout_cross_entropy_alone", Help: "Held-out cross-entropy (nats per character) of the miner's own model (Config.HeldOut)."}),
 		xentMerged: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "taoworker", Subsystem: "federated",
 			Name: "heldout_cross_entropy_merged", Help: "Held-out cross-entropy (nats per character) of the merged model the miner serves."}),
+		carried: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: "taoworker", Subsystem: "federated",
+			Name: "carried_entries", Help: "Privatized entries of federated updates that were not committed, waiting to go into the next update."}),
 	}
 	for _, c := range []prometheus.Collector{g.epsilonSpent, g.epsilonRemaining, g.deltaSpent, g.deltaRemaining, g.releases,
-		g.merged, g.refused, g.xentAlone, g.xentMerged} {
+		g.merged, g.refused, g.xentAlone, g.xentMerged, g.carried} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("fednode: registering metrics: %w", err)
 		}
