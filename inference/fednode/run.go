@@ -34,13 +34,20 @@ var ErrCommitFailedInBlock = errors.New("fednode: the commitment failed in a blo
 type loop struct {
 	attempted uint64                // last epoch Publish was tried for
 	pending   *federated.Commitment // published, not yet committed
+	// unsure is set once a commit of pending failed without the chain saying it was refused (a
+	// timeout, a lost connection): the transaction may have been included all the same.
+	unsure bool
 }
 
 // Step does one poll of the epoch loop: in a new epoch it publishes the epoch's update
-// (Publish; an exhausted budget publishes nothing, once per epoch) and commits it on chain,
+// (Publish; an exhausted budget publishes nothing new, once per epoch) and commits it on chain,
 // retrying a failed commit at the next Step of the same epoch; then it merges the peers' new
 // commitments (MergePeers). Peers' updates are thus picked up within one poll of being committed.
-// With Config.NoPublish it only merges. It returns what failed; the next Step starts over.
+// An update that is not committed — its commitment failed in a block (ErrCommitFailedInBlock), or
+// its epoch ended first — is not lost: its entries go into the next update (carryOver). When a
+// commit of it had failed without an answer, the chain's commitments are read first, so an update
+// that was included after all is not published twice. With Config.NoPublish it only merges. It
+// returns what failed; the next Step starts over.
 func (m *Miner) Step(ctx context.Context, ch Chain) error {
 	epoch, err := ch.CurrentEpoch(ctx)
 	if err != nil {
@@ -50,11 +57,18 @@ func (m *Miner) Step(ctx context.Context, ch Chain) error {
 	m.mu.Lock()
 	st := &m.loop
 	fresh := !m.cfg.NoPublish && epoch > m.lastEpoch && epoch > st.attempted
+	var lost *federated.Commitment
+	lostUnsure := false
+	if fresh {
+		lost, lostUnsure = st.pending, st.unsure
+		st.attempted, st.pending, st.unsure = epoch, nil, false
+	}
 	m.mu.Unlock()
 	if fresh {
-		m.mu.Lock()
-		st.attempted, st.pending = epoch, nil
-		m.mu.Unlock()
+		if lost != nil {
+			// Given up before Publish, so that its entries go into this epoch's update.
+			m.giveUp(ctx, ch, *lost, lostUnsure, fmt.Sprintf("epoch %d ended before it was committed", lost.Epoch))
+		}
 		c, err := m.Publish(epoch)
 		switch {
 		case errors.Is(err, federated.ErrBudgetExhausted):
@@ -75,30 +89,84 @@ func (m *Miner) Step(ctx context.Context, ch Chain) error {
 		switch {
 		case errors.Is(err, ErrCommitFailedInBlock):
 			m.mu.Lock()
-			st.pending = nil
+			unsure := st.unsure
+			st.pending, st.unsure = nil, false
 			m.mu.Unlock()
-			errs = append(errs, fmt.Errorf("fednode: committing the update of epoch %d (given up for this epoch): %w", pending.Epoch, err))
+			m.giveUp(ctx, ch, *pending, unsure, "the chain refused its commitment in a block")
+			errs = append(errs, fmt.Errorf("fednode: committing the update of epoch %d (given up; its entries go into the next update): %w", pending.Epoch, err))
 		case err != nil:
+			m.mu.Lock()
+			st.unsure = true
+			m.mu.Unlock()
 			errs = append(errs, fmt.Errorf("fednode: committing the update of epoch %d (retried at the next poll): %w", pending.Epoch, err))
 		default:
 			m.mu.Lock()
-			st.pending = nil
+			st.pending, st.unsure = nil, false
 			m.mu.Unlock()
+			m.settled(pending.Epoch)
 			m.cfg.Logger.Info("federated update committed", "epoch", pending.Epoch, "hash", fmt.Sprintf("%x", pending.Hash[:8]), "size", pending.Size)
 		}
 	}
 	peers, err := ch.ModelUpdateCommitments(ctx)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("fednode: peers' commitments: %w", err))
-	} else if rep := m.MergePeers(ctx, peers); len(rep.Merged) > 0 || len(rep.Refused) > 0 {
-		s := m.Status()
-		m.cfg.Logger.Info("federated peers merged", "epoch", epoch, "merged", len(rep.Merged), "refused", len(rep.Refused),
-			"peers", s.Peers, "privacy", s.Budget)
+	} else {
+		m.mu.Lock()
+		var landed *federated.Commitment
+		if st.pending != nil && st.unsure && holds(peers, m.hotkey, *st.pending) {
+			// A commit that failed without an answer was included after all.
+			landed, st.pending, st.unsure = st.pending, nil, false
+		}
+		m.mu.Unlock()
+		if landed != nil {
+			m.settled(landed.Epoch)
+			m.cfg.Logger.Info("federated update committed (found on chain after a failed commit)", "epoch", landed.Epoch,
+				"hash", fmt.Sprintf("%x", landed.Hash[:8]), "size", landed.Size)
+		}
+		if rep := m.MergePeers(ctx, peers); len(rep.Merged) > 0 || len(rep.Refused) > 0 {
+			s := m.Status()
+			m.cfg.Logger.Info("federated peers merged", "epoch", epoch, "merged", len(rep.Merged), "refused", len(rep.Refused),
+				"peers", s.Peers, "privacy", s.Budget)
+		}
 	}
 	return errors.Join(errs...)
 }
 
+// giveUp settles the update committed by c, whose commitment will not be sent again. If a commit
+// of it failed without an answer (unsure), the chain is asked whether it holds c after all: then
+// the update counts as committed. Otherwise its entries are carried into the next update; if the
+// chain cannot be asked they are carried too, since a duplicate costs peers a few counts taken
+// twice, a loss the whole update.
+func (m *Miner) giveUp(ctx context.Context, ch Chain, c federated.Commitment, unsure bool, why string) {
+	if unsure {
+		peers, err := ch.ModelUpdateCommitments(ctx)
+		if err == nil && holds(peers, m.hotkey, c) {
+			m.settled(c.Epoch)
+			m.cfg.Logger.Info("federated update committed (found on chain after a failed commit)", "epoch", c.Epoch,
+				"hash", fmt.Sprintf("%x", c.Hash[:8]), "size", c.Size)
+			return
+		}
+		if err != nil {
+			why += fmt.Sprintf("; whether an earlier commit was included is unknown (%v)", err)
+		}
+	}
+	m.carryOver(c.Epoch, why)
+}
+
+// holds reports whether the chain's commitments hold c as hotkey's latest or previous one.
+func holds(peers []PeerInfo, hotkey string, c federated.Commitment) bool {
+	same := func(x federated.Commitment) bool { return x.Epoch == c.Epoch && x.Hash == c.Hash && x.Size == c.Size }
+	for _, p := range peers {
+		if p.Hotkey == hotkey && (same(p.Commitment) || p.Previous != nil && same(*p.Previous)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Run calls Step every poll until ctx ends, logging what fails; it returns nil when ctx ends.
+// Entries still waiting to be committed then are lost: the carry-over lives in memory only, and
+// Run logs how many there are.
 func (m *Miner) Run(ctx context.Context, ch Chain, poll time.Duration) error {
 	if poll <= 0 {
 		return fmt.Errorf("fednode: poll period %s must be positive", poll)
@@ -111,8 +179,25 @@ func (m *Miner) Run(ctx context.Context, ch Chain, poll time.Duration) error {
 		}
 		select {
 		case <-ctx.Done():
+			m.logUncommitted()
 			return nil
 		case <-tick.C:
 		}
+	}
+}
+
+// logUncommitted warns of the released entries that no confirmed commitment holds: the carry-over
+// and the updates whose commitment is not confirmed. They are not persisted, so a restart does not
+// publish them again (the next update is made from all the text, charged as any release).
+func (m *Miner) logUncommitted() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := len(m.carry)
+	for _, es := range m.unsettled {
+		n += len(es)
+	}
+	if n > 0 {
+		m.cfg.Logger.Warn("federated entries not committed are dropped at exit (the carry-over is kept in memory only)",
+			"entries", n, "carried", len(m.carry), "updates_unconfirmed", len(m.unsettled))
 	}
 }
