@@ -9,11 +9,25 @@
 //     its previous release (model.Counts, own minus what the previous release was made from),
 //     has the federated.Accountant charge the release, writes the charge to the ledger, and only
 //     then privatizes the counts (federated.Privatize), signs the update with its hotkey
-//     (federated.Sign) and keeps it to serve. A release the budget refuses publishes nothing; the
-//     miner keeps serving its merged model and still merges its peers.
+//     (federated.Sign) and keeps it to serve. Entries carried over from an update that was not
+//     committed (step 2) are added to the fresh ones first. A release the budget refuses publishes
+//     nothing new: carried entries, if any, are published alone, uncharged; without them nothing
+//     is. The miner keeps serving its merged model and still merges its peers.
 //  2. Commit. The miner commits sha256 and the length of the update's canonical bytes on chain
 //     (federated.Commitment; MsgCommitModelUpdate). A failed commit is retried at the next poll of
-//     the same epoch.
+//     the same epoch; one the chain refused in a block (ErrCommitFailedInBlock: its fee is spent)
+//     is given up. An update given up, or whose epoch ends before a commit of it succeeds (under
+//     load a commit lands in the next epoch, where the chain refuses it, or keeps timing out), is
+//     not lost: its privatized entries are carried into the next update the miner publishes (logged as "federated update
+//     not committed; its entries go into the next one"), since peers fetch only committed updates
+//     and its counts are already marked released. They are released values, so publishing them
+//     again is post-processing and charges nothing; only the new delta is charged. Counts of the
+//     same gram add up, each capped at the clip, and when the grams exceed the update's MaxEntries
+//     or MaxTotal the largest are kept (as Privatize keeps them): the update stays within
+//     federated.LimitsOf, and what the caps cut waits for the update after. The carry-over is
+//     cleared once the update holding it is committed. When a commit failed without an answer (a
+//     timeout) the miner first reads the chain's commitments: an update that landed after all is
+//     not carried, so peers do not count it twice.
 //  3. Serve. Its axon answers GET /v1/federated/update?epoch=N (protocol.FederatedUpdatePath) with
 //     the update in the wire format below, unauthenticated and rate-limited per IP (see
 //     inference/axon); the last KeepEpochs updates are kept.
@@ -75,14 +89,19 @@
 // fresh accountant; a ledger that spent more than the configured budget stops the miner rather
 // than silently exhausting it. The budget belongs to the home's text, so releases under any
 // hotkey or subnet count. Counts already released are not persisted: after a restart the next
-// update is made from all the text again (charged like any other). Privacy.Noiseless, which
+// update is made from all the text again (charged like any other). Neither is the carry-over:
+// entries of an update not committed when the miner stops are dropped (Run logs how many), and
+// the restarted miner's first update releases their text again, charged. Privacy.Noiseless, which
 // publishes exact clipped counts, spends nothing and is for tests and measurements only.
 //
 // # Metrics
 //
 // With Config.Registerer the miner exports taoworker_privacy_epsilon_spent,
 // taoworker_privacy_epsilon_remaining, taoworker_privacy_delta_spent,
-// taoworker_privacy_delta_remaining and taoworker_privacy_releases, and counts
-// taoworker_federated_peer_updates_merged_total and taoworker_federated_peer_updates_refused_total;
-// each publish logs the accountant's summary line (federated.Accountant.String).
+// taoworker_privacy_delta_remaining and taoworker_privacy_releases (charged releases only: a
+// budget-exhausted epoch that publishes carried entries alone adds none),
+// taoworker_federated_carried_entries (entries of uncommitted updates waiting for the next one,
+// also Status.CarriedEntries), and counts taoworker_federated_peer_updates_merged_total and
+// taoworker_federated_peer_updates_refused_total; each publish logs the accountant's summary line
+// (federated.Accountant.String) and how many of its entries are fresh and carried.
 package fednode
