@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,6 +92,10 @@ type MinerConfig struct {
 	NGramOrder int `yaml:"ngram_order"`
 	// Corpus is a training text file; empty means the shipped training split.
 	Corpus string `yaml:"corpus"`
+	// CorpusShard, "K/N", trains on the K-th of N contiguous parts of the shipped training split
+	// instead of all of it (each part holds different topics): the private shards of the
+	// federated demo. Empty means the whole split; it cannot be combined with Corpus.
+	CorpusShard string `yaml:"corpus_shard"`
 	// ModelURL is the model server's root, e.g. http://127.0.0.1:8080 (model "server").
 	ModelURL string `yaml:"model_url"`
 	// ModelName is the "model" field sent to the server (model "server").
@@ -271,6 +276,8 @@ var minerFlags = append([]binding{
 	str("model", "model: ngram (built in) or server (a model server at --model-url)", func(c *Config) *string { return &c.Miner.Model }),
 	integer("order", "n-gram order (1..16)", func(c *Config) *int { return &c.Miner.NGramOrder }),
 	str("corpus", "training text file (empty: the shipped training split)", func(c *Config) *string { return &c.Miner.Corpus }),
+	str("corpus-shard", "train on part K/N of the shipped training split (e.g. 2/4; each part holds different topics), not all of it",
+		func(c *Config) *string { return &c.Miner.CorpusShard }),
 	dur("metagraph-refresh", "permit cache refresh period", func(c *Config) *time.Duration { return &c.Miner.MetagraphRefresh }),
 	dur("request-timeout", "deadline of one inference task", func(c *Config) *time.Duration { return &c.Miner.RequestTimeout }),
 	boolean("federated", "take part in federated learning: publish private count updates, serve the model merged with peers' (--model ngram)",
@@ -409,6 +416,9 @@ func validateConfig(cfg *Config) error {
 	if err := adoptLegacyModelFields(&cfg.Miner); err != nil {
 		return err
 	}
+	if _, _, err := parseCorpusShard(cfg.Miner); err != nil {
+		return err
+	}
 	if err := validateFederated(cfg.Miner); err != nil {
 		return err
 	}
@@ -421,6 +431,37 @@ func validateConfig(cfg *Config) error {
 	}
 	cfg.Keys.KeyringBackend = backend
 	return nil
+}
+
+// maxCorpusShards bounds N of --corpus-shard K/N: the shipped training split has a few hundred
+// paragraphs, and a part should hold several.
+const maxCorpusShards = 64
+
+// parseCorpusShard returns K and N of --corpus-shard K/N (0, 0 when it is not set).
+func parseCorpusShard(m MinerConfig) (k, n int, err error) {
+	if m.CorpusShard == "" {
+		return 0, 0, nil
+	}
+	bad := func(why string) error {
+		return fmt.Errorf("config: --corpus-shard (miner.corpus_shard) %q: %s; want K/N with 1 ≤ K ≤ N ≤ %d, e.g. 2/4", m.CorpusShard, why, maxCorpusShards)
+	}
+	if m.Corpus != "" {
+		return 0, 0, bad("--corpus is set too; a miner trains on one text")
+	}
+	ks, ns, ok := strings.Cut(m.CorpusShard, "/")
+	if !ok {
+		return 0, 0, bad("no /")
+	}
+	if k, err = strconv.Atoi(strings.TrimSpace(ks)); err != nil {
+		return 0, 0, bad("K is not a number")
+	}
+	if n, err = strconv.Atoi(strings.TrimSpace(ns)); err != nil {
+		return 0, 0, bad("N is not a number")
+	}
+	if n < 1 || n > maxCorpusShards || k < 1 || k > n {
+		return 0, 0, bad("out of range")
+	}
+	return k, n, nil
 }
 
 // validateFederated checks the federated miner settings when --federated is on.

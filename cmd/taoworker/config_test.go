@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/taochain/taochain/app"
+	"github.com/taochain/taochain/inference/corpus"
 	"github.com/taochain/taochain/inference/federated"
 )
 
@@ -331,5 +332,51 @@ func TestValidatorFederatedConfig(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%v: error %v, want it to say %q", bad.args, err, bad.want)
 		}
+	}
+}
+
+// TestCorpusShard: --corpus-shard K/N trains on the K-th part of the shipped training split, read
+// from a flag or the config file; malformed or conflicting values are refused with what is
+// allowed.
+func TestCorpusShard(t *testing.T) {
+	dir := t.TempDir()
+	load := func(file string, args ...string) (Config, error) {
+		t.Helper()
+		path := filepath.Join(dir, "miner.yaml")
+		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cmd := minerCmd()
+		if err := cmd.ParseFlags(append([]string{"--config", path, "--hotkey", "m", "--keyring-backend", "test"}, args...)); err != nil {
+			t.Fatal(err)
+		}
+		return loadConfig(cmd, commonFlags, minerFlags)
+	}
+	shards := federated.Shards(4)
+	for _, c := range []struct {
+		file string
+		args []string
+		want string
+	}{
+		{"netuid: 1\n", []string{"--corpus-shard", "2/4"}, shards[1]},
+		{"miner: {corpus_shard: 4/4}\n", nil, shards[3]},
+		{"netuid: 1\n", nil, corpus.Train()},
+	} {
+		cfg, err := load(c.file, c.args...)
+		if err != nil {
+			t.Fatalf("%q %v: %v", c.file, c.args, err)
+		}
+		text, err := trainingText(cfg.Miner)
+		if err != nil || text != c.want {
+			t.Errorf("%q %v: trained on %d characters (%v), want %d", c.file, c.args, len(text), err, len(c.want))
+		}
+	}
+	for _, bad := range []string{"0/4", "5/4", "1/0", "1/65", "2", "a/4", "2/b"} {
+		if _, err := load("netuid: 1\n", "--corpus-shard", bad); err == nil || !strings.Contains(err.Error(), "want K/N with 1 ≤ K ≤ N ≤ 64") {
+			t.Errorf("--corpus-shard %s: error %v, want it refused with what is allowed", bad, err)
+		}
+	}
+	if _, err := load("netuid: 1\n", "--corpus-shard", "1/4", "--corpus", "text.txt"); err == nil || !strings.Contains(err.Error(), "--corpus is set too") {
+		t.Errorf("--corpus-shard with --corpus: error %v, want it refused", err)
 	}
 }

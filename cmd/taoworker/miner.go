@@ -20,6 +20,7 @@ import (
 	"github.com/taochain/taochain/inference/axon"
 	"github.com/taochain/taochain/inference/chain"
 	"github.com/taochain/taochain/inference/corpus"
+	"github.com/taochain/taochain/inference/federated"
 	"github.com/taochain/taochain/inference/fednode"
 	"github.com/taochain/taochain/inference/metagraph"
 	"github.com/taochain/taochain/inference/model"
@@ -47,13 +48,9 @@ func buildModel(ctx context.Context, cfg MinerConfig, log *slog.Logger) (model.M
 		if cfg.NGramOrder < 1 || cfg.NGramOrder > model.MaxOrder {
 			return nil, fmt.Errorf("--order %d: outside [1, %d]", cfg.NGramOrder, model.MaxOrder)
 		}
-		text := corpus.Train()
-		if cfg.Corpus != "" {
-			bz, err := os.ReadFile(cfg.Corpus)
-			if err != nil {
-				return nil, fmt.Errorf("--corpus: %w", err)
-			}
-			text = string(bz)
+		text, err := trainingText(cfg)
+		if err != nil {
+			return nil, err
 		}
 		return model.Train(text, cfg.NGramOrder), nil
 	case "server":
@@ -220,6 +217,26 @@ func runMiner(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 }
 
+// trainingText is the text a built-in n-gram miner trains on: --corpus, else part K/N of the
+// shipped training split (--corpus-shard), else all of it.
+func trainingText(cfg MinerConfig) (string, error) {
+	if cfg.Corpus != "" {
+		bz, err := os.ReadFile(cfg.Corpus)
+		if err != nil {
+			return "", fmt.Errorf("--corpus: %w", err)
+		}
+		return string(bz), nil
+	}
+	k, n, err := parseCorpusShard(cfg)
+	if err != nil {
+		return "", err
+	}
+	if n > 0 {
+		return federated.Shards(n)[k-1], nil
+	}
+	return corpus.Train(), nil
+}
+
 // newFederatedMiner returns the federated state of a miner: its training text's counts (the text
 // stays here), the privacy ledger in the worker's home and the privacy gauges on reg. With
 // --follow-corpus it also returns the follower of --corpus, past the text already counted.
@@ -227,22 +244,21 @@ func newFederatedMiner(cfg Config, key *secp256k1.PrivKey, chainID string, reg p
 	if cfg.Miner.NGramOrder < 1 || cfg.Miner.NGramOrder > model.MaxOrder {
 		return nil, nil, fmt.Errorf("--order %d: outside [1, %d]", cfg.Miner.NGramOrder, model.MaxOrder)
 	}
-	text := corpus.Train()
+	var text string
 	var follow *fednode.TextFollower
-	switch {
-	case cfg.Miner.FollowCorpus:
+	if cfg.Miner.FollowCorpus {
 		follow = fednode.NewTextFollower(cfg.Miner.Corpus)
 		t, _, err := follow.Read()
 		if err != nil {
 			return nil, nil, fmt.Errorf("--corpus: %w", err)
 		}
 		text = t
-	case cfg.Miner.Corpus != "":
-		bz, err := os.ReadFile(cfg.Miner.Corpus)
+	} else {
+		t, err := trainingText(cfg.Miner)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--corpus: %w", err)
+			return nil, nil, err
 		}
-		text = string(bz)
+		text = t
 	}
 	fm, err := fednode.NewMiner(fednode.Config{
 		ChainID: chainID, Netuid: cfg.Netuid, Order: cfg.Miner.NGramOrder, Key: key, Privacy: cfg.Miner.Privacy(),
