@@ -40,7 +40,8 @@ install:
 
 ## localnet: build taod, taoworker and taoscan, run a fresh 1-validator chain (1 s blocks) with the demo
 ## subnet, three miners, a validator worker, the taoscan explorer (http://127.0.0.1:8080/) and a live
-## summary in the foreground.
+## summary in the foreground. FEDERATED=1 makes the demo subnet federated: four miners on their own
+## quarters of the shipped corpus share model updates (docs/architecture.md, "Collective learning").
 localnet: build
 	TAOD=$(BUILDDIR)/taod ./scripts/localnet.sh
 

@@ -26,3 +26,47 @@ start_demo_workers() {
   "$TAOWORKER" watch --grpc "127.0.0.1:$grpc" --netuid 1 --interval 5s --keyring-dir "$home" &
   pids+=($!)
 }
+
+# start_federated_workers KEYRING_HOME GRPC_PORT: the federated demo (localnet.sh with FEDERATED=1,
+# after demo.sh with DEMO_VALIDATOR=1 DEMO_FEDERATED=1): four `taoworker miner --federated`
+# (miner1..4-hot, order 5), miner i training on part i/4 of the shipped training split
+# (--corpus-shard), a `taoworker validator --federated` and `taoworker watch`. The miners share
+# exact counts (--no-privacy): under the default privacy budget a quarter of this corpus releases
+# almost nothing (inference/federated's doc shows why), so the demo shows what sharing buys and
+# protects nothing of the shards. Each miner's held-out cross-entropy alone and merged, printed
+# after every rebuild, comes to the terminal with the miner's log name.
+start_federated_workers() {
+  local home=$1 grpc=$2 logs="$1/logs" i
+  local miner_port=${MINER_PORT:-8091} metrics_port=${VALIDATOR_METRICS_PORT:-9101}
+  local w=(--keyring-dir "$home" --keyring-backend test --grpc "127.0.0.1:$grpc" --netuid 1)
+  mkdir -p "$logs"
+  "$TAOWORKER" validator "${w[@]}" --hotkey validator-hot --home "$home/validator-worker" --federated \
+    --metrics-listen "127.0.0.1:$metrics_port" >"$logs/validator.log" 2>&1 &
+  pids+=($!)
+  for i in 1 2 3 4; do
+    : >"$logs/miner$i.log"
+    "$TAOWORKER" miner "${w[@]}" --hotkey "miner$i-hot" --order 5 --federated --no-privacy \
+      --corpus-shard "$i/4" --home "$home/miner$i-worker" \
+      --listen "127.0.0.1:$((miner_port + i - 1))" >"$logs/miner$i.log" 2>&1 &
+    pids+=($!)
+  done
+  echo "demo: federated miners miner1..4-hot (order 5, shards 1/4..4/4 of the shipped corpus, exact counts:"
+  echo "      --no-privacy) on 127.0.0.1:$miner_port-$((miner_port + 3)), federated validator worker validator-hot"
+  echo "      (metrics 127.0.0.1:$metrics_port); logs in $logs"
+  echo "demo: each miner's held-out cross-entropy, alone and merged with its peers, after every rebuild:"
+  tail -n +1 -F --pid=$$ "$logs"/miner{1,2,3,4}.log 2>/dev/null | awk '
+    /^==> / { f = $2; sub(/.*\//, "", f); sub(/\.log$/, "", f); next }
+    /federated model rebuilt/ {
+      a = m = p = ""
+      for (i = 1; i <= NF; i++) {
+        if ($i ~ /^heldout_xent_alone=/) { a = substr($i, 20) }
+        if ($i ~ /^heldout_xent_merged=/) { m = substr($i, 21) }
+        if ($i ~ /^peers=/) { p = substr($i, 7) }
+      }
+      if (a != "" && m != "") { printf "demo: %s: held-out cross-entropy alone %.3f, merged with %s peers %.3f (%.2fx)\n", f, a, p, m, m / a; fflush() }
+    }' &
+  # Not in pids: a background awk ignores the SIGINT the caller stops workers with; tail --pid
+  # ends within a second of the caller's exit and awk with it.
+  "$TAOWORKER" watch --grpc "127.0.0.1:$grpc" --netuid 1 --interval 5s --keyring-dir "$home" &
+  pids+=($!)
+}

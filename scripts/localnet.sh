@@ -10,6 +10,9 @@
 # n-gram orders 1/3/5, a validator worker, and `taoworker watch` printing a live summary),
 # TAOSCAN=0 to skip the explorer (TAOSCAN_BIN, default next to TAOD: `taoscan` indexing into
 # LOCALNET_HOME/taoscan.db and serving http://127.0.0.1:TAOSCAN_PORT, default 8080).
+# FEDERATED=1 makes the demo subnet federated instead (four miners, each training on its own
+# quarter of the shipped corpus and sharing model updates, and a federated validator; see
+# scripts/demo-workers.sh).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -117,14 +120,18 @@ if [ "${DEMO:-1}" = 1 ]; then
   workers=${WORKERS:-1}
   [ -x "$TAOWORKER" ] || workers=0
   if ! TAOD=$TAOD LOCALNET_HOME=$HOME_DIR CHAIN_ID=$CHAIN_ID RPC_PORT=$RPC_PORT DEMO_VALIDATOR=$workers \
-    "$root/scripts/demo.sh"; then
+    DEMO_FEDERATED=${FEDERATED:-0} "$root/scripts/demo.sh"; then
     echo "localnet: demo subnet setup failed; the chain keeps running (see $HOME_DIR/node.log)" >&2
     workers=0
   fi
   if [ "$workers" = 1 ]; then
     # shellcheck source=demo-workers.sh
     . "$root/scripts/demo-workers.sh"
-    MINER_PORT=$MINER_PORT VALIDATOR_METRICS_PORT=$VALIDATOR_METRICS_PORT start_demo_workers "$HOME_DIR" "$GRPC_PORT"
+    if [ "${FEDERATED:-0}" = 1 ]; then
+      MINER_PORT=$MINER_PORT VALIDATOR_METRICS_PORT=$VALIDATOR_METRICS_PORT start_federated_workers "$HOME_DIR" "$GRPC_PORT"
+    else
+      MINER_PORT=$MINER_PORT VALIDATOR_METRICS_PORT=$VALIDATOR_METRICS_PORT start_demo_workers "$HOME_DIR" "$GRPC_PORT"
+    fi
   fi
 fi
 wait $node
