@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"net"
 	"os"
 	"os/exec"
@@ -86,15 +87,44 @@ func removeStaleBuilds() {
 	}
 }
 
-// FreePort returns a currently unused TCP port on 127.0.0.1.
+// Ports FreePort hands out come from [freePortLow, freePortHigh): below the kernel's ephemeral
+// range (32768+ here), where every outgoing connection takes its local port, and below
+// FreePortBlock's range. A port the kernel picked for ":0" was ephemeral, and a CI run lost one to
+// another test's client connection between FreePort's check and taod binding it ("bind: address
+// already in use").
+const (
+	freePortLow  = 10000
+	freePortHigh = 15000
+)
+
+var (
+	handedOutMu sync.Mutex
+	handedOut   = map[int]bool{} // ports FreePort returned in this process
+)
+
+// FreePort returns a currently unused TCP port on 127.0.0.1 that this process has not been given
+// before. It is picked at random below the ephemeral range, so outgoing connections never take
+// it and concurrent test processes rarely pick the same one.
 func FreePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	handedOutMu.Lock()
+	defer handedOutMu.Unlock()
+	r := rand.New(rand.NewSource(time.Now().UnixNano() + int64(os.Getpid())))
+	for range 200 {
+		p := freePortLow + r.Intn(freePortHigh-freePortLow)
+		if handedOut[p] {
+			continue
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		if err != nil {
+			continue
+		}
+		_ = l.Close()
+		handedOut[p] = true
+		return p
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	t.Fatalf("no free port in 127.0.0.1:%d-%d after 200 tries", freePortLow, freePortHigh-1)
+	return 0
 }
 
 // Node is one taod process with its own home and ports.

@@ -65,7 +65,7 @@ func FreePortBlock(t testing.TB, n int) int {
 }
 
 // freePortBlock finds a base port such that base..base+n-1 are all free on 127.0.0.1. It searches
-// below the kernel's ephemeral range (32768+), where FreePort's ports come from.
+// 15000-29999: below the kernel's ephemeral range (32768+) and above FreePort's ports.
 func freePortBlock(t testing.TB, n int) int {
 	t.Helper()
 	r := rand.New(rand.NewSource(time.Now().UnixNano()))
