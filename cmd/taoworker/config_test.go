@@ -182,36 +182,24 @@ func TestKeyringPassphraseSources(t *testing.T) {
 // new name with different values is refused naming both flags.
 func TestModelServerFlags(t *testing.T) {
 	dir := t.TempDir()
-	load := func(file string, args ...string) (Config, error) {
-		t.Helper()
-		path := filepath.Join(dir, "miner.yaml")
-		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cmd := minerCmd()
-		if err := cmd.ParseFlags(append([]string{"--config", path, "--hotkey", "m", "--keyring-backend", "test"}, args...)); err != nil {
-			t.Fatal(err)
-		}
-		return loadConfig(cmd, commonFlags, minerFlags)
-	}
-	cfg, err := load("netuid: 1\n", "--model", "openai", "--openai-url", "http://a:1", "--openai-model", "m1")
+	cfg, err := loadMinerConfig(t, dir, "netuid: 1\n", "--model", "openai", "--openai-url", "http://a:1", "--openai-model", "m1")
 	if err != nil || cfg.Miner.Model != "server" || cfg.Miner.ModelURL != "http://a:1" || cfg.Miner.ModelName != "m1" || cfg.Miner.ModelAPI != "auto" {
 		t.Fatalf("old flags: %+v %v", cfg.Miner, err)
 	}
-	cfg, err = load("miner: {model: server, openai_url: \"http://b:2\"}\n")
+	cfg, err = loadMinerConfig(t, dir, "miner: {model: server, openai_url: \"http://b:2\"}\n")
 	if err != nil || cfg.Miner.ModelURL != "http://b:2" {
 		t.Fatalf("old YAML key: %+v %v", cfg.Miner, err)
 	}
-	cfg, err = load("miner: {model: server, model_url: \"http://b:2\", model_api: llamacpp}\n", "--model-url", "http://c:3")
+	cfg, err = loadMinerConfig(t, dir, "miner: {model: server, model_url: \"http://b:2\", model_api: llamacpp}\n", "--model-url", "http://c:3")
 	if err != nil || cfg.Miner.ModelURL != "http://c:3" || cfg.Miner.ModelAPI != "llamacpp" {
 		t.Fatalf("flag over file: %+v %v", cfg.Miner, err)
 	}
-	_, err = load("netuid: 1\n", "--model-url", "http://a:1", "--openai-url", "http://b:2")
+	_, err = loadMinerConfig(t, dir, "netuid: 1\n", "--model-url", "http://a:1", "--openai-url", "http://b:2")
 	if err == nil || !strings.Contains(err.Error(), "--openai-url") || !strings.Contains(err.Error(), "--model-url") {
 		t.Fatalf("conflicting old and new names: %v", err)
 	}
 	for _, bad := range [][]string{{"--gas-prices", "cheap"}, {"--gas-adjustment", "0.5"}} {
-		_, err := load("netuid: 1\n", bad...)
+		_, err := loadMinerConfig(t, dir, "netuid: 1\n", bad...)
 		if err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Fatalf("%v: error %v does not name the flag", bad, err)
 		}
@@ -224,25 +212,13 @@ func TestModelServerFlags(t *testing.T) {
 // --follow-corpus are refused without --federated, --follow-corpus also without --corpus.
 func TestFederatedConfig(t *testing.T) {
 	dir := t.TempDir()
-	load := func(file string, args ...string) (Config, error) {
-		t.Helper()
-		path := filepath.Join(dir, "miner.yaml")
-		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cmd := minerCmd()
-		if err := cmd.ParseFlags(append([]string{"--config", path, "--hotkey", "m", "--keyring-backend", "test"}, args...)); err != nil {
-			t.Fatal(err)
-		}
-		return loadConfig(cmd, commonFlags, minerFlags)
-	}
 	def := federated.DefaultPrivacy()
-	cfg, err := load("netuid: 1\n")
+	cfg, err := loadMinerConfig(t, dir, "netuid: 1\n")
 	if err != nil || cfg.Miner.Federated || cfg.Miner.Privacy() != def ||
 		cfg.Miner.PrivacyBudgetEpsilon != 10*def.Epsilon || cfg.Miner.PrivacyBudgetDelta != 10*def.Delta {
 		t.Fatalf("defaults: %+v %v", cfg.Miner, err)
 	}
-	cfg, err = load("miner: {federated: true, privacy_epsilon: 0.5, privacy_budget_epsilon: 4}\n", "--privacy-delta", "1e-7", "--privacy-budget-epsilon", "3")
+	cfg, err = loadMinerConfig(t, dir, "miner: {federated: true, privacy_epsilon: 0.5, privacy_budget_epsilon: 4}\n", "--privacy-delta", "1e-7", "--privacy-budget-epsilon", "3")
 	if err != nil || !cfg.Miner.Federated || cfg.Miner.PrivacyEpsilon != 0.5 || cfg.Miner.PrivacyDelta != 1e-7 ||
 		cfg.Miner.PrivacyBudgetEpsilon != 3 || cfg.Miner.PrivacyBudgetDelta != 10*def.Delta {
 		t.Fatalf("file then flags: %+v %v", cfg.Miner, err)
@@ -251,15 +227,15 @@ func TestFederatedConfig(t *testing.T) {
 		t.Fatalf("privacy %+v", p)
 	}
 	// Out-of-range values are ignored while the miner is not federated.
-	if _, err := load("netuid: 1\n", "--privacy-epsilon", "0"); err != nil {
+	if _, err := loadMinerConfig(t, dir, "netuid: 1\n", "--privacy-epsilon", "0"); err != nil {
 		t.Fatalf("non-federated miner with --privacy-epsilon 0: %v", err)
 	}
-	cfg, err = load("miner: {federated: true, no_publish: true, corpus: text.txt}\n", "--follow-corpus")
+	cfg, err = loadMinerConfig(t, dir, "miner: {federated: true, no_publish: true, corpus: text.txt}\n", "--follow-corpus")
 	if err != nil || !cfg.Miner.NoPublish || !cfg.Miner.FollowCorpus {
 		t.Fatalf("no_publish and --follow-corpus: %+v %v", cfg.Miner, err)
 	}
 	for _, flag := range []string{"--no-publish", "--follow-corpus"} {
-		if _, err := load("netuid: 1\n", flag); err == nil || !strings.Contains(err.Error(), flag+" (miner.") || !strings.Contains(err.Error(), "add --federated") {
+		if _, err := loadMinerConfig(t, dir, "netuid: 1\n", flag); err == nil || !strings.Contains(err.Error(), flag+" (miner.") || !strings.Contains(err.Error(), "add --federated") {
 			t.Errorf("%s without --federated: error %v, want it to ask for --federated", flag, err)
 		}
 	}
@@ -277,7 +253,7 @@ func TestFederatedConfig(t *testing.T) {
 		{[]string{"--privacy-budget-delta", "1"}, "--privacy-budget-delta"},
 		{[]string{"--follow-corpus"}, "--follow-corpus (miner.follow_corpus) needs --corpus"},
 	} {
-		_, err := load("netuid: 1\n", append([]string{"--federated"}, bad.args...)...)
+		_, err := loadMinerConfig(t, dir, "netuid: 1\n", append([]string{"--federated"}, bad.args...)...)
 		if err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%v: error %v, want it to say %q", bad.args, err, bad.want)
 		}
@@ -340,18 +316,6 @@ func TestValidatorFederatedConfig(t *testing.T) {
 // allowed.
 func TestCorpusShard(t *testing.T) {
 	dir := t.TempDir()
-	load := func(file string, args ...string) (Config, error) {
-		t.Helper()
-		path := filepath.Join(dir, "miner.yaml")
-		if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cmd := minerCmd()
-		if err := cmd.ParseFlags(append([]string{"--config", path, "--hotkey", "m", "--keyring-backend", "test"}, args...)); err != nil {
-			t.Fatal(err)
-		}
-		return loadConfig(cmd, commonFlags, minerFlags)
-	}
 	shards := federated.Shards(4)
 	for _, c := range []struct {
 		file string
@@ -362,7 +326,7 @@ func TestCorpusShard(t *testing.T) {
 		{"miner: {corpus_shard: 4/4}\n", nil, shards[3]},
 		{"netuid: 1\n", nil, corpus.Train()},
 	} {
-		cfg, err := load(c.file, c.args...)
+		cfg, err := loadMinerConfig(t, dir, c.file, c.args...)
 		if err != nil {
 			t.Fatalf("%q %v: %v", c.file, c.args, err)
 		}
@@ -372,11 +336,26 @@ func TestCorpusShard(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"0/4", "5/4", "1/0", "1/65", "2", "a/4", "2/b"} {
-		if _, err := load("netuid: 1\n", "--corpus-shard", bad); err == nil || !strings.Contains(err.Error(), "want K/N with 1 ≤ K ≤ N ≤ 64") {
+		if _, err := loadMinerConfig(t, dir, "netuid: 1\n", "--corpus-shard", bad); err == nil || !strings.Contains(err.Error(), "want K/N with 1 ≤ K ≤ N ≤ 64") {
 			t.Errorf("--corpus-shard %s: error %v, want it refused with what is allowed", bad, err)
 		}
 	}
-	if _, err := load("netuid: 1\n", "--corpus-shard", "1/4", "--corpus", "text.txt"); err == nil || !strings.Contains(err.Error(), "--corpus is set too") {
+	if _, err := loadMinerConfig(t, dir, "netuid: 1\n", "--corpus-shard", "1/4", "--corpus", "text.txt"); err == nil || !strings.Contains(err.Error(), "--corpus is set too") {
 		t.Errorf("--corpus-shard with --corpus: error %v, want it refused", err)
 	}
+}
+
+// loadMinerConfig writes file as dir/miner.yaml and loads a miner's config from it with args on
+// top of --hotkey m --keyring-backend test.
+func loadMinerConfig(t *testing.T, dir, file string, args ...string) (Config, error) {
+	t.Helper()
+	path := filepath.Join(dir, "miner.yaml")
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := minerCmd()
+	if err := cmd.ParseFlags(append([]string{"--config", path, "--hotkey", "m", "--keyring-backend", "test"}, args...)); err != nil {
+		t.Fatal(err)
+	}
+	return loadConfig(cmd, commonFlags, minerFlags)
 }
