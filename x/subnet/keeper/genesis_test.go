@@ -21,7 +21,7 @@ func TestGenesisRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, f.k.SetTake(f.ctx, addr("owner-cold"), e.a.addr(), 100))
 	require.NoError(t, f.k.ServeAxon(f.ctx, e.a.addr(), e.n1, types.AxonInfo{Host: "10.0.0.1", Port: 1, Protocol: types.AXON_PROTOCOL_HTTP, Version: 1}))
-	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, e.n1, 0, types.EpochResult{Rank: 5, Incentive: 9, Emission: math.NewInt(11), Active: true}))
+	f.writeEpochResult(t, e.n1, 0, types.EpochResult{Rank: 5, Incentive: 9, Emission: math.NewInt(11), Active: true})
 	// A dissolving subnet with stake left, so genesis carries it.
 	n3 := f.registerSubnet(t, addr("owner3"))
 	h := newHotkey("c")

@@ -68,10 +68,10 @@ func metagraphSubnet(tb testing.TB, uids int) (*fixture, uint16) {
 		require.NoError(tb, err)
 		require.NoError(tb, f.k.ServeAxon(f.ctx, h.addr(), netuid, types.AxonInfo{Host: fmt.Sprintf("10.0.%d.%d", i/256, i%256), Port: 8091, Protocol: types.AXON_PROTOCOL_HTTPS, Version: 2}))
 		v := uint32(i*7919) % (types.U16Max + 1)
-		require.NoError(tb, f.k.SetNeuronEpochResult(f.ctx, netuid, uint16(r.Uid), types.EpochResult{
+		f.writeEpochResult(tb, netuid, uint16(r.Uid), types.EpochResult{
 			Rank: v, Trust: v / 2, Consensus: v / 3, Incentive: v / 4, Dividends: v / 5, ValidatorTrust: v / 6,
 			Emission: math.NewInt(int64(i) * 12345), Active: i%3 != 0, ValidatorPermit: i < 32,
-		}))
+		})
 	}
 	for uid := real; uid < uids; uid++ {
 		n, err := f.k.GetNeuron(f.ctx, netuid, uint16(uid%real))

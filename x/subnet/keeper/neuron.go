@@ -51,7 +51,7 @@ func (k Keeper) GetHotkeyInfo(ctx context.Context, hotkey sdk.AccAddress) (types
 
 // SetNeuron overwrites a registered neuron. The slot must exist and keep its hotkey, coldkey and
 // registration height. It is for tests and tools that need to set up a neuron by hand; modules
-// write through the narrow writers below (SetNeuronEpochResult and WriteEpochResult, SetNeuronLastUpdate,
+// write through the narrow writers below (WriteEpochResult, SetNeuronLastUpdate,
 // RevokeValidatorPermit), each the one writer of its fields.
 func (k Keeper) SetNeuron(ctx context.Context, n types.Neuron) error {
 	if n.Netuid > uint32(types.MaxNetuid) || n.Uid > uint32(types.MaxNetuid) {
@@ -71,24 +71,12 @@ func (k Keeper) SetNeuron(ctx context.Context, n types.Neuron) error {
 	return k.Neurons.Set(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)), n)
 }
 
-// SetNeuronEpochResult writes the consensus results of an epoch into the neuron at (netuid, uid):
-// rank, trust, consensus, incentive, dividends, validator trust, emission, activity and the
-// validator permit for the next epoch. It reads the neuron first; WriteEpochResult is the same
-// for a caller that has just read it.
-func (k Keeper) SetNeuronEpochResult(ctx context.Context, netuid, uid uint16, r types.EpochResult) error {
-	n, err := k.GetNeuron(ctx, netuid, uid)
-	if err != nil {
-		return err
-	}
-	_, err = k.WriteEpochResult(ctx, n, r)
-	return err
-}
-
-// WriteEpochResult writes r into n, the neuron as stored now, and returns the neuron written.
-// Together with SetNeuronEpochResult it is the only writer of the epoch's fields. The caller must
-// have read n in this block with no write to it since: x/intelligence's epoch reads every neuron
-// of the subnet in one range walk and records the results right after, and a point read per
-// neuron here would read the subnet a second time.
+// WriteEpochResult writes the consensus results of an epoch into n, the neuron as stored now, and
+// returns the neuron written: rank, trust, consensus, incentive, dividends, validator trust,
+// emission, activity and the validator permit for the next epoch. It is the only writer of those
+// fields. The caller must have read n in this block with no write to it since: x/intelligence's
+// epoch reads every neuron of the subnet in one range walk and records the results right after,
+// and a point read per neuron here would read the subnet a second time.
 func (k Keeper) WriteEpochResult(ctx context.Context, n types.Neuron, r types.EpochResult) (types.Neuron, error) {
 	if n.Netuid > uint32(types.MaxNetuid) || n.Uid > uint32(types.MaxNetuid) || n.Hotkey == "" {
 		return n, types.ErrNeuronNotFound.Wrapf("netuid %d / uid %d: no neuron (hotkey %q)", n.Netuid, n.Uid, n.Hotkey)
@@ -110,7 +98,7 @@ func (k Keeper) WriteEpochResult(ctx context.Context, n types.Neuron, r types.Ep
 
 // RevokeValidatorPermit takes the validator permit away from the neuron at (netuid, uid) until the
 // next epoch decides again (x/slashing: a jailed or silent validator). It is a no-op when the
-// neuron holds no permit; granting one is the epoch's alone (SetNeuronEpochResult).
+// neuron holds no permit; granting one is the epoch's alone (WriteEpochResult).
 func (k Keeper) RevokeValidatorPermit(ctx context.Context, netuid, uid uint16) error {
 	n, err := k.GetNeuron(ctx, netuid, uid)
 	if err != nil || !n.ValidatorPermit {

@@ -196,7 +196,7 @@ func TestNeuronReplacementRule(t *testing.T) {
 	f.registerNeuron(t, cold, n, hk[3]) // uid 3, height 3
 	emissions := []int64{5, 1, 1, 0}
 	for uid, e := range emissions {
-		require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, uint16(uid), types.EpochResult{Emission: math.NewInt(e)}))
+		f.writeEpochResult(t, n, uint16(uid), types.EpochResult{Emission: math.NewInt(e)})
 	}
 	// At height 12: uids 0,1,2 are out of immunity (registered ≤ 2), uid 3 is immune although it has
 	// the lowest emission. Among 1 and 2 (emission 1, same height) the lower uid goes.
@@ -223,9 +223,9 @@ func TestNeuronReplacementRule(t *testing.T) {
 
 	// Ties on emission are broken by older registration: set uid 0 (height 1) and uid 3 equal.
 	f.setHeight(30)
-	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, 0, types.EpochResult{Emission: math.NewInt(0)}))
-	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, 1, types.EpochResult{Emission: math.NewInt(9)}))
-	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, 2, types.EpochResult{Emission: math.NewInt(9)}))
+	f.writeEpochResult(t, n, 0, types.EpochResult{Emission: math.NewInt(0)})
+	f.writeEpochResult(t, n, 1, types.EpochResult{Emission: math.NewInt(9)})
+	f.writeEpochResult(t, n, 2, types.EpochResult{Emission: math.NewInt(9)})
 	f.registerNeuron(t, cold, n, newHotkey("new4"))
 	nr, err = f.k.GetNeuron(f.ctx, n, 0)
 	require.NoError(t, err)
@@ -404,7 +404,7 @@ func TestValidatorPermitWriters(t *testing.T) {
 	f.registerNeuron(t, addr("c"), n, newHotkey("0"))
 	f.registerNeuron(t, addr("c"), n, newHotkey("1"))
 	res := types.EpochResult{Incentive: 7, Emission: math.NewInt(3), Active: true, ValidatorPermit: true}
-	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, 1, res))
+	f.writeEpochResult(t, n, 1, res)
 	nr, err := f.k.GetNeuron(f.ctx, n, 1)
 	require.NoError(t, err)
 	require.True(t, nr.ValidatorPermit)
@@ -423,15 +423,25 @@ func TestValidatorPermitWriters(t *testing.T) {
 	require.ErrorIs(t, f.k.RevokeValidatorPermit(f.ctx, n, 9), types.ErrNeuronNotFound)
 
 	// The next epoch decides again: it grants the permit back, and can take it.
-	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, 1, res))
+	f.writeEpochResult(t, n, 1, res)
 	got, err = f.k.GetNeuron(f.ctx, n, 1)
 	require.NoError(t, err)
 	require.True(t, got.ValidatorPermit, "the epoch grants the permit again")
 	res.ValidatorPermit = false
-	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, n, 1, res))
+	f.writeEpochResult(t, n, 1, res)
 	got, err = f.k.GetNeuron(f.ctx, n, 1)
 	require.NoError(t, err)
 	require.False(t, got.ValidatorPermit, "the epoch takes it")
+}
+
+// writeEpochResult records r into the neuron at (netuid, uid) as the epoch does: WriteEpochResult
+// into the neuron just read.
+func (f *fixture) writeEpochResult(tb testing.TB, netuid, uid uint16, r types.EpochResult) {
+	tb.Helper()
+	n, err := f.k.GetNeuron(f.ctx, netuid, uid)
+	require.NoError(tb, err)
+	_, err = f.k.WriteEpochResult(f.ctx, n, r)
+	require.NoError(tb, err)
 }
 
 func TestSetNeuronGuards(t *testing.T) {
@@ -447,13 +457,17 @@ func TestSetNeuronGuards(t *testing.T) {
 	require.Equal(t, nr, got)
 	nr.Hotkey = newHotkey("b").addr().String()
 	require.ErrorIs(t, f.k.SetNeuron(f.ctx, nr), types.ErrNeuronNotFound)
-	require.ErrorIs(t, f.k.SetNeuronEpochResult(f.ctx, n, 0, types.EpochResult{Rank: 70000, Emission: math.ZeroInt()}), types.ErrInvalidAmount)
-	require.ErrorIs(t, f.k.SetNeuronEpochResult(f.ctx, n, 5, types.EpochResult{Emission: math.ZeroInt()}), types.ErrNeuronNotFound)
+	cur, err := f.k.GetNeuron(f.ctx, n, 0)
+	require.NoError(t, err)
+	_, err = f.k.WriteEpochResult(f.ctx, cur, types.EpochResult{Rank: 70000, Emission: math.ZeroInt()})
+	require.ErrorIs(t, err, types.ErrInvalidAmount)
+	_, err = f.k.GetNeuron(f.ctx, n, 5)
+	require.ErrorIs(t, err, types.ErrNeuronNotFound, "an empty slot cannot be read for its result")
 	_, err = f.k.WriteEpochResult(f.ctx, types.Neuron{Netuid: uint32(n), Uid: 5}, types.EpochResult{Emission: math.ZeroInt()})
 	require.ErrorIs(t, err, types.ErrNeuronNotFound, "an empty slot is not a neuron")
 
 	// WriteEpochResult writes into the neuron it is given and returns what it stored.
-	cur, err := f.k.GetNeuron(f.ctx, n, 0)
+	cur, err = f.k.GetNeuron(f.ctx, n, 0)
 	require.NoError(t, err)
 	written, err := f.k.WriteEpochResult(f.ctx, cur, types.EpochResult{Rank: 9, Incentive: 8, Emission: math.NewInt(7), ValidatorPermit: true})
 	require.NoError(t, err)

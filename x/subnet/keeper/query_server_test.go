@@ -21,7 +21,7 @@ func TestQueries(t *testing.T) {
 	f.addStake(t, addr("d"), e.b.addr(), e.n2, 1*tao)
 	f.registerNeuron(t, addr("owner-cold"), e.n1, newHotkey("second"))
 	require.NoError(t, f.k.ServeAxon(f.ctx, e.a.addr(), e.n1, types.AxonInfo{Host: "10.1.1.1", Port: 9, Protocol: types.AXON_PROTOCOL_HTTPS, Version: 2}))
-	require.NoError(t, f.k.SetNeuronEpochResult(f.ctx, e.n1, 0, types.EpochResult{Rank: 1, Trust: 2, Consensus: 3, Incentive: 4, Dividends: 5, ValidatorTrust: 6, Emission: math.NewInt(7), Active: true, ValidatorPermit: true}))
+	f.writeEpochResult(t, e.n1, 0, types.EpochResult{Rank: 1, Trust: 2, Consensus: 3, Incentive: 4, Dividends: 5, ValidatorTrust: 6, Emission: math.NewInt(7), Active: true, ValidatorPermit: true})
 
 	p, err := f.q.Params(f.ctx, &types.QueryParamsRequest{})
 	require.NoError(t, err)

@@ -18,7 +18,7 @@ func DefaultGenesis() *GenesisState {
 }
 
 // EpochResult is what x/intelligence writes into a neuron after an epoch, through
-// Keeper.SetNeuronEpochResult, the one writer of these fields. u16 fields are fractions of 65535;
+// Keeper.WriteEpochResult, the one writer of these fields. u16 fields are fractions of 65535;
 // Emission is in rao; ValidatorPermit is the permit Yuma gave the neuron for the next epoch (the
 // only way a permit is granted; x/slashing can only take one away, with RevokeValidatorPermit).
 type EpochResult struct {
