@@ -32,6 +32,8 @@ type hookedChain struct {
 	commit func(next fednode.Chain, epoch uint64, hash [32]byte, size uint64) error
 	// peersErr, when set, is what ModelUpdateCommitments fails with.
 	peersErr error
+	// reads counts the ModelUpdateCommitments calls.
+	reads int
 }
 
 func (h *hookedChain) CommitModelUpdate(ctx context.Context, epoch uint64, hash [32]byte, size uint64) error {
@@ -42,6 +44,7 @@ func (h *hookedChain) CommitModelUpdate(ctx context.Context, epoch uint64, hash 
 }
 
 func (h *hookedChain) ModelUpdateCommitments(ctx context.Context) ([]fednode.PeerInfo, error) {
+	h.reads++
 	if h.peersErr != nil {
 		return nil, h.peersErr
 	}
@@ -389,4 +392,69 @@ func TestStepCarriesTwice(t *testing.T) {
 		t.Fatalf("epoch 3's update %v: want epochs 1 and 2's %v and a fresh release", got, lost2)
 	}
 	s.check(t, 3, 3, 0)
+}
+
+// TestStepFindsALandedCommitAfterGivingUpAnother: the epoch 1 commit times out without landing,
+// and in epoch 2 the Step that gives it up sends epoch 2's commit, which is included but heard as
+// a timeout. The chain's commitments read at the end of that Step, after the commit, find it
+// included, so later polls of epoch 2 do not send it again. (giveUp's read, made before the
+// commit, cannot tell; it is not reused at the end.)
+func TestStepFindsALandedCommitAfterGivingUpAnother(t *testing.T) {
+	s := newCarrySetup(t, "carry-landed-after", nil)
+	s.pubView.commit = func(fednode.Chain, uint64, [32]byte, uint64) error {
+		return errors.New("fake chain: timed out waiting for the transaction to be included")
+	}
+	s.ch.setEpoch(1)
+	s.pub.AddText(carryText1)
+	if err := s.pub.Step(context.Background(), s.pubView); err == nil {
+		t.Fatal("epoch 1: the commit did not report a timeout")
+	}
+	lost := s.served(t, 1)
+	s.pubView.commit = func(next fednode.Chain, epoch uint64, hash [32]byte, size uint64) error {
+		if err := next.CommitModelUpdate(context.Background(), epoch, hash, size); err != nil {
+			return err
+		}
+		return errors.New("fake chain: timed out waiting for the transaction to be included")
+	}
+	s.ch.setEpoch(2)
+	s.pub.AddText(carryText2)
+	if err := s.pub.Step(context.Background(), s.pubView); err == nil {
+		t.Fatal("epoch 2: the commit did not report a timeout")
+	}
+	s.pubView.commit = nil
+	s.step(t, nil)
+	if s.ch.attempts != 1 {
+		t.Fatalf("%d commits sent in epoch 2, want 1 (the included one found on chain)", s.ch.attempts)
+	}
+	s.checkCarried(t, lost)
+}
+
+// TestStepReadsTheChainOnceWhenARetryFailsInABlock: the epoch 1 commit times out without
+// landing, and its retry at the next poll fails in a block. That Step reads the chain's
+// commitments once, after the retry, both to learn whether the timed-out commit was included (it
+// was not: the update is carried) and to merge the peers.
+func TestStepReadsTheChainOnceWhenARetryFailsInABlock(t *testing.T) {
+	s := newCarrySetup(t, "carry-one-read", nil)
+	s.pubView.commit = func(fednode.Chain, uint64, [32]byte, uint64) error {
+		return errors.New("fake chain: timed out waiting for the transaction to be included")
+	}
+	s.ch.setEpoch(1)
+	s.pub.AddText(carryText1)
+	if err := s.pub.Step(context.Background(), s.pubView); err == nil || errors.Is(err, fednode.ErrCommitFailedInBlock) {
+		t.Fatalf("epoch 1: %v, want a commit that failed without an answer", err)
+	}
+	lost := s.served(t, 1)
+	s.pubView.commit = nil
+	s.ch.failCommits, s.ch.failInBlock = 1, true
+	before := s.pubView.reads
+	s.step(t, fednode.ErrCommitFailedInBlock)
+	if n := s.pubView.reads - before; n != 1 {
+		t.Fatalf("the Step that gave the update up read the chain's commitments %d times, want 1", n)
+	}
+	s.check(t, 1, 1, len(lost))
+
+	s.ch.setEpoch(2)
+	s.pub.AddText(carryText2)
+	s.step(t, nil)
+	s.checkCarried(t, lost)
 }

@@ -64,9 +64,15 @@ func (m *Miner) Step(ctx context.Context, ch Chain) error {
 		st.attempted, st.pending, st.unsure = epoch, nil, false
 	}
 	m.mu.Unlock()
+	// peers are the chain's commitments when giveUp has read them after this Step's commit
+	// (peersRead): the end of Step then uses them rather than reading the chain again.
+	var peers []PeerInfo
+	peersRead := false
 	if fresh {
 		if lost != nil {
-			// Given up before Publish, so that its entries go into this epoch's update.
+			// Given up before Publish, so that its entries go into this epoch's update. Its read of
+			// the chain is not kept: this Step's commit comes after it, and the end of Step must see
+			// whether that commit was included.
 			m.giveUp(ctx, ch, *lost, lostUnsure, fmt.Sprintf("epoch %d ended before it was committed", lost.Epoch))
 		}
 		c, err := m.Publish(epoch)
@@ -92,7 +98,7 @@ func (m *Miner) Step(ctx context.Context, ch Chain) error {
 			unsure := st.unsure
 			st.pending, st.unsure = nil, false
 			m.mu.Unlock()
-			m.giveUp(ctx, ch, *pending, unsure, "the chain refused its commitment in a block")
+			peers, peersRead = m.giveUp(ctx, ch, *pending, unsure, "the chain refused its commitment in a block")
 			errs = append(errs, fmt.Errorf("fednode: committing the update of epoch %d (given up; its entries go into the next update): %w", pending.Epoch, err))
 		case err != nil:
 			m.mu.Lock()
@@ -107,9 +113,12 @@ func (m *Miner) Step(ctx context.Context, ch Chain) error {
 			m.cfg.Logger.Info("federated update committed", "epoch", pending.Epoch, "hash", fmt.Sprintf("%x", pending.Hash[:8]), "size", pending.Size)
 		}
 	}
-	peers, err := ch.ModelUpdateCommitments(ctx)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("fednode: peers' commitments: %w", err))
+	var peersErr error
+	if !peersRead {
+		peers, peersErr = ch.ModelUpdateCommitments(ctx)
+	}
+	if peersErr != nil {
+		errs = append(errs, fmt.Errorf("fednode: peers' commitments: %w", peersErr))
 	} else {
 		m.mu.Lock()
 		var landed *federated.Commitment
@@ -136,21 +145,25 @@ func (m *Miner) Step(ctx context.Context, ch Chain) error {
 // of it failed without an answer (unsure), the chain is asked whether it holds c after all: then
 // the update counts as committed. Otherwise its entries are carried into the next update; if the
 // chain cannot be asked they are carried too, since a duplicate costs peers a few counts taken
-// twice, a loss the whole update.
-func (m *Miner) giveUp(ctx context.Context, ch Chain, c federated.Commitment, unsure bool, why string) {
-	if unsure {
-		peers, err := ch.ModelUpdateCommitments(ctx)
-		if err == nil && holds(peers, m.hotkey, c) {
-			m.settled(c.Epoch)
-			m.cfg.Logger.Info("federated update committed (found on chain after a failed commit)", "epoch", c.Epoch,
-				"hash", fmt.Sprintf("%x", c.Hash[:8]), "size", c.Size)
-			return
-		}
-		if err != nil {
-			why += fmt.Sprintf("; whether an earlier commit was included is unknown (%v)", err)
-		}
+// twice, a loss the whole update. It returns the chain's commitments and true when it read them.
+func (m *Miner) giveUp(ctx context.Context, ch Chain, c federated.Commitment, unsure bool, why string) ([]PeerInfo, bool) {
+	if !unsure {
+		m.carryOver(c.Epoch, why)
+		return nil, false
 	}
-	m.carryOver(c.Epoch, why)
+	peers, err := ch.ModelUpdateCommitments(ctx)
+	if err != nil {
+		m.carryOver(c.Epoch, why+fmt.Sprintf("; whether an earlier commit was included is unknown (%v)", err))
+		return nil, false
+	}
+	if holds(peers, m.hotkey, c) {
+		m.settled(c.Epoch)
+		m.cfg.Logger.Info("federated update committed (found on chain after a failed commit)", "epoch", c.Epoch,
+			"hash", fmt.Sprintf("%x", c.Hash[:8]), "size", c.Size)
+	} else {
+		m.carryOver(c.Epoch, why)
+	}
+	return peers, true
 }
 
 // holds reports whether the chain's commitments hold c as hotkey's latest or previous one.
