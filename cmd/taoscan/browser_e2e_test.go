@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -33,58 +32,30 @@ import (
 // explorer is a localnet started by scripts/localnet.sh exactly as `make localnet` does (node, demo
 // subnet, miners, validator worker and taoscan), with a gRPC connection to its node.
 type explorer struct {
-	t    *testing.T
-	url  string // taoscan's base URL, as localnet.sh printed it
-	home string
-	out  *e2e.Output
-	conn *grpc.ClientConn
-	node *e2e.Node // the localnet's node, for its RPC (only RPC is set)
+	t      *testing.T
+	url    string // taoscan's base URL, as localnet.sh printed it
+	script *e2e.LocalnetScript
+	conn   *grpc.ClientConn
+	node   *e2e.Node // the localnet's node, for its RPC (only RPC is set)
 }
 
 var explorerURL = regexp.MustCompile(`taoscan explorer: (http://127\.0\.0\.1:[0-9]+)/`)
 
 func startExplorer(t *testing.T) *explorer {
 	t.Helper()
-	bin := e2e.Binary(t, "taod")
-	home := filepath.Join(t.TempDir(), "home")
-	port := func() string { return strconv.Itoa(e2e.FreePort(t)) }
-	grpcPort := port()
-	cmd := exec.Command(filepath.Join(e2e.RepoRoot(), "scripts", "localnet.sh"))
-	rpcPort := e2e.FreePort(t)
-	cmd.Env = append(os.Environ(), "TAOD="+bin, "LOCALNET_HOME="+home, "CHAIN_ID=taochain-e2e-1",
-		"RPC_PORT="+strconv.Itoa(rpcPort), "GRPC_PORT="+grpcPort, "API_PORT="+port(), "P2P_PORT="+port(), "PROM_PORT="+port(),
-		"MINER_PORT="+strconv.Itoa(e2e.FreePort(t)), "VALIDATOR_METRICS_PORT="+port(), "TAOSCAN_PORT="+port())
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &e2e.Output{}
-	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	pgid := cmd.Process.Pid
-	t.Cleanup(func() {
-		_ = syscall.Kill(-pgid, syscall.SIGINT)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-		}
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-	})
-	ex := &explorer{t: t, home: home, out: out, node: &e2e.Node{T: t, RPC: rpcPort}}
-	deadline := time.Now().Add(2 * time.Minute)
-	for ex.url == "" {
-		if time.Now().After(deadline) {
-			t.Fatalf("localnet.sh never printed the taoscan URL:\n%s", e2e.Tail(out.String(), 3000))
-		}
-		if m := explorerURL.FindStringSubmatch(out.String()); m != nil {
+	l := e2e.StartLocalnetScript(t)
+	ex := &explorer{t: t, script: l, node: &e2e.Node{T: t, RPC: l.RPC}}
+	if !l.WaitOutput(2*time.Minute, func(out string) bool {
+		if m := explorerURL.FindStringSubmatch(out); m != nil {
 			ex.url = m[1]
 		}
-		time.Sleep(500 * time.Millisecond)
+		return ex.url != ""
+	}) {
+		t.Fatalf("localnet.sh never printed the taoscan URL:\n%s", e2e.Tail(l.Output(), 3000))
 	}
 	// The chain's messages are gogoproto types (math.Int fields): the SDK's codec decodes them.
 	cdc := codec.NewProtoCodec(codectypes.NewInterfaceRegistry()).GRPCCodec()
-	conn, err := grpc.NewClient("127.0.0.1:"+grpcPort, grpc.WithTransportCredentials(insecure.NewCredentials()),
+	conn, err := grpc.NewClient("127.0.0.1:"+strconv.Itoa(l.GRPC), grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.ForceCodec(cdc)))
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +212,7 @@ func TestExplorerInBrowser(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("taoscan did not index two epochs of subnet 1 with incentive in 4 minutes; /api/subnet/1: %+v\nlocalnet:\n%s\ntaoscan log:\n%s",
-				sub, e2e.Tail(ex.out.String(), 2000), e2e.Tail(readFile(filepath.Join(ex.home, "taoscan.log")), 3000))
+				sub, e2e.Tail(ex.script.Output(), 2000), ex.script.LogTail("taoscan.log", 3000))
 		}
 		time.Sleep(2 * time.Second)
 	}
@@ -273,14 +244,6 @@ func (p subnetPage) anyIncentive() bool {
 		}
 	}
 	return false
-}
-
-func readFile(path string) string {
-	bz, err := os.ReadFile(path)
-	if err != nil {
-		return err.Error()
-	}
-	return string(bz)
 }
 
 func checkHome(b *tab, ex *explorer) {
