@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"fmt"
 	"runtime"
 	"runtime/pprof"
 	"testing"
@@ -14,7 +13,6 @@ import (
 
 	sdkmath "cosmossdk.io/math"
 
-	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
@@ -22,7 +20,6 @@ import (
 	"github.com/taochain/taochain/testutil/apptest"
 	"github.com/taochain/taochain/testutil/benchclock"
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
-	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
 // cpuTargetRatio is the most CPU the node may spend on an evaluation of 256 scores per bank send
@@ -41,7 +38,7 @@ const cpuValidators = 128
 // send one bank send each; the two kinds take turns going first. A -cpuprofile splits by kind with
 // `go tool pprof -tagfocus kind=evaluation` (or kind=send).
 func BenchmarkEvaluationVsBankSendCPU(b *testing.B) {
-	s := newCPUSubnet(b)
+	s := newEvalSubnetWith(b, evalSetup{validators: cpuValidators, stake: app.TAO(10), funded: true})
 	var evalCPU, sendCPU time.Duration
 	var evals, sends int
 	round := 0
@@ -77,59 +74,8 @@ func BenchmarkEvaluationVsBankSendCPU(b *testing.B) {
 		round, evalUIDs, perEval, perSend, perEval/perSend, cpuTargetRatio)
 }
 
-// cpuSubnet is evalSubnet's subnet with cpuValidators permitted validators whose hotkeys are
-// funded genesis accounts (they sign and pay for their own evaluations, as a worker does).
-type cpuSubnet struct {
-	c       *apptest.Chain
-	hotkeys []apptest.Account
-	nonce   uint64
-}
-
-func newCPUSubnet(b *testing.B) *cpuSubnet {
-	b.Helper()
-	c := apptest.NewChain(b, cpuValidators+1, app.TAO(100_000), fastSubnets, func(enc app.EncodingConfig, state app.GenesisState) {
-		var gs subnettypes.GenesisState
-		enc.Codec.MustUnmarshalJSON(state[subnettypes.ModuleName], &gs)
-		hp := &gs.Params.DefaultHyperparams
-		hp.MaxUids, hp.MaxValidators, hp.MaxRegistrationsPerBlock = evalUIDs, cpuValidators, subnettypes.MaxRegistrationsPerBlockLimit
-		hp.MinBurn, hp.MaxBurn = sdkmath.NewInt(subnettypes.MinBurnFloor), sdkmath.NewInt(subnettypes.MinBurnFloor)
-		state[subnettypes.ModuleName] = enc.Codec.MustMarshalJSON(&gs)
-	})
-	s := &cpuSubnet{c: c, hotkeys: c.Accounts[:cpuValidators]}
-	owner := c.Accounts[cpuValidators]
-	if res := c.DeliverMsgs(owner, &subnettypes.MsgRegisterSubnet{Owner: owner.Address.String(), Name: "cpu", MaxLock: app.TAO(10_000)}); res.Code != 0 {
-		b.Fatalf("register subnet: %s", res.Log)
-	}
-	const netuid = 1
-	fee := sdk.NewCoins(sdk.NewCoin(app.BaseDenom, sdkmath.NewInt(50_000)))
-	for start := 0; start < evalUIDs; start += subnettypes.MaxRegistrationsPerBlockLimit {
-		var msgs []sdk.Msg
-		for i := start; i < start+subnettypes.MaxRegistrationsPerBlockLimit; i++ {
-			hot := secp256k1.GenPrivKeyFromSecret(fmt.Appendf(nil, "cpu-neuron-%d", i))
-			if i < cpuValidators {
-				hot = s.hotkeys[i].Priv.(*secp256k1.PrivKey)
-			}
-			proof, err := hot.Sign(subnettypes.RegistrationProofBytes(apptest.ChainID, netuid, owner.Address.String()))
-			if err != nil {
-				b.Fatal(err)
-			}
-			msgs = append(msgs, &subnettypes.MsgRegisterNeuron{Coldkey: owner.Address.String(), Netuid: netuid,
-				HotkeyPubkey: hot.PubKey().Bytes(), Proof: proof, MaxBurn: sdkmath.NewInt(subnettypes.MinBurnFloor)})
-			if i < cpuValidators {
-				msgs = append(msgs, &subnettypes.MsgAddStake{Coldkey: owner.Address.String(),
-					Hotkey: s.hotkeys[i].Address.String(), Netuid: netuid, Amount: app.TAO(10)})
-			}
-		}
-		if res := c.NextBlock(c.SignTx(owner, fee, 100_000_000, msgs...))[0]; res.Code != 0 {
-			b.Fatalf("register uids %d..: %s", start, res.Log)
-		}
-	}
-	advanceToNextEpoch(c, netuid) // permits are handed out at the epoch
-	return s
-}
-
 // evaluations signs one evaluation of every validator for the epoch the next block is in.
-func (s *cpuSubnet) evaluations(b *testing.B) [][]byte {
+func (s *evalSubnet) evaluations(b *testing.B) [][]byte {
 	b.Helper()
 	const netuid = 1
 	s.nonce++
@@ -158,7 +104,7 @@ func (s *cpuSubnet) evaluations(b *testing.B) [][]byte {
 }
 
 // sends signs one bank send from every validator hotkey to the next.
-func (s *cpuSubnet) sends(b *testing.B) [][]byte {
+func (s *evalSubnet) sends(b *testing.B) [][]byte {
 	b.Helper()
 	fee := sdk.NewCoins(sdk.NewCoin(app.BaseDenom, sdkmath.NewInt(2000)))
 	txs := make([][]byte, len(s.hotkeys))
@@ -172,7 +118,7 @@ func (s *cpuSubnet) sends(b *testing.B) [][]byte {
 
 // deliver runs txs as a node does: CheckTx for each, then one block holding them all. Every tx
 // must pass both.
-func (s *cpuSubnet) deliver(b *testing.B, txs [][]byte) {
+func (s *evalSubnet) deliver(b *testing.B, txs [][]byte) {
 	for i, tx := range txs {
 		res, err := s.c.App.CheckTx(&abci.RequestCheckTx{Tx: tx, Type: abci.CheckTxType_New})
 		if err != nil || res.Code != 0 {

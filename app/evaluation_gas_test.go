@@ -20,38 +20,70 @@ import (
 // the whole tx (signature, tx size, the message) as a block charges it.
 const evaluationGasTarget = 200_000
 
-// evalSubnet is a subnet of 256 neurons in the real app whose validator (the first hotkey) holds
-// a permit, ready for evaluations scoring every uid.
+// evalSubnet is a subnet of evalUIDs neurons in the real app whose validators (the first uids)
+// hold permits, ready for evaluations scoring every uid.
 type evalSubnet struct {
 	c         *apptest.Chain
 	owner     apptest.Account
-	validator *secp256k1.PrivKey
+	validator *secp256k1.PrivKey // uid 0's hotkey
+	hotkeys   []apptest.Account  // with evalSetup.funded: the validators' hotkeys, uid order
 	nonce     uint64
 }
 
 const evalUIDs = 256
 
+// evalSetup is what the tests on evalSubnet choose about its validators: how many (uids
+// 0..validators-1), the stake the owner adds to each, and whether their hotkeys are funded genesis
+// accounts that sign and pay for their own transactions, as a worker's do (otherwise a hotkey has
+// no account until it registers, and the owner pays for it).
+type evalSetup struct {
+	validators int
+	stake      sdkmath.Int
+	funded     bool
+}
+
+// newEvalSubnet is the subnet of TestSubmitEvaluationGas: one validator staked with 1000 TAO,
+// whose hotkey is not funded (the owner pays for its evaluations).
 func newEvalSubnet(t testing.TB) *evalSubnet {
+	return newEvalSubnetWith(t, evalSetup{validators: 1, stake: app.TAO(1000)})
+}
+
+// newEvalSubnetWith registers subnet 1 and its evalUIDs neurons, owned by Accounts[0]; the chain
+// has one more funded account per validator (Accounts[1:]), which with setup.funded are the
+// validators' hotkeys. It returns once the epoch after the stakes has handed out the permits.
+func newEvalSubnetWith(t testing.TB, setup evalSetup) *evalSubnet {
 	t.Helper()
-	c := apptest.NewChain(t, 2, app.TAO(100_000), fastSubnets, func(enc app.EncodingConfig, state app.GenesisState) {
+	c := apptest.NewChain(t, 1+setup.validators, app.TAO(100_000), fastSubnets, func(enc app.EncodingConfig, state app.GenesisState) {
 		var gs subnettypes.GenesisState
 		enc.Codec.MustUnmarshalJSON(state[subnettypes.ModuleName], &gs)
 		hp := &gs.Params.DefaultHyperparams
 		hp.MaxUids, hp.MaxRegistrationsPerBlock = evalUIDs, subnettypes.MaxRegistrationsPerBlockLimit
+		hp.MaxValidators = max(hp.MaxValidators, uint32(setup.validators)) // a permit for every validator
 		hp.MinBurn, hp.MaxBurn = sdkmath.NewInt(subnettypes.MinBurnFloor), sdkmath.NewInt(subnettypes.MinBurnFloor)
 		state[subnettypes.ModuleName] = enc.Codec.MustMarshalJSON(&gs)
 	})
 	s := &evalSubnet{c: c, owner: c.Accounts[0]}
+	if setup.funded {
+		s.hotkeys = c.Accounts[1:]
+	}
 	if res := c.DeliverMsgs(s.owner, &subnettypes.MsgRegisterSubnet{Owner: s.owner.Address.String(), Name: "gas", MaxLock: app.TAO(10_000)}); res.Code != 0 {
 		t.Fatalf("register subnet: %s", res.Log)
 	}
 	const netuid = 1
+	var stakes []sdk.Msg
 	for start := 0; start < evalUIDs; start += subnettypes.MaxRegistrationsPerBlockLimit {
 		var msgs []sdk.Msg
 		for i := start; i < start+subnettypes.MaxRegistrationsPerBlockLimit; i++ {
 			hot := secp256k1.GenPrivKeyFromSecret([]byte(fmt.Sprintf("gas-neuron-%d", i)))
+			if i < len(s.hotkeys) {
+				hot = s.hotkeys[i].Priv.(*secp256k1.PrivKey)
+			}
 			if i == 0 {
 				s.validator = hot
+			}
+			if i < setup.validators {
+				stakes = append(stakes, &subnettypes.MsgAddStake{Coldkey: s.owner.Address.String(),
+					Hotkey: sdk.AccAddress(hot.PubKey().Address()).String(), Netuid: netuid, Amount: setup.stake})
 			}
 			proof, err := hot.Sign(subnettypes.RegistrationProofBytes(apptest.ChainID, netuid, s.owner.Address.String()))
 			if err != nil {
@@ -65,11 +97,14 @@ func newEvalSubnet(t testing.TB) *evalSubnet {
 			t.Fatalf("register uids %d..: %s", start, res.Log)
 		}
 	}
-	if res := c.DeliverMsgs(s.owner, &subnettypes.MsgAddStake{Coldkey: s.owner.Address.String(),
-		Hotkey: sdk.AccAddress(s.validator.PubKey().Address()).String(), Netuid: netuid, Amount: app.TAO(1000)}); res.Code != 0 {
-		t.Fatalf("stake: %s", res.Log)
+	for len(stakes) > 0 { // 32 a tx: DeliverMsgs's gas does not cover 64
+		n := min(len(stakes), 32)
+		if res := c.DeliverMsgs(s.owner, stakes[:n]...); res.Code != 0 {
+			t.Fatalf("stake: %s", res.Log)
+		}
+		stakes = stakes[n:]
 	}
-	advanceToNextEpoch(c, netuid)
+	advanceToNextEpoch(c, netuid) // permits are handed out at the epoch
 	return s
 }
 
