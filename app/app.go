@@ -215,10 +215,19 @@ func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
 // module's EndBlock, epochs included), in milliseconds: the figure issue 18 bounds (p99 ≤ 100 ms).
 var MetricEndBlockDuration = []string{"app", "end_block", "duration"}
 
+// LogEndBlock is the message of the debug line EndBlocker logs after every block (module
+// "baseapp", fields height and ms): an operator sees per-block EndBlock times with
+// `--log_level '*:info,baseapp:debug'`, and the busy-localnet benchmark reads them.
+const LogEndBlock = "end block"
+
 // EndBlocker runs every module's EndBlock in the configured order and records how long they took
-// together (a metric only, never read by the state machine).
+// together, as a metric and a debug log line (neither is read by the state machine).
 func (app *App) EndBlocker(ctx sdk.Context) (sdk.EndBlock, error) {
-	defer telemetry.Since(ctx, MetricEndBlockDuration, telemetry.Now())
+	start := telemetry.Start()
+	defer func() {
+		telemetry.Since(ctx, MetricEndBlockDuration, start)
+		ctx.Logger().Debug(LogEndBlock, "height", ctx.BlockHeight(), "ms", telemetry.MillisSince(start))
+	}()
 	return app.ModuleManager.EndBlock(ctx)
 }
 

@@ -102,6 +102,15 @@ func Since(ctx context.Context, key []string, start time.Time, labels ...MetricL
 	}
 }
 
+// Start is the start of a measurement that is logged as well as recorded (MillisSince, Since):
+// the wall clock whether telemetry is on or not (never read by the state machine).
+func Start() time.Time { return time.Now() }
+
+// MillisSince is the milliseconds elapsed from start (from Start), for a log line.
+func MillisSince(start time.Time) float64 {
+	return float64(time.Since(start).Microseconds()) / 1000
+}
+
 // Now is the start of a measurement for Since: the wall clock when telemetry is on, the zero time
 // otherwise (never read by the state machine).
 func Now() time.Time { return sdktelemetry.Now() }

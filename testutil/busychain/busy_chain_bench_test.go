@@ -7,7 +7,6 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,8 +25,10 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/taochain/taochain/app"
+	taodcmd "github.com/taochain/taochain/cmd/taod/cmd"
 	"github.com/taochain/taochain/testutil/apptest"
 	"github.com/taochain/taochain/testutil/benchclock"
+	"github.com/taochain/taochain/testutil/e2e"
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
@@ -45,10 +46,10 @@ const (
 	targetEndBlockP99Ms = 100
 	targetBlockMaxMs    = 1500
 	maxGas              = 90_000_000
-	// nodeIAVLCacheSize is app.toml's default iavl-cache-size.
-	nodeIAVLCacheSize = 781_250
+	// nodeIAVLCacheSize is the iavl-cache-size `taod init` writes into app.toml.
+	nodeIAVLCacheSize = taodcmd.DefaultIAVLCacheSize
 	// iavlCacheEnv, when set, replaces nodeIAVLCacheSize (app.toml's iavl-cache-size), to see how
-	// much of the memory figure is IAVL's node cache.
+	// much of the memory figure is IAVL's node cache (the SDK's default is 781,250).
 	iavlCacheEnv = "BENCH_IAVL_CACHE_SIZE"
 	// heapProfileEnv, when set to a path, saves a heap profile there at the end of the run.
 	heapProfileEnv = "BENCH_HEAP_PROFILE"
@@ -123,9 +124,9 @@ func busyGenesis(enc app.EncodingConfig, state app.GenesisState) {
 }
 
 func setup(b *testing.B) *busy {
-	// Stored as a node stores it with its default app.toml: goleveldb on disk, default pruning
-	// (the last 362,880 versions kept, on disk), IAVL's node cache at 781,250 nodes and the
-	// inter-block cache on. On an in-memory database every kept version would stay in the heap
+	// Stored as a node stores it with the app.toml `taod init` writes: goleveldb on disk, default
+	// pruning (the last 362,880 versions kept, on disk), IAVL's node cache at nodeIAVLCacheSize
+	// and the inter-block cache on. On an in-memory database every kept version would stay in the heap
 	// (about 0.85 MB per block here) and the memory figure would measure the database.
 	db, err := dbm.NewGoLevelDB("application", b.TempDir(), nil)
 	if err != nil {
@@ -198,18 +199,31 @@ func setup(b *testing.B) *busy {
 	return w
 }
 
-// rowsDue returns, for the next block, the weight-setting txs due in it: validator v sets its row
-// on subnet s once per tempo, at the block where (height + 64·s + v) % (tempo+1) == 0, so rows are
-// spread evenly; the rows of one hotkey in one block go in one tx.
+// rowsDue returns, for the next block, the weight-setting txs due in it (rowsDueAt).
 func (w *busy) rowsDue() [][]byte {
-	h := w.c.Height + 1
+	hot := make([]sdk.AccAddress, validators)
+	for v := range hot {
+		hot[v] = w.hot[v].Address
+	}
+	var txs [][]byte
+	for v, msgs := range rowsDueAt(w.c.Height+1, hot) {
+		if len(msgs) > 0 {
+			txs = append(txs, w.sign(w.hot[v], msgs...))
+		}
+	}
+	return txs
+}
+
+// rowsDueAt returns, for each validator hotkey, the weight rows due at height h: validator v sets
+// its row on subnet s once per tempo, at the height where (h + 64·s + v) % (tempo+1) == 0, so rows
+// are spread evenly; the rows of one hotkey at one height go in one tx.
+func rowsDueAt(h int64, hot []sdk.AccAddress) [][]sdk.Msg {
 	targets := make([]uint32, uids)
 	for i := range targets {
 		targets[i] = uint32(i)
 	}
-	var txs [][]byte
-	for v, acc := range w.hot[:validators] {
-		var msgs []sdk.Msg
+	out := make([][]sdk.Msg, len(hot))
+	for v, addr := range hot {
 		for s := range subnets {
 			if (h+int64(validators*s+v))%(tempo+1) != 0 {
 				continue
@@ -218,28 +232,16 @@ func (w *busy) rowsDue() [][]byte {
 			for u := range weights {
 				weights[u] = 1 + (uint32(u)*2654435761+uint32(v)*40503+uint32(s)*7919+uint32(h)*977)%subnettypes.U16Max
 			}
-			msgs = append(msgs, &intelligencetypes.MsgSetWeights{Hotkey: acc.Address.String(), Netuid: uint32(s + 1), Uids: slices.Clone(targets), Weights: weights})
-		}
-		if len(msgs) > 0 {
-			txs = append(txs, w.sign(acc, msgs...))
+			out[v] = append(out[v], &intelligencetypes.MsgSetWeights{Hotkey: addr.String(), Netuid: uint32(s + 1), Uids: slices.Clone(targets), Weights: weights})
 		}
 	}
-	return txs
+	return out
 }
 
-// rssKB is the process's resident set size in KiB (Linux /proc), 0 if unknown.
-func rssKB() int64 {
-	bz, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(bz), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb
-		}
-	}
-	return 0
+// rssMiB is the process's resident set size in MiB, 0 if unknown.
+func rssMiB() int64 {
+	mib, _ := e2e.ProcessRSSMiB(os.Getpid())
+	return mib
 }
 
 // percentile is the p-th percentile (nearest rank) of sorted xs.
@@ -275,11 +277,11 @@ func BenchmarkBusyChain(b *testing.B) {
 	runtime.GC()
 	var ms0 runtime.MemStats
 	runtime.ReadMemStats(&ms0)
-	rss0 := rssKB()
+	rss0 := rssMiB()
 	startHeight := c.Height
 	var endBlock, block, cpu []float64
 	rows, epochs := 0, 0
-	var heaps []uint64 // Go heap in use (MiB) after each iteration, after a GC
+	var heaps, rsss []uint64 // Go heap in use and RSS (MiB) after each iteration, after a GC
 	for b.Loop() {
 		for range blocksPerIteration {
 			b.StopTimer()
@@ -321,13 +323,14 @@ func BenchmarkBusyChain(b *testing.B) {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		heaps = append(heaps, ms.HeapInuse>>20)
+		rsss = append(rsss, uint64(rssMiB()))
 		b.StartTimer()
 	}
 	b.StopTimer()
 	runtime.GC()
 	var ms1 runtime.MemStats
 	runtime.ReadMemStats(&ms1)
-	rss1 := rssKB()
+	rss1 := rssMiB()
 	for _, xs := range [][]float64{endBlock, block, cpu} {
 		slices.Sort(xs)
 	}
@@ -340,17 +343,20 @@ func BenchmarkBusyChain(b *testing.B) {
 	b.ReportMetric(block[len(block)-1], "block-max-ms")
 	b.ReportMetric(targetBlockMaxMs, "target-block-max-ms")
 	b.ReportMetric(float64(len(endBlock)), "blocks")
-	b.ReportMetric(float64(rss1-rss0)/1024, "rss-growth-MiB")
+	b.ReportMetric(float64(rss1-rss0), "rss-growth-MiB")
 	// The heap grows while IAVL's node cache (iavl-cache-size nodes) fills, then must stay flat:
 	// the growth over the second half of the run is the figure for a long-running node.
 	b.ReportMetric(float64(int64(heaps[len(heaps)-1])-int64(heaps[len(heaps)/2])), "heap-growth-2nd-half-MiB")
+	b.ReportMetric(float64(rss0), "rss-start-MiB")
+	b.ReportMetric(float64(rss1), "rss-end-MiB")
+	b.ReportMetric(float64(int64(rsss[len(rsss)-1])-int64(rsss[len(rsss)/2])), "rss-growth-2nd-half-MiB")
 	b.Logf("%d subnets × %d uids, %d validators each, tempo %d: %d blocks (heights %d..%d), %d weight txs, %d epochs",
 		subnets, uids, validators, tempo, len(endBlock), startHeight+1, c.Height, rows, epochs)
 	b.Logf("EndBlock ms: p50 %.1f, p99 %.1f, max %.1f (target p99 ≤ %d); block (FinalizeBlock+Commit) ms: p50 %.1f, p99 %.1f, max %.1f (bound %d), CPU p99 %.1f",
 		percentile(endBlock, 50), percentile(endBlock, 99), endBlock[len(endBlock)-1], targetEndBlockP99Ms,
 		percentile(block, 50), percentile(block, 99), block[len(block)-1], targetBlockMaxMs, percentile(cpu, 99))
-	b.Logf("memory: RSS %d → %d MiB, Go heap in use %d → %d MiB; heap after each %d blocks: %v MiB",
-		rss0/1024, rss1/1024, ms0.HeapInuse>>20, ms1.HeapInuse>>20, blocksPerIteration, heaps)
+	b.Logf("memory: RSS %d → %d MiB, Go heap in use %d → %d MiB; heap after each %d blocks: %v MiB; RSS: %v MiB",
+		rss0, rss1, ms0.HeapInuse>>20, ms1.HeapInuse>>20, blocksPerIteration, heaps, rsss)
 	if path := os.Getenv(heapProfileEnv); path != "" {
 		f, err := os.Create(path)
 		if err != nil {

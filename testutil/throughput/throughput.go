@@ -105,6 +105,13 @@ type GenesisEdit func(appState map[string]json.RawMessage) error
 // node is stopped when tb ends.
 func NewChain(tb testing.TB, nAccounts int, balance sdkmath.Int, edits ...GenesisEdit) *Chain {
 	tb.Helper()
+	return NewChainWithArgs(tb, nil, nAccounts, balance, edits...)
+}
+
+// NewChainWithArgs is NewChain with startArgs appended to the node's start command (e.g.
+// `--log_level`).
+func NewChainWithArgs(tb testing.TB, startArgs []string, nAccounts int, balance sdkmath.Int, edits ...GenesisEdit) *Chain {
+	tb.Helper()
 	t0 := time.Now()
 	e2e.Binary(tb, "taod")
 	tb.Logf("make build: %s", time.Since(t0).Round(100*time.Millisecond))
@@ -148,6 +155,7 @@ func NewChain(tb testing.TB, nAccounts int, balance sdkmath.Int, edits ...Genesi
 		c.pprofPort = e2e.FreePort(tb)
 		n.StartArgs = append(n.StartArgs, "--rpc.pprof_laddr", fmt.Sprintf("127.0.0.1:%d", c.pprofPort))
 	}
+	n.StartArgs = append(n.StartArgs, startArgs...)
 	n.Start()
 	n.WaitHeight(2, 90*time.Second)
 	c.loadAccountNumbers()
@@ -394,7 +402,7 @@ func (c *Chain) Run(lanes []Lane, workers int, timeout time.Duration) Result {
 	for _, l := range lanes {
 		total += len(l)
 	}
-	start := c.height()
+	start := c.Height()
 	began := time.Now()
 
 	var (
@@ -409,7 +417,7 @@ func (c *Chain) Run(lanes []Lane, workers int, timeout time.Duration) Result {
 			defer wg.Done()
 			for lane := range next {
 				for _, tx := range lane {
-					if err := c.broadcast(tx); err != nil {
+					if err := c.Broadcast(tx); err != nil {
 						mu.Lock()
 						if firstEr == nil {
 							firstEr = err
@@ -433,8 +441,8 @@ func (c *Chain) Run(lanes []Lane, workers int, timeout time.Duration) Result {
 	return res
 }
 
-// broadcast sends one tx with broadcast_tx_sync and checks its CheckTx code.
-func (c *Chain) broadcast(tx []byte) error {
+// Broadcast sends one tx with broadcast_tx_sync and checks its CheckTx code.
+func (c *Chain) Broadcast(tx []byte) error {
 	var res struct {
 		Code uint32 `json:"code"`
 		Log  string `json:"log"`
@@ -455,8 +463,8 @@ func (c *Chain) broadcast(tx []byte) error {
 	return nil
 }
 
-// height is the node's latest height from RPC /status (no CLI process per poll), 0 on error.
-func (c *Chain) height() int64 {
+// Height is the node's latest height from RPC /status (no CLI process per poll), 0 on error.
+func (c *Chain) Height() int64 {
 	var st struct {
 		SyncInfo struct {
 			LatestBlockHeight string `json:"latest_block_height"`
@@ -476,7 +484,7 @@ func (c *Chain) waitCommitted(from int64, want int, began time.Time, timeout tim
 	var res Result
 	scanned := from
 	for time.Now().Before(deadline) {
-		latest := c.height()
+		latest := c.Height()
 		for h := scanned + 1; h <= latest; h++ {
 			var br struct {
 				TxsResults []struct {

@@ -1,0 +1,257 @@
+package busychain_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	sdkmath "cosmossdk.io/math"
+
+	"github.com/taochain/taochain/app"
+	"github.com/taochain/taochain/testutil/throughput"
+	subnettypes "github.com/taochain/taochain/x/subnet/types"
+)
+
+const (
+	// localnetBlocksEnv, when set, replaces blocksPerIteration in BenchmarkBusyLocalnet (a short
+	// run to try the setup).
+	localnetBlocksEnv = "BENCH_BUSY_LOCALNET_BLOCKS"
+	// Gas asked by the setup's transactions: a registration's uid search grows with the subnet
+	// (32 on two subnets used 25.3M), so a tx of 16 on one subnet asks 24M; the block holds 100M.
+	registerTxGas = 24_000_000
+	setupTxGas    = 5_000_000
+	// rowGas is asked per weight row (a row of 256 uses about 100,000 in the block).
+	rowGas = 400_000
+	// setupTimeout bounds each setup batch from its first broadcast to its last commit.
+	setupTimeout = 5 * time.Minute
+)
+
+// BenchmarkBusyLocalnet is BenchmarkBusyChain on a real node: the taod binary started by
+// scripts/localnet.sh (one CometBFT validator, 1 s timeout_commit), the same 64 subnets × 256 uids
+// and 64 validators each setting a full weight row on every subnet every tempo, sent over
+// CometBFT RPC at the height each row is due. Block time is the interval between consecutive
+// block headers; EndBlock is the node's own `end block` debug line (app.LogEndBlock). Reported:
+// block interval p50/p99/max against the 1.5 s bound, EndBlock p50/p99/max against 100 ms, and the
+// node's RSS. Each iteration is 350 blocks (make bench's 3x: 1,050 blocks, about 20 minutes after
+// a setup of about 5).
+func BenchmarkBusyLocalnet(b *testing.B) {
+	perIteration := int64(blocksPerIteration)
+	if v := os.Getenv(localnetBlocksEnv); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			b.Fatalf("%s=%q: want a number of blocks", localnetBlocksEnv, v)
+		}
+		perIteration = n
+	}
+	enc := app.MakeEncodingConfig()
+	c := throughput.NewChainWithArgs(b, []string{"--log_level", "*:info,baseapp:debug", "--log_format", "json"},
+		uids+subnets, app.TAO(1_000_000), func(state map[string]json.RawMessage) error {
+			busyGenesis(enc, app.GenesisState(state))
+			return nil
+		})
+	hot, owners := c.Accounts[:uids], c.Accounts[uids:]
+	t0 := time.Now()
+	busyLocalnetSetup(b, c, hot, owners)
+	b.Logf("setup (%d subnets, %d neurons, stake, one tempo): %s", subnets, subnets*uids, time.Since(t0).Round(time.Second))
+
+	hotAddrs := make([]sdk.AccAddress, validators)
+	for v := range hotAddrs {
+		hotAddrs[v] = hot[v].Address
+	}
+	first := c.Height() + 1 // the first measured block
+	sent := first - 1       // rows are sent up to this height
+	rss0, err := c.Node.RSSMiB()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var rsss []int64
+	rows := 0
+	b.ResetTimer()
+	for b.Loop() {
+		end := c.Height() + perIteration
+		for {
+			latest := c.Height()
+			// Rows due at a height go out once the block before it is committed: they reach the
+			// mempool while that height is proposed, as a validator's worker sends them.
+			for ; sent < latest+1 && sent < end; sent++ {
+				for v, msgs := range rowsDueAt(sent+1, hotAddrs) {
+					if len(msgs) == 0 {
+						continue
+					}
+					if err := c.Broadcast(c.Sign(hot[v], uint64(rowGas*len(msgs)), msgs...)); err != nil {
+						b.Fatalf("weights of validator %d due at height %d: %v", v, sent+1, err)
+					}
+					rows += len(msgs)
+				}
+			}
+			if latest >= end {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		rss, err := c.Node.RSSMiB()
+		if err != nil {
+			b.Fatal(err)
+		}
+		rsss = append(rsss, rss)
+	}
+	b.StopTimer()
+	last := c.Height()
+
+	intervals, epochs, txs := blockIntervals(b, c, first, last)
+	endBlock := endBlockTimes(b, c, first, last)
+	slices.Sort(intervals)
+	slices.Sort(endBlock)
+	b.ReportMetric(percentile(endBlock, 50), "endblock-p50-ms")
+	b.ReportMetric(percentile(endBlock, 99), "endblock-p99-ms")
+	b.ReportMetric(endBlock[len(endBlock)-1], "endblock-max-ms")
+	b.ReportMetric(targetEndBlockP99Ms, "target-endblock-p99-ms")
+	b.ReportMetric(percentile(intervals, 50), "block-p50-ms")
+	b.ReportMetric(percentile(intervals, 99), "block-p99-ms")
+	b.ReportMetric(intervals[len(intervals)-1], "block-max-ms")
+	b.ReportMetric(targetBlockMaxMs, "target-block-max-ms")
+	b.ReportMetric(float64(len(intervals)), "blocks")
+	b.ReportMetric(float64(rss0), "node-rss-start-MiB")
+	b.ReportMetric(float64(rsss[len(rsss)-1]), "node-rss-end-MiB")
+	b.Logf("%d subnets × %d uids, %d validators each, tempo %d: %d blocks (heights %d..%d), %d weight rows sent, %d txs and %d epochs in the blocks",
+		subnets, uids, validators, tempo, len(intervals), first, last, rows, txs, epochs)
+	b.Logf("block interval ms: p50 %.0f, p99 %.0f, max %.0f (bound %d); EndBlock ms: p50 %.1f, p99 %.1f, max %.1f (target p99 ≤ %d)",
+		percentile(intervals, 50), percentile(intervals, 99), intervals[len(intervals)-1], targetBlockMaxMs,
+		percentile(endBlock, 50), percentile(endBlock, 99), endBlock[len(endBlock)-1], targetEndBlockP99Ms)
+	b.Logf("node RSS %d MiB after setup, after each %d blocks: %v MiB", rss0, perIteration, rsss)
+	if len(endBlock) != len(intervals) {
+		b.Fatalf("%d EndBlock lines for %d blocks", len(endBlock), len(intervals))
+	}
+}
+
+// busyLocalnetSetup registers the subnets (one a block, so the lock stays at its minimum), every
+// hotkey on every subnet (16 per subnet a block, the per-block limit), the validators' stake, and
+// waits one tempo so that every subnet has run an epoch and handed out its permits.
+func busyLocalnetSetup(b *testing.B, c *throughput.Chain, hot, owners []*throughput.Account) {
+	for s, owner := range owners {
+		tx := c.Sign(owner, setupTxGas, &subnettypes.MsgRegisterSubnet{Owner: owner.Address.String(), Name: fmt.Sprint("busy-", s), MaxLock: app.TAO(10)})
+		c.Run([]throughput.Lane{{tx}}, 1, setupTimeout)
+	}
+	const perBlock, subnetsPerTx = subnettypes.MaxRegistrationsPerBlockLimit, 1
+	coldkey := owners[0]
+	for start := 0; start < uids; start += perBlock {
+		var lane throughput.Lane
+		for firstSubnet := 0; firstSubnet < subnets; firstSubnet += subnetsPerTx {
+			var msgs []sdk.Msg
+			for s := firstSubnet; s < firstSubnet+subnetsPerTx; s++ {
+				netuid := uint32(s + 1)
+				for _, hk := range hot[start : start+perBlock] {
+					proof, err := hk.Priv.Sign(subnettypes.RegistrationProofBytes(c.Node.ChainID, uint16(netuid), coldkey.Address.String()))
+					if err != nil {
+						b.Fatal(err)
+					}
+					msgs = append(msgs, &subnettypes.MsgRegisterNeuron{Coldkey: coldkey.Address.String(), Netuid: netuid,
+						HotkeyPubkey: hk.Priv.PubKey().Bytes(), Proof: proof, MaxBurn: sdkmath.NewInt(subnettypes.MinBurnFloor)})
+				}
+			}
+			lane = append(lane, c.Sign(coldkey, registerTxGas, msgs...))
+		}
+		// One chunk of 16 hotkeys at a time: the next chunk on a subnet must wait for a new block.
+		c.Run([]throughput.Lane{lane}, 1, setupTimeout)
+	}
+	var stakes []throughput.Lane
+	for s, owner := range owners {
+		var msgs []sdk.Msg
+		for i, v := range hot[:validators] {
+			msgs = append(msgs, &subnettypes.MsgAddStake{Coldkey: owner.Address.String(), Hotkey: v.Address.String(), Netuid: uint32(s + 1), Amount: app.TAO(100 + int64(i))})
+		}
+		stakes = append(stakes, throughput.Lane{c.Sign(owner, setupTxGas, msgs...)})
+	}
+	c.Run(stakes, 8, setupTimeout)
+	c.Node.WaitHeight(c.Height()+tempo+2, 10*time.Minute)
+}
+
+// blockIntervals reads the headers of blocks first-1..last and returns the intervals (ms) between
+// consecutive ones, failing on any transaction that failed in them; it also counts the epochs run
+// and the transactions held.
+func blockIntervals(b *testing.B, c *throughput.Chain, first, last int64) (intervals []float64, epochs, txs int) {
+	var prev time.Time
+	for h := first - 1; h <= last; h++ {
+		var hdr struct {
+			Header struct {
+				Time time.Time `json:"time"`
+			} `json:"header"`
+		}
+		if err := c.Node.RPCGet("header?height="+strconv.FormatInt(h, 10), &hdr); err != nil {
+			b.Fatalf("header %d: %v", h, err)
+		}
+		if h >= first {
+			intervals = append(intervals, float64(hdr.Header.Time.Sub(prev).Microseconds())/1000)
+			var br struct {
+				TxsResults []struct {
+					Code uint32 `json:"code"`
+					Log  string `json:"log"`
+				} `json:"txs_results"`
+				FinalizeBlockEvents []struct {
+					Type string `json:"type"`
+				} `json:"finalize_block_events"`
+			}
+			if err := c.Node.RPCGet("block_results?height="+strconv.FormatInt(h, 10), &br); err != nil {
+				b.Fatalf("block_results %d: %v", h, err)
+			}
+			for i, r := range br.TxsResults {
+				if r.Code != 0 {
+					b.Fatalf("tx %d at height %d: code %d: %s", i, h, r.Code, r.Log)
+				}
+			}
+			txs += len(br.TxsResults)
+			for _, ev := range br.FinalizeBlockEvents {
+				if ev.Type == "taochain.intelligence.v1.EventEpoch" {
+					epochs++
+				}
+			}
+		}
+		prev = hdr.Header.Time
+	}
+	return intervals, epochs, txs
+}
+
+// endBlockTimes reads the node's `end block` lines (JSON log) for heights first..last, in ms.
+func endBlockTimes(b *testing.B, c *throughput.Chain, first, last int64) []float64 {
+	f, err := os.Open(filepath.Join(c.Node.Home, "node.log"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var out []float64
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		line := sc.Bytes()
+		if !strings.Contains(string(line), `"`+app.LogEndBlock+`"`) {
+			continue
+		}
+		var ev struct {
+			Message string  `json:"message"`
+			Height  int64   `json:"height"`
+			Ms      float64 `json:"ms"`
+		}
+		if json.Unmarshal(line, &ev) != nil || ev.Message != app.LogEndBlock {
+			continue
+		}
+		if ev.Height >= first && ev.Height <= last {
+			out = append(out, ev.Ms)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		b.Fatal(err)
+	}
+	if len(out) == 0 {
+		b.Fatalf("no %q lines in the node's log", app.LogEndBlock)
+	}
+	return out
+}
