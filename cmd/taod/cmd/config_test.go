@@ -53,6 +53,7 @@ func TestInitWritesSafeDefaults(t *testing.T) {
 		"state-sync.snapshot-interval":        int64(DefaultSnapshotInterval),
 		"state-sync.snapshot-keep-recent":     int64(DefaultSnapshotKeepRecent),
 		"api.swagger":                         true,
+		"iavl-cache-size":                     int64(DefaultIAVLCacheSize),
 	} {
 		var got any
 		switch want.(type) {
