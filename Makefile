@@ -66,7 +66,7 @@ test-unit:
 ## for the CPU, then the results as a table. BENCH_PKGS narrows it (e.g. ./testutil/throughput).
 BENCH_PKGS ?= ./...
 bench:
-	bash -o pipefail -c '$(GO) test -p 1 -timeout 60m -run "^$$" -bench . -benchmem -benchtime 3x $(BENCH_PKGS) 2>&1 | ./scripts/bench-table.sh'
+	bash -o pipefail -c '$(GO) test -p 1 -timeout 90m -run "^$$" -bench . -benchmem -benchtime 3x $(BENCH_PKGS) 2>&1 | ./scripts/bench-table.sh'
 
 ## sim: the SDK simulation of the whole app at a size beyond CI's (make test runs it at 50 blocks × 50 msgs).
 SIM_FLAGS ?= -NumBlocks=500 -BlockSize=200 -SimSeeds=8 -SimRuns=3
