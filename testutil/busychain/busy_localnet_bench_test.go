@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -109,17 +108,10 @@ func BenchmarkBusyLocalnet(b *testing.B) {
 
 	intervals, epochs, txs := blockIntervals(b, c, first, last)
 	endBlock := endBlockTimes(b, c, first, last)
-	slices.Sort(intervals)
-	slices.Sort(endBlock)
-	b.ReportMetric(percentile(endBlock, 50), "endblock-p50-ms")
-	b.ReportMetric(percentile(endBlock, 99), "endblock-p99-ms")
-	b.ReportMetric(endBlock[len(endBlock)-1], "endblock-max-ms")
-	b.ReportMetric(targetEndBlockP99Ms, "target-endblock-p99-ms")
-	b.ReportMetric(percentile(intervals, 50), "block-p50-ms")
-	b.ReportMetric(percentile(intervals, 99), "block-p99-ms")
-	b.ReportMetric(intervals[len(intervals)-1], "block-max-ms")
-	b.ReportMetric(targetBlockMaxMs, "target-block-max-ms")
-	b.ReportMetric(float64(len(intervals)), "blocks")
+	if len(endBlock) != len(intervals) {
+		b.Fatalf("%d EndBlock lines for %d blocks", len(endBlock), len(intervals))
+	}
+	reportBlockTimes(b, endBlock, intervals)
 	b.ReportMetric(float64(rss0), "node-rss-start-MiB")
 	b.ReportMetric(float64(rsss[len(rsss)-1]), "node-rss-end-MiB")
 	b.Logf("%d subnets × %d uids, %d validators each, tempo %d: %d blocks (heights %d..%d), %d weight rows sent, %d txs and %d epochs in the blocks",
@@ -128,9 +120,6 @@ func BenchmarkBusyLocalnet(b *testing.B) {
 		percentile(intervals, 50), percentile(intervals, 99), intervals[len(intervals)-1], targetBlockMaxMs,
 		percentile(endBlock, 50), percentile(endBlock, 99), endBlock[len(endBlock)-1], targetEndBlockP99Ms)
 	b.Logf("node RSS %d MiB after setup, after each %d blocks: %v MiB", rss0, perIteration, rsss)
-	if len(endBlock) != len(intervals) {
-		b.Fatalf("%d EndBlock lines for %d blocks", len(endBlock), len(intervals))
-	}
 }
 
 // busyLocalnetSetup registers the subnets (one a block, so the lock stays at its minimum), every
