@@ -90,6 +90,29 @@ func (s *carrySetup) step(t *testing.T, wantPubErr error) {
 	}
 }
 
+// commitsTimeOut makes every commit the publisher sends report a timeout without an answer, after
+// landing on the fake chain when landed is true (as a transaction included after the client
+// stopped waiting).
+func (s *carrySetup) commitsTimeOut(landed bool) {
+	s.pubView.commit = func(next fednode.Chain, epoch uint64, hash [32]byte, size uint64) error {
+		if landed {
+			if err := next.CommitModelUpdate(context.Background(), epoch, hash, size); err != nil {
+				return err
+			}
+		}
+		return errors.New("fake chain: timed out waiting for the transaction to be included")
+	}
+}
+
+// stepTimesOut runs one publisher Step of epoch, which must fail with a commit heard back from
+// neither way (a timeout, not a failure in a block).
+func (s *carrySetup) stepTimesOut(t *testing.T, epoch uint64) {
+	t.Helper()
+	if err := s.pub.Step(context.Background(), s.pubView); err == nil || errors.Is(err, fednode.ErrCommitFailedInBlock) {
+		t.Fatalf("epoch %d: %v, want a commit that failed without an answer", epoch, err)
+	}
+}
+
 // served decodes the update the publisher holds for epoch, committed or not.
 func (s *carrySetup) served(t *testing.T, epoch uint64) model.Counts {
 	t.Helper()
@@ -247,14 +270,10 @@ func TestStepCarriesAnUpdateThatFailedInABlock(t *testing.T) {
 // carries the update into epoch 2's.
 func TestStepCarriesAnUpdateWhoseEpochEnded(t *testing.T) {
 	s := newCarrySetup(t, "carry-late", nil)
-	s.pubView.commit = func(fednode.Chain, uint64, [32]byte, uint64) error {
-		return errors.New("fake chain: timed out waiting for the transaction to be included")
-	}
+	s.commitsTimeOut(false)
 	s.ch.setEpoch(1)
 	s.pub.AddText(carryText1)
-	if err := s.pub.Step(context.Background(), s.pubView); err == nil || errors.Is(err, fednode.ErrCommitFailedInBlock) {
-		t.Fatalf("epoch 1: %v, want a commit that failed without an answer", err)
-	}
+	s.stepTimesOut(t, 1)
 	lost := s.served(t, 1)
 	// Not given up yet: the commit is retried within the epoch.
 	s.check(t, 1, 1, 0)
@@ -301,17 +320,10 @@ func TestStepCarriesWhenTheChainCannotBeAsked(t *testing.T) {
 // entries twice.
 func TestStepDoesNotCarryACommitThatLanded(t *testing.T) {
 	s := newCarrySetup(t, "carry-landed", nil)
-	s.pubView.commit = func(next fednode.Chain, epoch uint64, hash [32]byte, size uint64) error {
-		if err := next.CommitModelUpdate(context.Background(), epoch, hash, size); err != nil {
-			return err
-		}
-		return errors.New("fake chain: timed out waiting for the transaction to be included")
-	}
+	s.commitsTimeOut(true)
 	s.ch.setEpoch(1)
 	s.pub.AddText(carryText1)
-	if err := s.pub.Step(context.Background(), s.pubView); err == nil {
-		t.Fatal("epoch 1: the commit did not report a timeout")
-	}
+	s.stepTimesOut(t, 1)
 	s.pubView.commit = nil
 	// The end of that same Step read the chain and found the commitment: nothing is pending.
 	s.ch.setEpoch(2)
@@ -401,26 +413,15 @@ func TestStepCarriesTwice(t *testing.T) {
 // commit, cannot tell; it is not reused at the end.)
 func TestStepFindsALandedCommitAfterGivingUpAnother(t *testing.T) {
 	s := newCarrySetup(t, "carry-landed-after", nil)
-	s.pubView.commit = func(fednode.Chain, uint64, [32]byte, uint64) error {
-		return errors.New("fake chain: timed out waiting for the transaction to be included")
-	}
+	s.commitsTimeOut(false)
 	s.ch.setEpoch(1)
 	s.pub.AddText(carryText1)
-	if err := s.pub.Step(context.Background(), s.pubView); err == nil {
-		t.Fatal("epoch 1: the commit did not report a timeout")
-	}
+	s.stepTimesOut(t, 1)
 	lost := s.served(t, 1)
-	s.pubView.commit = func(next fednode.Chain, epoch uint64, hash [32]byte, size uint64) error {
-		if err := next.CommitModelUpdate(context.Background(), epoch, hash, size); err != nil {
-			return err
-		}
-		return errors.New("fake chain: timed out waiting for the transaction to be included")
-	}
+	s.commitsTimeOut(true)
 	s.ch.setEpoch(2)
 	s.pub.AddText(carryText2)
-	if err := s.pub.Step(context.Background(), s.pubView); err == nil {
-		t.Fatal("epoch 2: the commit did not report a timeout")
-	}
+	s.stepTimesOut(t, 2)
 	s.pubView.commit = nil
 	s.step(t, nil)
 	if s.ch.attempts != 1 {
@@ -435,14 +436,10 @@ func TestStepFindsALandedCommitAfterGivingUpAnother(t *testing.T) {
 // was not: the update is carried) and to merge the peers.
 func TestStepReadsTheChainOnceWhenARetryFailsInABlock(t *testing.T) {
 	s := newCarrySetup(t, "carry-one-read", nil)
-	s.pubView.commit = func(fednode.Chain, uint64, [32]byte, uint64) error {
-		return errors.New("fake chain: timed out waiting for the transaction to be included")
-	}
+	s.commitsTimeOut(false)
 	s.ch.setEpoch(1)
 	s.pub.AddText(carryText1)
-	if err := s.pub.Step(context.Background(), s.pubView); err == nil || errors.Is(err, fednode.ErrCommitFailedInBlock) {
-		t.Fatalf("epoch 1: %v, want a commit that failed without an answer", err)
-	}
+	s.stepTimesOut(t, 1)
 	lost := s.served(t, 1)
 	s.pubView.commit = nil
 	s.ch.failCommits, s.ch.failInBlock = 1, true
