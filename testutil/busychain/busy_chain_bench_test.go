@@ -51,7 +51,9 @@ const (
 	// iavlCacheEnv, when set, replaces nodeIAVLCacheSize (app.toml's iavl-cache-size), to see how
 	// much of the memory figure is IAVL's node cache (the SDK's default is 781,250).
 	iavlCacheEnv = "BENCH_IAVL_CACHE_SIZE"
-	// heapProfileEnv, when set to a path, saves a heap profile there at the end of the run.
+	// heapProfileEnv, when set to a path, saves a heap profile there at the end of the run, and
+	// one as <path>.<k> after the k-th iteration (go tool pprof -base <path>.6 <path> shows what
+	// grew after the sixth).
 	heapProfileEnv = "BENCH_HEAP_PROFILE"
 )
 
@@ -339,6 +341,9 @@ func BenchmarkBusyChain(b *testing.B) {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		heaps = append(heaps, ms.HeapInuse>>20)
+		if path := os.Getenv(heapProfileEnv); path != "" {
+			writeHeapProfile(b, fmt.Sprintf("%s.%d", path, len(heaps)))
+		}
 		rsss = append(rsss, uint64(rssMiB()))
 		b.StartTimer()
 	}
@@ -364,13 +369,18 @@ func BenchmarkBusyChain(b *testing.B) {
 	b.Logf("memory: RSS %d → %d MiB, Go heap in use %d → %d MiB; heap after each %d blocks: %v MiB; RSS: %v MiB",
 		rss0, rss1, ms0.HeapInuse>>20, ms1.HeapInuse>>20, blocksPerIteration, heaps, rsss)
 	if path := os.Getenv(heapProfileEnv); path != "" {
-		f, err := os.Create(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer f.Close()
-		if err := pprof.WriteHeapProfile(f); err != nil {
-			b.Fatal(err)
-		}
+		writeHeapProfile(b, path)
+	}
+}
+
+// writeHeapProfile saves a heap profile at path.
+func writeHeapProfile(b *testing.B, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
 	}
 }
