@@ -61,9 +61,10 @@ test-deps:
 test-unit:
 	$(GO) test $(TEST_FLAGS) -short ./...
 
-## bench: every Benchmark* (unit benchmarks and the chain throughput benchmarks in
-## testutil/throughput, which run real localnets), one package at a time so they do not compete
-## for the CPU, then the results as a table. BENCH_PKGS narrows it (e.g. ./testutil/throughput).
+## bench: every Benchmark* (unit benchmarks, and the chain benchmarks that run real localnets:
+## throughput in testutil/throughput, the busy chain in testutil/busychain), one package at a time
+## so they do not compete for the CPU, then the results as a table. BENCH_PKGS narrows it
+## (e.g. ./testutil/throughput).
 BENCH_PKGS ?= ./...
 bench:
 	bash -o pipefail -c '$(GO) test -p 1 -timeout 90m -run "^$$" -bench . -benchmem -benchtime 3x $(BENCH_PKGS) 2>&1 | ./scripts/bench-table.sh'
