@@ -73,7 +73,16 @@ func NewChainOnDB(t testing.TB, db dbm.DB, baseAppOptions []func(*baseapp.BaseAp
 	mutators ...GenesisMutator,
 ) *Chain {
 	t.Helper()
-	a := app.New(log.NewNopLogger(), db, nil, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()),
+	return NewChainLogged(t, log.NewNopLogger(), db, baseAppOptions, nAccounts, balance, mutators...)
+}
+
+// NewChainLogged is NewChainOnDB with the app logging to logger, for a test that reads what the
+// node logs.
+func NewChainLogged(t testing.TB, logger log.Logger, db dbm.DB, baseAppOptions []func(*baseapp.BaseApp), nAccounts int,
+	balance sdkmath.Int, mutators ...GenesisMutator,
+) *Chain {
+	t.Helper()
+	a := app.New(logger, db, nil, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()),
 		append([]func(*baseapp.BaseApp){baseapp.SetChainID(ChainID)}, baseAppOptions...)...)
 
 	privVal := mock.NewPV()
