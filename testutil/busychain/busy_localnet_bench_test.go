@@ -1,11 +1,9 @@
 package busychain_test
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -165,63 +163,38 @@ func busyLocalnetSetup(b *testing.B, c *throughput.Chain, hot, owners []*through
 }
 
 // blockIntervals reads the headers of blocks first-1..last and returns the intervals (ms) between
-// consecutive ones, failing on any transaction that failed in them; it also counts the epochs run
-// and the transactions held.
+// consecutive ones; it also counts the epochs run and the transactions held, failing on any that
+// failed.
 func blockIntervals(b *testing.B, c *throughput.Chain, first, last int64) (intervals []float64, epochs, txs int) {
 	var prev time.Time
 	for h := first - 1; h <= last; h++ {
-		var hdr struct {
-			Header struct {
-				Time time.Time `json:"time"`
-			} `json:"header"`
-		}
-		if err := c.Node.RPCGet("header?height="+strconv.FormatInt(h, 10), &hdr); err != nil {
-			b.Fatalf("header %d: %v", h, err)
+		hdr, err := c.Node.Header(h)
+		if err != nil {
+			b.Fatal(err)
 		}
 		if h >= first {
-			intervals = append(intervals, float64(hdr.Header.Time.Sub(prev).Microseconds())/1000)
-			var br struct {
-				TxsResults []struct {
-					Code uint32 `json:"code"`
-					Log  string `json:"log"`
-				} `json:"txs_results"`
-				FinalizeBlockEvents []struct {
-					Type string `json:"type"`
-				} `json:"finalize_block_events"`
-			}
-			if err := c.Node.RPCGet("block_results?height="+strconv.FormatInt(h, 10), &br); err != nil {
+			intervals = append(intervals, float64(hdr.Time.Sub(prev).Microseconds())/1000)
+			br, err := c.BlockResults(h)
+			if err != nil {
 				b.Fatalf("block_results %d: %v", h, err)
 			}
-			for i, r := range br.TxsResults {
-				if r.Code != 0 {
-					b.Fatalf("tx %d at height %d: code %d: %s", i, h, r.Code, r.Log)
-				}
-			}
-			txs += len(br.TxsResults)
-			for _, ev := range br.FinalizeBlockEvents {
-				if ev.Type == "taochain.intelligence.v1.EventEpoch" {
+			txs += br.Txs
+			for _, ev := range br.Events {
+				if ev == "taochain.intelligence.v1.EventEpoch" {
 					epochs++
 				}
 			}
 		}
-		prev = hdr.Header.Time
+		prev = hdr.Time
 	}
 	return intervals, epochs, txs
 }
 
 // endBlockTimes reads the node's `end block` lines (JSON log) for heights first..last, in ms.
 func endBlockTimes(b *testing.B, c *throughput.Chain, first, last int64) []float64 {
-	f, err := os.Open(filepath.Join(c.Node.Home, "node.log"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
 	var out []float64
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		line := sc.Bytes()
-		if !strings.Contains(string(line), `"`+app.LogEndBlock+`"`) {
+	for line := range strings.Lines(c.Node.Log()) {
+		if !strings.Contains(line, `"`+app.LogEndBlock+`"`) {
 			continue
 		}
 		var ev struct {
@@ -229,15 +202,12 @@ func endBlockTimes(b *testing.B, c *throughput.Chain, first, last int64) []float
 			Height  int64   `json:"height"`
 			Ms      float64 `json:"ms"`
 		}
-		if json.Unmarshal(line, &ev) != nil || ev.Message != app.LogEndBlock {
+		if json.Unmarshal([]byte(line), &ev) != nil || ev.Message != app.LogEndBlock {
 			continue
 		}
 		if ev.Height >= first && ev.Height <= last {
 			out = append(out, ev.Ms)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		b.Fatal(err)
 	}
 	if len(out) == 0 {
 		b.Fatalf("no %q lines in the node's log", app.LogEndBlock)

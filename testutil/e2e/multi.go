@@ -205,11 +205,13 @@ func (n *Node) RPCGet(path string, v any) error {
 	return json.Unmarshal(envelope.Result, v)
 }
 
-// BlockHeader is the part of a CometBFT block header the tests compare.
+// BlockHeader is the part of a CometBFT block header the tests compare. Equal headers compare
+// equal with ==: Time is kept in UTC, without a monotonic reading.
 type BlockHeader struct {
 	Height  int64
-	AppHash string // state root after executing block Height-1
-	Hash    string // the block id hash: equal hashes mean identical headers
+	AppHash string    // state root after executing block Height-1
+	Hash    string    // the block id hash: equal hashes mean identical headers
+	Time    time.Time // the proposer's BFT time, which benchmarks difference into block intervals
 }
 
 // Header returns the committed block header at height h from this node's RPC /block endpoint.
@@ -220,8 +222,9 @@ func (n *Node) Header(h int64) (BlockHeader, error) {
 		} `json:"block_id"`
 		Block struct {
 			Header struct {
-				Height  string `json:"height"`
-				AppHash string `json:"app_hash"`
+				Height  string    `json:"height"`
+				AppHash string    `json:"app_hash"`
+				Time    time.Time `json:"time"`
 			} `json:"header"`
 		} `json:"block"`
 	}
@@ -235,7 +238,8 @@ func (n *Node) Header(h int64) (BlockHeader, error) {
 	if res.Block.Header.AppHash == "" || res.BlockID.Hash == "" {
 		return BlockHeader{}, fmt.Errorf("block at height %d: empty app hash or block hash", h)
 	}
-	return BlockHeader{Height: h, AppHash: res.Block.Header.AppHash, Hash: res.BlockID.Hash}, nil
+	hdr := res.Block.Header
+	return BlockHeader{Height: h, AppHash: hdr.AppHash, Hash: res.BlockID.Hash, Time: hdr.Time.UTC()}, nil
 }
 
 // AppHashAfter returns the app hash after executing block h: the app_hash in the header of block

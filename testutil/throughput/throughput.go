@@ -486,29 +486,17 @@ func (c *Chain) waitCommitted(from int64, want int, began time.Time, timeout tim
 	for time.Now().Before(deadline) {
 		latest := c.Height()
 		for h := scanned + 1; h <= latest; h++ {
-			var br struct {
-				TxsResults []struct {
-					Code    uint32 `json:"code"`
-					Log     string `json:"log"`
-					GasUsed string `json:"gas_used"`
-				} `json:"txs_results"`
-			}
-			if err := c.Node.RPCGet("block_results?height="+strconv.FormatInt(h, 10), &br); err != nil {
+			br, err := c.BlockResults(h)
+			if err != nil {
 				// /status reports a block once it is stored, its results once it is executed.
 				break
 			}
-			for _, r := range br.TxsResults {
-				if r.Code != 0 {
-					c.TB.Fatalf("tx failed in block %d: code %d: %s", h, r.Code, r.Log)
-				}
-				g, _ := strconv.ParseInt(r.GasUsed, 10, 64)
-				res.GasUsed += g
-			}
-			if len(br.TxsResults) > 0 {
+			res.GasUsed += br.GasUsed
+			if br.Txs > 0 {
 				res.Blocks++
-				res.MaxBlock = max(res.MaxBlock, len(br.TxsResults))
+				res.MaxBlock = max(res.MaxBlock, br.Txs)
 			}
-			res.Txs += len(br.TxsResults)
+			res.Txs += br.Txs
 			scanned = h
 		}
 		if res.Txs >= want {
@@ -519,4 +507,43 @@ func (c *Chain) waitCommitted(from int64, want int, began time.Time, timeout tim
 	}
 	c.TB.Fatalf("%d of %d txs committed within %s", res.Txs, want, timeout)
 	return res
+}
+
+// BlockResults is what executing one committed block produced.
+type BlockResults struct {
+	Txs     int      // transactions in the block, every one with code 0
+	GasUsed int64    // gas the transactions used
+	Events  []string // the types of the block's FinalizeBlock events (BeginBlock and EndBlock), in order
+}
+
+// BlockResults reads the results of block h from RPC /block_results and fails the benchmark if
+// any of its transactions failed: a benchmark counting a failed tx as work would overstate what
+// the node does. The error is only for results the node cannot give (yet).
+func (c *Chain) BlockResults(h int64) (BlockResults, error) {
+	c.TB.Helper()
+	var br struct {
+		TxsResults []struct {
+			Code    uint32 `json:"code"`
+			Log     string `json:"log"`
+			GasUsed string `json:"gas_used"`
+		} `json:"txs_results"`
+		FinalizeBlockEvents []struct {
+			Type string `json:"type"`
+		} `json:"finalize_block_events"`
+	}
+	if err := c.Node.RPCGet("block_results?height="+strconv.FormatInt(h, 10), &br); err != nil {
+		return BlockResults{}, err
+	}
+	res := BlockResults{Txs: len(br.TxsResults)}
+	for i, r := range br.TxsResults {
+		if r.Code != 0 {
+			c.TB.Fatalf("tx %d failed in block %d: code %d: %s", i, h, r.Code, r.Log)
+		}
+		g, _ := strconv.ParseInt(r.GasUsed, 10, 64)
+		res.GasUsed += g
+	}
+	for _, ev := range br.FinalizeBlockEvents {
+		res.Events = append(res.Events, ev.Type)
+	}
+	return res, nil
 }
