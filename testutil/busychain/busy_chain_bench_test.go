@@ -13,6 +13,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 	metrics "github.com/hashicorp/go-metrics"
 
 	sdkmath "cosmossdk.io/math"
@@ -20,7 +21,7 @@ import (
 	pruningtypes "cosmossdk.io/store/pruning/types"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
-	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdktelemetry "github.com/cosmos/cosmos-sdk/telemetry"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -46,6 +47,9 @@ const (
 	targetEndBlockP99Ms = 100
 	targetBlockMaxMs    = 1500
 	maxGas              = 90_000_000
+	// setupTxsPerBlock bounds the in-process setup's blocks: 16 stake txs of about 2.8M gas stay
+	// under the 100M block gas limit.
+	setupTxsPerBlock = 16
 	// nodeIAVLCacheSize is the iavl-cache-size `taod init` writes into app.toml.
 	nodeIAVLCacheSize = taodcmd.DefaultIAVLCacheSize
 	// iavlCacheEnv, when set, replaces nodeIAVLCacheSize (app.toml's iavl-cache-size), to see how
@@ -56,6 +60,9 @@ const (
 	// grew after the sixth).
 	heapProfileEnv = "BENCH_HEAP_PROFILE"
 )
+
+// eventEpoch is the type of the event a subnet's epoch emits, counted to show that epochs ran.
+var eventEpoch = gogoproto.MessageName(&intelligencetypes.EventEpoch{})
 
 // endBlockSink keeps every app_end_block_duration sample (ms) that the app records.
 type endBlockSink struct {
@@ -83,15 +90,11 @@ func (s *endBlockSink) take() []float32 {
 	return out
 }
 
-// busy is the chain: accounts[:uids] are the hotkeys (each registered on every subnet; the first
-// `validators` of them are the validators), accounts[uids+s] is the owner and coldkey of subnet
-// s+1.
+// busy is the chain, its accounts laid out as setupBatches describes.
 type busy struct {
-	b      *testing.B
-	c      *apptest.Chain
-	hot    []apptest.Account
-	owners []apptest.Account
-	round  uint32
+	b   *testing.B
+	c   *apptest.Chain
+	hot []apptest.Account
 }
 
 func (w *busy) deliver(what string, txs ...[]byte) {
@@ -125,6 +128,66 @@ func busyGenesis(enc app.EncodingConfig, state app.GenesisState) {
 	state[subnettypes.ModuleName] = enc.Codec.MustMarshalJSON(&gs)
 }
 
+// setupTx is one transaction of the setup: msgs signed by accounts[from].
+type setupTx struct {
+	from int
+	msgs []sdk.Msg
+}
+
+// setupBatch is a group of setup transactions that may share blocks; every one must be committed
+// before the next batch's are sent.
+type setupBatch struct {
+	what string // what the transactions do, for failures
+	txs  []setupTx
+}
+
+// setupBatches builds the setup of both benchmarks on accounts laid out as accounts[:uids] the
+// hotkeys (each registered on every subnet; the first `validators` of them are the validators)
+// and accounts[uids+s] the owner and coldkey of subnet s+1: the subnets one a batch (a subnet's
+// lock is back at its minimum a block after a registration), every hotkey on every subnet in
+// batches of max_registrations_per_block hotkeys (the most a subnet takes in one block), each tx
+// registering them on subnetsPerTx subnets, then the validators' stake. Proofs are signed for
+// chainID. Both benchmarks build the same state; only how batches become blocks differs.
+func setupBatches(b *testing.B, chainID string, accounts []cryptotypes.PrivKey, subnetsPerTx int) []setupBatch {
+	addr := func(i int) string { return sdk.AccAddress(accounts[i].PubKey().Address()).String() }
+	var out []setupBatch
+	for s := range subnets {
+		owner := addr(uids + s)
+		out = append(out, setupBatch{what: "register subnet", txs: []setupTx{{from: uids + s,
+			msgs: []sdk.Msg{&subnettypes.MsgRegisterSubnet{Owner: owner, Name: fmt.Sprint("busy-", s), MaxLock: app.TAO(10)}}}}})
+	}
+	// All hotkeys with the first owner as coldkey (a hotkey has one coldkey).
+	const perBlock = subnettypes.MaxRegistrationsPerBlockLimit
+	coldkey := addr(uids)
+	for start := 0; start < uids; start += perBlock {
+		batch := setupBatch{what: "register neurons"}
+		for first := 0; first < subnets; first += subnetsPerTx {
+			tx := setupTx{from: uids}
+			for netuid := uint32(first + 1); netuid <= uint32(first+subnetsPerTx); netuid++ {
+				for _, hk := range accounts[start : start+perBlock] {
+					proof, err := hk.Sign(subnettypes.RegistrationProofBytes(chainID, uint16(netuid), coldkey))
+					if err != nil {
+						b.Fatal(err)
+					}
+					tx.msgs = append(tx.msgs, &subnettypes.MsgRegisterNeuron{Coldkey: coldkey, Netuid: netuid,
+						HotkeyPubkey: hk.PubKey().Bytes(), Proof: proof, MaxBurn: sdkmath.NewInt(subnettypes.MinBurnFloor)})
+				}
+			}
+			batch.txs = append(batch.txs, tx)
+		}
+		out = append(out, batch)
+	}
+	stake := setupBatch{what: "stake"}
+	for s := range subnets {
+		tx := setupTx{from: uids + s}
+		for v := range validators {
+			tx.msgs = append(tx.msgs, &subnettypes.MsgAddStake{Coldkey: addr(uids + s), Hotkey: addr(v), Netuid: uint32(s + 1), Amount: app.TAO(100 + int64(v))})
+		}
+		stake.txs = append(stake.txs, tx)
+	}
+	return append(out, stake)
+}
+
 func setup(b *testing.B) *busy {
 	// Stored as a node stores it with the app.toml `taod init` writes: goleveldb on disk, default
 	// pruning (the last 362,880 versions kept, on disk), IAVL's node cache at nodeIAVLCacheSize
@@ -148,45 +211,15 @@ func setup(b *testing.B) *busy {
 		baseapp.SetInterBlockCache(store.NewCommitKVStoreCacheManager()),
 	}
 	c := apptest.NewChainOnDB(b, db, opts, uids+subnets, app.TAO(1_000_000), busyGenesis)
-	w := &busy{b: b, c: c, hot: c.Accounts[:uids], owners: c.Accounts[uids:]}
-	for s, owner := range w.owners {
-		w.deliver("register subnet", w.sign(owner, &subnettypes.MsgRegisterSubnet{Owner: owner.Address.String(), Name: fmt.Sprint("busy-", s), MaxLock: app.TAO(10)}))
+	w := &busy{b: b, c: c, hot: c.Accounts[:uids]}
+	keys := make([]cryptotypes.PrivKey, len(c.Accounts))
+	for i, acc := range c.Accounts {
+		keys[i] = acc.Priv
 	}
-	// Every hotkey on every subnet, all with the first owner as coldkey (a hotkey has one
-	// coldkey): each block holds one tx of max_registrations_per_block registrations on each of
-	// 4 subnets (a registration on a nearly full subnet costs about 370,000 gas).
-	const perBlock, subnetsPerTx = subnettypes.MaxRegistrationsPerBlockLimit, 4
-	coldkey := w.owners[0]
-	for start := 0; start < uids; start += perBlock {
-		for first := 0; first < subnets; first += subnetsPerTx {
-			var msgs []sdk.Msg
-			for s := first; s < first+subnetsPerTx; s++ {
-				netuid := uint32(s + 1)
-				for _, hk := range w.hot[start : start+perBlock] {
-					priv := hk.Priv.(*secp256k1.PrivKey)
-					proof, err := priv.Sign(subnettypes.RegistrationProofBytes(apptest.ChainID, uint16(netuid), coldkey.Address.String()))
-					if err != nil {
-						b.Fatal(err)
-					}
-					msgs = append(msgs, &subnettypes.MsgRegisterNeuron{Coldkey: coldkey.Address.String(), Netuid: netuid,
-						HotkeyPubkey: priv.PubKey().Bytes(), Proof: proof, MaxBurn: sdkmath.NewInt(subnettypes.MinBurnFloor)})
-				}
-			}
-			w.deliver("register neurons", w.sign(coldkey, msgs...))
-		}
-	}
-	var stakes [][]byte
-	for s, owner := range w.owners {
-		var msgs []sdk.Msg
-		for i, v := range w.hot[:validators] {
-			msgs = append(msgs, &subnettypes.MsgAddStake{Coldkey: owner.Address.String(), Hotkey: v.Address.String(), Netuid: uint32(s + 1), Amount: app.TAO(100 + int64(i))})
-		}
-		stakes = append(stakes, w.sign(owner, msgs...))
-	}
-	for len(stakes) > 0 { // 16 txs of about 2.8M gas per block, under the 100M block limit
-		n := min(16, len(stakes))
-		w.deliver("stake", stakes[:n]...)
-		stakes = stakes[n:]
+	// Registrations on 4 subnets a tx (a registration on a nearly full subnet costs about 370,000
+	// gas): the coldkey signs them all, so they go one a block.
+	for _, batch := range setupBatches(b, apptest.ChainID, keys, 4) {
+		w.deliverBatch(batch)
 	}
 	// One tempo so that every subnet has run an epoch and handed out its permits.
 	for range tempo + 2 {
@@ -199,6 +232,23 @@ func setup(b *testing.B) *busy {
 		}
 	}
 	return w
+}
+
+// deliverBatch puts batch's txs, in order, in as few blocks as the in-process chain takes: at
+// most setupTxsPerBlock, and one per signer, since SignTx signs with the committed sequence.
+func (w *busy) deliverBatch(batch setupBatch) {
+	w.b.Helper()
+	var block [][]byte
+	signers := map[int]bool{}
+	for _, tx := range batch.txs {
+		if signers[tx.from] || len(block) == setupTxsPerBlock {
+			w.deliver(batch.what, block...)
+			block, signers = nil, map[int]bool{}
+		}
+		block = append(block, w.sign(w.c.Accounts[tx.from], tx.msgs...))
+		signers[tx.from] = true
+	}
+	w.deliver(batch.what, block...)
 }
 
 // rowsDue returns, for the next block, the weight-setting txs due in it (rowsDueAt).
@@ -324,7 +374,7 @@ func BenchmarkBusyChain(b *testing.B) {
 				}
 			}
 			for _, ev := range res.Events {
-				if ev.Type == "taochain.intelligence.v1.EventEpoch" {
+				if ev.Type == eventEpoch {
 					epochs++
 				}
 			}

@@ -2,16 +2,14 @@ package busychain_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-
-	sdkmath "cosmossdk.io/math"
 
 	"github.com/taochain/taochain/app"
 	"github.com/taochain/taochain/testutil/throughput"
@@ -30,6 +28,8 @@ const (
 	rowGas = 400_000
 	// setupTimeout bounds each setup batch from its first broadcast to its last commit.
 	setupTimeout = 5 * time.Minute
+	// setupWorkers broadcast a setup batch's lanes concurrently.
+	setupWorkers = 8
 )
 
 // BenchmarkBusyLocalnet is BenchmarkBusyChain on a real node: the taod binary started by
@@ -55,9 +55,9 @@ func BenchmarkBusyLocalnet(b *testing.B) {
 			busyGenesis(enc, app.GenesisState(state))
 			return nil
 		})
-	hot, owners := c.Accounts[:uids], c.Accounts[uids:]
+	hot := c.Accounts[:uids]
 	t0 := time.Now()
-	busyLocalnetSetup(b, c, hot, owners)
+	busyLocalnetSetup(b, c)
 	b.Logf("setup (%d subnets, %d neurons, stake, one tempo): %s", subnets, subnets*uids, time.Since(t0).Round(time.Second))
 
 	hotAddrs := make([]sdk.AccAddress, validators)
@@ -120,46 +120,38 @@ func BenchmarkBusyLocalnet(b *testing.B) {
 	b.Logf("node RSS %d MiB after setup, after each %d blocks: %v MiB", rss0, perIteration, rsss)
 }
 
-// busyLocalnetSetup registers the subnets (one a block, so the lock stays at its minimum), every
-// hotkey on every subnet (16 per subnet a block, the per-block limit), the validators' stake, and
-// waits one tempo so that every subnet has run an epoch and handed out its permits.
-func busyLocalnetSetup(b *testing.B, c *throughput.Chain, hot, owners []*throughput.Account) {
-	for s, owner := range owners {
-		tx := c.Sign(owner, setupTxGas, &subnettypes.MsgRegisterSubnet{Owner: owner.Address.String(), Name: fmt.Sprint("busy-", s), MaxLock: app.TAO(10)})
-		c.Run([]throughput.Lane{{tx}}, 1, setupTimeout)
+// busyLocalnetSetup sends setupBatches, each batch's txs in one lane per signer, and waits one
+// tempo so that every subnet has run an epoch and handed out its permits.
+func busyLocalnetSetup(b *testing.B, c *throughput.Chain) {
+	keys := make([]cryptotypes.PrivKey, len(c.Accounts))
+	for i, acc := range c.Accounts {
+		keys[i] = acc.Priv
 	}
-	const perBlock, subnetsPerTx = subnettypes.MaxRegistrationsPerBlockLimit, 1
-	coldkey := owners[0]
-	for start := 0; start < uids; start += perBlock {
-		var lane throughput.Lane
-		for firstSubnet := 0; firstSubnet < subnets; firstSubnet += subnetsPerTx {
-			var msgs []sdk.Msg
-			for s := firstSubnet; s < firstSubnet+subnetsPerTx; s++ {
-				netuid := uint32(s + 1)
-				for _, hk := range hot[start : start+perBlock] {
-					proof, err := hk.Priv.Sign(subnettypes.RegistrationProofBytes(c.Node.ChainID, uint16(netuid), coldkey.Address.String()))
-					if err != nil {
-						b.Fatal(err)
-					}
-					msgs = append(msgs, &subnettypes.MsgRegisterNeuron{Coldkey: coldkey.Address.String(), Netuid: netuid,
-						HotkeyPubkey: hk.Priv.PubKey().Bytes(), Proof: proof, MaxBurn: sdkmath.NewInt(subnettypes.MinBurnFloor)})
-				}
+	// One subnet a tx: CometBFT fills a block by the gas its txs ask, and 16 registrations ask
+	// registerTxGas where every other setup tx asks setupTxGas.
+	for _, batch := range setupBatches(b, c.Node.ChainID, keys, 1) {
+		var lanes []throughput.Lane
+		laneOf := map[int]int{} // signer → its lane: its txs go out in sequence order
+		for _, tx := range batch.txs {
+			i, ok := laneOf[tx.from]
+			if !ok {
+				i = len(lanes)
+				laneOf[tx.from] = i
+				lanes = append(lanes, nil)
 			}
-			lane = append(lane, c.Sign(coldkey, registerTxGas, msgs...))
+			lanes[i] = append(lanes[i], c.Sign(c.Accounts[tx.from], setupGas(tx), tx.msgs...))
 		}
-		// One chunk of 16 hotkeys at a time: the next chunk on a subnet must wait for a new block.
-		c.Run([]throughput.Lane{lane}, 1, setupTimeout)
+		c.Run(lanes, setupWorkers, setupTimeout)
 	}
-	var stakes []throughput.Lane
-	for s, owner := range owners {
-		var msgs []sdk.Msg
-		for i, v := range hot[:validators] {
-			msgs = append(msgs, &subnettypes.MsgAddStake{Coldkey: owner.Address.String(), Hotkey: v.Address.String(), Netuid: uint32(s + 1), Amount: app.TAO(100 + int64(i))})
-		}
-		stakes = append(stakes, throughput.Lane{c.Sign(owner, setupTxGas, msgs...)})
-	}
-	c.Run(stakes, 8, setupTimeout)
 	c.Node.WaitHeight(c.Height()+tempo+2, 10*time.Minute)
+}
+
+// setupGas is the gas a setup tx asks on the localnet.
+func setupGas(tx setupTx) uint64 {
+	if _, ok := tx.msgs[0].(*subnettypes.MsgRegisterNeuron); ok {
+		return registerTxGas
+	}
+	return setupTxGas
 }
 
 // blockIntervals reads the headers of blocks first-1..last and returns the intervals (ms) between
@@ -180,7 +172,7 @@ func blockIntervals(b *testing.B, c *throughput.Chain, first, last int64) (inter
 			}
 			txs += br.Txs
 			for _, ev := range br.Events {
-				if ev == "taochain.intelligence.v1.EventEpoch" {
+				if ev == eventEpoch {
 					epochs++
 				}
 			}
