@@ -50,10 +50,9 @@ const (
 	// setupTxsPerBlock bounds the in-process setup's blocks: 16 stake txs of about 2.8M gas stay
 	// under the 100M block gas limit.
 	setupTxsPerBlock = 16
-	// nodeIAVLCacheSize is the iavl-cache-size `taod init` writes into app.toml.
-	nodeIAVLCacheSize = taodcmd.DefaultIAVLCacheSize
-	// iavlCacheEnv, when set, replaces nodeIAVLCacheSize (app.toml's iavl-cache-size), to see how
-	// much of the memory figure is IAVL's node cache (the SDK's default is 781,250).
+	// iavlCacheEnv, when set, replaces taodcmd.DefaultIAVLCacheSize (the iavl-cache-size `taod
+	// init` writes into app.toml), to see how much of the memory figure is IAVL's node cache (the
+	// SDK's default is 781,250).
 	iavlCacheEnv = "BENCH_IAVL_CACHE_SIZE"
 	// heapProfileEnv, when set to a path, saves a heap profile there at the end of the run, and
 	// one as <path>.<k> after the k-th iteration (go tool pprof -base <path>.6 <path> shows what
@@ -190,15 +189,16 @@ func setupBatches(b *testing.B, chainID string, accounts []cryptotypes.PrivKey, 
 
 func setup(b *testing.B) *busy {
 	// Stored as a node stores it with the app.toml `taod init` writes: goleveldb on disk, default
-	// pruning (the last 362,880 versions kept, on disk), IAVL's node cache at nodeIAVLCacheSize
-	// and the inter-block cache on. On an in-memory database every kept version would stay in the heap
-	// (about 0.85 MB per block here) and the memory figure would measure the database.
+	// pruning (the last 362,880 versions kept, on disk), IAVL's node cache at
+	// taodcmd.DefaultIAVLCacheSize and the inter-block cache on. On an in-memory database every
+	// kept version would stay in the heap (about 0.85 MB per block here) and the memory figure
+	// would measure the database.
 	db, err := dbm.NewGoLevelDB("application", b.TempDir(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = db.Close() })
-	cacheSize := nodeIAVLCacheSize
+	cacheSize := taodcmd.DefaultIAVLCacheSize
 	if v := os.Getenv(iavlCacheEnv); v != "" {
 		if cacheSize, err = strconv.Atoi(v); err != nil || cacheSize < 0 {
 			b.Fatalf("%s=%q: want a number of nodes", iavlCacheEnv, v)
