@@ -11,6 +11,7 @@ import (
 
 	"github.com/taochain/taochain/internal/telemetry"
 	"github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/typedevent"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -109,7 +110,7 @@ func (k Keeper) ProcessEpochQueue(ctx context.Context) (int, error) {
 		observeEpoch(ctx, netuid, start, rec, err)
 		if err != nil {
 			k.Logger(ctx).Error("subnet epoch failed; skipped without writing anything", "netuid", netuid, "epoch", q.Epoch, "height", sdkCtx.BlockHeight(), "err", err)
-			if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventEpochFailed{
+			if err := typedevent.Emit(sdkCtx.EventManager(), &types.EventEpochFailed{
 				Netuid: q.Netuid, Height: sdkCtx.BlockHeight(), Epoch: q.Epoch, Error: err.Error(),
 			}); err != nil {
 				return ran, err

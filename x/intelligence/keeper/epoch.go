@@ -12,6 +12,7 @@ import (
 
 	"github.com/taochain/taochain/x/intelligence/types"
 	"github.com/taochain/taochain/x/intelligence/yuma"
+	"github.com/taochain/taochain/x/internal/typedevent"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -385,11 +386,11 @@ func (k Keeper) publishEpoch(ctx context.Context, rec types.EpochRecord, expired
 		return err
 	}
 	if expired > 0 {
-		if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventCommitsExpired{Netuid: rec.Netuid, Epoch: rec.Epoch, Count: expired}); err != nil {
+		if err := typedevent.Emit(sdkCtx.EventManager(), &types.EventCommitsExpired{Netuid: rec.Netuid, Epoch: rec.Epoch, Count: expired}); err != nil {
 			return err
 		}
 	}
-	if err := sdkCtx.EventManager().EmitTypedEvent(&types.EventEpoch{
+	if err := typedevent.Emit(sdkCtx.EventManager(), &types.EventEpoch{
 		Netuid: rec.Netuid, Height: rec.Height, Epoch: rec.Epoch, Emission: rec.Emission,
 		OwnerEmission: rec.OwnerEmission, MinerEmission: rec.MinerEmission, ValidatorEmission: rec.ValidatorEmission,
 		TakeEmission: rec.TakeEmission, Neurons: rec.Neurons, ValidatorsByStake: rec.ValidatorsByStake,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/taochain/taochain/x/intelligence/types"
 	"github.com/taochain/taochain/x/internal/queryutil"
+	"github.com/taochain/taochain/x/internal/typedevent"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -105,7 +106,7 @@ func (m msgServer) CommitModelUpdate(ctx context.Context, msg *types.MsgCommitMo
 	if err := m.k.ModelUpdates.Set(ctx, collections.Join(netuid, uid), c); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventModelUpdateCommitted{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventModelUpdateCommitted{
 		Netuid: c.Netuid, Uid: c.Uid, Hotkey: c.Hotkey, Epoch: c.Epoch, Hash: c.Hash, Size_: c.Size_,
 	}); err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/typedevent"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -164,7 +165,7 @@ func (k Keeper) writeRow(ctx context.Context, v validator, uids, weights []uint3
 			return err
 		}
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWeightsSet{
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventWeightsSet{
 		Netuid: uint32(v.netuid), Uid: uint32(uid), Hotkey: v.neuron.Hotkey, Source: source,
 		Count: uint32(len(entries)), VersionKey: versionKey,
 	})
@@ -279,7 +280,7 @@ func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEva
 	if err := m.k.writeRow(ctx, v, ev.Uids, ev.Scores, 0, types.WEIGHTS_SOURCE_EVALUATION); err != nil {
 		return nil, err
 	}
-	err = sdkCtx.EventManager().EmitTypedEvent(&types.EventEvaluationSubmitted{
+	err = typedevent.Emit(sdkCtx.EventManager(), &types.EventEvaluationSubmitted{
 		Netuid: uint32(v.netuid), Epoch: ev.Epoch, Hotkey: v.neuron.Hotkey, Uid: v.neuron.Uid,
 		Submitter: msg.Submitter, Nonce: ev.Nonce, SignBytesHash: stored.SignBytesHash,
 	})
@@ -326,7 +327,7 @@ func (m msgServer) CommitWeights(ctx context.Context, msg *types.MsgCommitWeight
 	if err := m.k.markWork(ctx, v.netuid, uint16(v.neuron.Uid)); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWeightsCommitted{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventWeightsCommitted{
 		Netuid: uint32(v.netuid), Hotkey: v.neuron.Hotkey, CommitEpoch: current, RevealEpoch: reveal,
 	}); err != nil {
 		return nil, err
@@ -412,7 +413,7 @@ func (m msgServer) RevealWeights(ctx context.Context, msg *types.MsgRevealWeight
 	if err := m.k.writeRow(ctx, v, msg.Uids, weights, msg.VersionKey, types.WEIGHTS_SOURCE_REVEAL); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWeightsRevealed{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventWeightsRevealed{
 		Netuid: uint32(v.netuid), Hotkey: v.neuron.Hotkey, Epoch: current, Masked: masked,
 	}); err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 
 	intelligencekeeper "github.com/taochain/taochain/x/intelligence/keeper"
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/typedevent"
 	"github.com/taochain/taochain/x/slashing/types"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
@@ -203,7 +204,7 @@ func (k Keeper) countDownJails(ctx context.Context, netuid uint16, jails []types
 		if err := k.Jails.Remove(ctx, key); err != nil {
 			return err
 		}
-		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventReleased{Netuid: j.Netuid, Hotkey: j.Hotkey}); err != nil {
+		if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventReleased{Netuid: j.Netuid, Hotkey: j.Hotkey}); err != nil {
 			return err
 		}
 	}
@@ -244,7 +245,7 @@ func (k Keeper) deregisterUseless(ctx context.Context, n subnettypes.Neuron, epo
 		return err
 	}
 	k.Logger(ctx).Info("deregistered a useless neuron", "netuid", netuid, "uid", n.Uid, "hotkey", n.Hotkey, "epochs", uselessEpochs)
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventNeuronDeregistered{
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventNeuronDeregistered{
 		Netuid: n.Netuid, Uid: n.Uid, Hotkey: n.Hotkey, OffenceId: o.Id,
 	})
 }

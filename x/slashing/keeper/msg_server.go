@@ -10,6 +10,7 @@ import (
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/typedevent"
 	"github.com/taochain/taochain/x/slashing/types"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
@@ -128,7 +129,7 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if err := m.k.PoIParams.Set(ctx, msg.Params); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventParamsUpdated{Params: msg.Params}); err != nil {
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventParamsUpdated{Params: msg.Params}); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, nil

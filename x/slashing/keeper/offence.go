@@ -14,6 +14,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	intelligencetypes "github.com/taochain/taochain/x/intelligence/types"
+	"github.com/taochain/taochain/x/internal/typedevent"
 	"github.com/taochain/taochain/x/slashing/types"
 	subnettypes "github.com/taochain/taochain/x/subnet/types"
 )
@@ -62,7 +63,7 @@ func (k Keeper) recordOffence(ctx context.Context, o types.Offence) (types.Offen
 	if err := k.OffencesByNetuid.Set(ctx, collections.Join(uint16(o.Netuid), id)); err != nil {
 		return types.Offence{}, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventOffence{Offence: o}); err != nil {
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventOffence{Offence: o}); err != nil {
 		return types.Offence{}, err
 	}
 	observeOffence(ctx, o)
@@ -136,7 +137,7 @@ func (k Keeper) jailHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAdd
 			return err
 		}
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventJailed{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventJailed{
 		Netuid: uint32(netuid), Hotkey: hotkey.String(), Epochs: j.RemainingEpochs, OffenceId: offenceID,
 	}); err != nil {
 		return err

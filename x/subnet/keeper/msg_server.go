@@ -5,6 +5,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/typedevent"
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -204,7 +205,7 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	if err := m.k.Params.Set(ctx, msg.Params); err != nil {
 		return nil, err
 	}
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventParamsUpdated{Params: msg.Params}); err != nil {
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventParamsUpdated{Params: msg.Params}); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, nil

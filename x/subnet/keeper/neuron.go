@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/typedevent"
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -286,7 +287,7 @@ func (k Keeper) RegisterNeuron(ctx context.Context, coldkey sdk.AccAddress, netu
 			return types.Neuron{}, math.Int{}, "", err
 		}
 	}
-	err = sdkCtx.EventManager().EmitTypedEvent(&types.EventNeuronRegistered{
+	err = typedevent.Emit(sdkCtx.EventManager(), &types.EventNeuronRegistered{
 		Netuid: uint32(netuid), Uid: uint32(uid), Hotkey: n.Hotkey, Coldkey: n.Coldkey,
 		Burned: price, ReplacedHotkey: replacedHotkey, NextPrice: s.Burn,
 	})
@@ -307,7 +308,7 @@ func (k Keeper) ServeAxon(ctx context.Context, hotkey sdk.AccAddress, netuid uin
 	if err := k.Neurons.Set(ctx, collections.Join(netuid, uint16(n.Uid)), n); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventAxonServed{
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventAxonServed{
 		Netuid: uint32(netuid), Uid: n.Uid, Hotkey: n.Hotkey, Axon: axon,
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/typedevent"
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -205,7 +206,7 @@ func (k Keeper) RemoveStake(ctx context.Context, coldkey, hotkey sdk.AccAddress,
 	if err != nil {
 		return e, err
 	}
-	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventStakeRemoved{
+	err = typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventStakeRemoved{
 		Coldkey: coldkey.String(), Hotkey: hotkey.String(), Netuid: uint32(netuid), Amount: released, Shares: burned,
 		UnbondingId: e.Id, CompletionHeight: e.CompletionHeight,
 	})
@@ -236,7 +237,7 @@ func (k Keeper) MoveStake(ctx context.Context, coldkey, fromHotkey sdk.AccAddres
 	if err != nil {
 		return math.Int{}, err
 	}
-	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventStakeMoved{
+	err = typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventStakeMoved{
 		Coldkey: coldkey.String(), FromHotkey: fromHotkey.String(), FromNetuid: uint32(fromNetuid),
 		ToHotkey: toHotkey.String(), ToNetuid: uint32(toNetuid), Amount: released,
 	})
@@ -271,7 +272,7 @@ func (k Keeper) SetTake(ctx context.Context, coldkey, hotkey sdk.AccAddress, tak
 	if err := k.Hotkeys.Set(ctx, hotkey, info); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventTakeSet{
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventTakeSet{
 		Hotkey: hotkey.String(), Coldkey: coldkey.String(), OldTake: old, NewTake: take,
 	})
 }
@@ -308,7 +309,7 @@ func (k Keeper) AddToPool(ctx context.Context, hotkey sdk.AccAddress, netuid uin
 			return err
 		}
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPoolIncreased{
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventPoolIncreased{
 		Hotkey: hotkey.String(), Netuid: uint32(netuid), Amount: amount,
 	})
 }
@@ -389,7 +390,7 @@ func (k Keeper) SlashHotkeyStake(ctx context.Context, hotkey sdk.AccAddress, net
 			return math.Int{}, err
 		}
 	}
-	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventStakeSlashed{
+	err = typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventStakeSlashed{
 		Hotkey: hotkey.String(), Netuid: uint32(netuid), Fraction: fraction.String(),
 		PoolSlashed: poolCut, UnbondingSlashed: unbondingCut,
 	})
@@ -403,7 +404,7 @@ func (k Keeper) depositStake(ctx context.Context, coldkey, hotkey sdk.AccAddress
 	if err != nil {
 		return math.Int{}, err
 	}
-	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventStakeAdded{
+	err = typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventStakeAdded{
 		Coldkey: coldkey.String(), Hotkey: hotkey.String(), Netuid: uint32(netuid), Amount: amount, Shares: shares,
 	})
 	return shares, err

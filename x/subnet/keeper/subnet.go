@@ -10,6 +10,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/typedevent"
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -189,7 +190,7 @@ func (k Keeper) RegisterSubnet(ctx context.Context, owner sdk.AccAddress, name s
 	if err := k.LockState.Set(ctx, types.LockState{LastLock: lock, LastLockHeight: now}); err != nil {
 		return 0, lock, 0, err
 	}
-	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSubnetRegistered{
+	err = typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventSubnetRegistered{
 		Netuid: uint32(netuid), Owner: s.Owner, Name: name, Locked: lock,
 	})
 	return netuid, lock, replaced, err
@@ -239,7 +240,7 @@ func (k Keeper) dissolveSubnet(ctx context.Context, netuid uint16, replaced bool
 			return err
 		}
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSubnetDissolved{
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventSubnetDissolved{
 		Netuid: uint32(netuid), Owner: s.Owner, RefundedLock: s.Locked, Replaced: replaced,
 	})
 }
@@ -297,5 +298,5 @@ func (k Keeper) UpdateHyperparams(ctx context.Context, owner sdk.AccAddress, net
 	if err := k.Subnets.Set(ctx, netuid, s); err != nil {
 		return err
 	}
-	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventHyperparamsUpdated{Netuid: uint32(netuid), Hyperparams: hp})
+	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventHyperparamsUpdated{Netuid: uint32(netuid), Hyperparams: hp})
 }

@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/typedevent"
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
@@ -95,7 +96,7 @@ func (k Keeper) CompleteMatureUnbondings(ctx context.Context, limit uint32) (uin
 		if err := k.pay(ctx, mustAddr(e.Coldkey), e.Amount); err != nil {
 			return 0, err
 		}
-		if err := em.EmitTypedEvent(&types.EventUnbondingCompleted{
+		if err := typedevent.Emit(em, &types.EventUnbondingCompleted{
 			UnbondingId: e.Id, Coldkey: e.Coldkey, Hotkey: e.Hotkey, Netuid: e.Netuid, Amount: e.Amount,
 		}); err != nil {
 			return 0, err
@@ -136,7 +137,7 @@ func (k Keeper) ProcessDissolving(ctx context.Context, limit uint32) (uint32, er
 		if err := k.SubnetStake.Remove(ctx, netuid); err != nil {
 			return done, err
 		}
-		if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventSubnetCleanupCompleted{Netuid: uint32(netuid)}); err != nil {
+		if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventSubnetCleanupCompleted{Netuid: uint32(netuid)}); err != nil {
 			return done, err
 		}
 	}
@@ -187,7 +188,7 @@ func (k Keeper) returnSubnetStake(ctx context.Context, netuid uint16, limit uint
 			if err := k.addSubnetStake(ctx, netuid, value.Neg()); err != nil {
 				return done, false, err
 			}
-			if err := em.EmitTypedEvent(&types.EventSubnetStakeReturned{
+			if err := typedevent.Emit(em, &types.EventSubnetStakeReturned{
 				Netuid: uint32(netuid), Coldkey: ck.String(), Hotkey: hotkey.String(), Amount: value,
 			}); err != nil {
 				return done, false, err

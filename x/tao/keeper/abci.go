@@ -8,6 +8,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/telemetry"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/typedevent"
 	"github.com/taochain/taochain/x/tao/types"
 )
 
@@ -130,7 +131,7 @@ func (k Keeper) MintBlockEmission(ctx context.Context) error {
 		return err
 	}
 
-	if err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventEmission{
+	if err := typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventEmission{
 		Height:   sdk.UnwrapSDKContext(ctx).BlockHeight(),
 		Minted:   minted,
 		Security: be.security,

@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/taochain/taochain/x/internal/typedevent"
 	"github.com/taochain/taochain/x/tao/types"
 )
 
@@ -40,7 +41,7 @@ func (k Keeper) TakePendingEmission(ctx context.Context, netuid uint16) (math.In
 	if err := k.Totals.Set(ctx, totals); err != nil {
 		return math.ZeroInt(), err
 	}
-	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventPendingEmissionReleased{
+	err = typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventPendingEmissionReleased{
 		Netuid: uint32(netuid),
 		Amount: amount,
 	})
