@@ -40,6 +40,10 @@ func NewAnteHandler(opts HandlerOptions) (sdk.AnteHandler, error) {
 	if !ok {
 		return nil, errors.New("ante handler: bank keeper must report spendable coins")
 	}
+	accounts, ok := opts.AccountKeeper.(AccountChecker)
+	if !ok {
+		return nil, errors.New("ante handler: account keeper must report whether an account exists (HasAccount)")
+	}
 	decorators := []sdk.AnteDecorator{
 		ante.NewSetUpContextDecorator(),
 		ante.NewExtensionOptionsDecorator(opts.ExtensionOptionChecker),
@@ -49,7 +53,7 @@ func NewAnteHandler(opts HandlerOptions) (sdk.AnteHandler, error) {
 		ante.NewConsumeGasForTxSizeDecorator(opts.AccountKeeper),
 		NewHotkeyFeeDecorator(
 			ante.NewDeductFeeDecorator(opts.AccountKeeper, opts.BankKeeper, opts.FeegrantKeeper, opts.TxFeeChecker),
-			opts.AccountKeeper, spendable, opts.HotkeyFeeSponsor),
+			accounts, spendable, opts.HotkeyFeeSponsor),
 		ante.NewSetPubKeyDecorator(opts.AccountKeeper),
 		ante.NewValidateSigCountDecorator(opts.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(opts.AccountKeeper, opts.SigGasConsumer),

@@ -17,6 +17,12 @@ type HotkeyFeeSponsor interface {
 	UseColdkeyPaidTx(ctx context.Context, netuid uint16, hotkey sdk.AccAddress, fee sdk.Coins) (sdk.AccAddress, error)
 }
 
+// AccountChecker is the part of x/auth the hotkey fee decorator uses: whether an account exists,
+// without decoding it (the SDK's fee decorator decodes it next anyway).
+type AccountChecker interface {
+	HasAccount(ctx context.Context, addr sdk.AccAddress) bool
+}
+
 // SpendableBank is the part of x/bank the hotkey fee decorator uses.
 type SpendableBank interface {
 	GetBalance(ctx context.Context, addr sdk.AccAddress, denom string) sdk.Coin
@@ -31,13 +37,13 @@ type SpendableBank interface {
 // transaction (funded hotkeys included) goes through the SDK's DeductFeeDecorator unchanged.
 type HotkeyFeeDecorator struct {
 	deduct  ante.DeductFeeDecorator
-	ak      ante.AccountKeeper
+	ak      AccountChecker
 	bank    SpendableBank
 	sponsor HotkeyFeeSponsor
 }
 
 // NewHotkeyFeeDecorator wraps deduct, the SDK fee decorator it replaces.
-func NewHotkeyFeeDecorator(deduct ante.DeductFeeDecorator, ak ante.AccountKeeper, bank SpendableBank, sponsor HotkeyFeeSponsor) HotkeyFeeDecorator {
+func NewHotkeyFeeDecorator(deduct ante.DeductFeeDecorator, ak AccountChecker, bank SpendableBank, sponsor HotkeyFeeSponsor) HotkeyFeeDecorator {
 	return HotkeyFeeDecorator{deduct: deduct, ak: ak, bank: bank, sponsor: sponsor}
 }
 
@@ -52,12 +58,14 @@ func (d HotkeyFeeDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool
 	if !ok {
 		return d.deduct.AnteHandle(ctx, tx, simulate, next)
 	}
+	// A hotkey that can pay pays, registered or not: asking first spares the funded hotkey's
+	// transactions the registration read.
+	if d.canPay(ctx, hotkey, feeTx.GetFee()) {
+		return d.deduct.AnteHandle(ctx, tx, simulate, next)
+	}
 	if _, registered, err := d.sponsor.RegisteredColdkey(ctx, netuid, hotkey); err != nil {
 		return ctx, err
 	} else if !registered {
-		return d.deduct.AnteHandle(ctx, tx, simulate, next)
-	}
-	if d.canPay(ctx, hotkey, feeTx.GetFee()) {
 		return d.deduct.AnteHandle(ctx, tx, simulate, next)
 	}
 	coldkey, err := d.sponsor.UseColdkeyPaidTx(ctx, netuid, hotkey, feeTx.GetFee())
@@ -77,7 +85,7 @@ func (d HotkeyFeeDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool
 // only vesting accounts have locked coins and taochain registers no vesting account type
 // (TestNoVestingAccounts keeps it so).
 func (d HotkeyFeeDecorator) canPay(ctx sdk.Context, addr sdk.AccAddress, fee sdk.Coins) bool {
-	if d.ak.GetAccount(ctx, addr) == nil {
+	if !d.ak.HasAccount(ctx, addr) {
 		return false
 	}
 	for _, c := range fee {
