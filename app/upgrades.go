@@ -8,6 +8,7 @@ import (
 
 	"github.com/taochain/taochain/app/upgrades"
 	"github.com/taochain/taochain/app/upgrades/federated"
+	"github.com/taochain/taochain/app/upgrades/lastupdate"
 	"github.com/taochain/taochain/app/upgrades/leaneval"
 	"github.com/taochain/taochain/app/upgrades/packedrows"
 	"github.com/taochain/taochain/app/upgrades/yuma3"
@@ -20,6 +21,7 @@ var Upgrades = []upgrades.Upgrade{
 	leaneval.Upgrade,
 	packedrows.Upgrade,
 	federated.Upgrade,
+	lastupdate.Upgrade,
 }
 
 // upgradeStoreKeys are KV stores that belong to an upgrade rather than to a module, mounted with

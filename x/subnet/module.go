@@ -19,7 +19,7 @@ import (
 )
 
 // ConsensusVersion is the state version of the module; bump with a migration.
-const ConsensusVersion = 3
+const ConsensusVersion = 4
 
 var (
 	_ module.AppModuleBasic   = AppModule{}
@@ -60,6 +60,7 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	m := keeper.NewMigrator(am.keeper)
 	modulekit.RegisterMigration(cfg, types.ModuleName, 1, m.Migrate1to2)
 	modulekit.RegisterMigration(cfg, types.ModuleName, 2, m.Migrate2to3)
+	modulekit.RegisterMigration(cfg, types.ModuleName, 3, m.Migrate3to4)
 }
 
 // RegisterInvariants registers the module-balance invariant.

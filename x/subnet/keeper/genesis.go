@@ -97,8 +97,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if err := k.Neurons.Walk(ctx, nil, func(_ collections.Pair[uint16, uint16], n types.Neuron) (bool, error) {
+		n, err := k.withLastUpdate(ctx, n)
 		gs.Neurons = append(gs.Neurons, n)
-		return false, nil
+		return err != nil, err
 	}); err != nil {
 		return nil, err
 	}

@@ -22,6 +22,9 @@ func (k Keeper) CheckInvariants(ctx context.Context) error {
 	if err := k.checkUIDSets(ctx); err != nil {
 		return err
 	}
+	if err := k.checkLastUpdates(ctx); err != nil {
+		return err
+	}
 	pools, unbonding, locks := math.ZeroInt(), math.ZeroInt(), math.ZeroInt()
 	perSubnet := map[uint16]math.Int{}
 	err := k.Pools.Walk(ctx, nil, func(key collections.Pair[uint16, sdk.AccAddress], p types.StakePool) (bool, error) {
@@ -144,4 +147,25 @@ func (k Keeper) checkUIDSets(ctx context.Context) error {
 // missingUIDSet is the invariant error for a subnet with neurons and no occupied uid set.
 func missingUIDSet(w netuidUIDs) error {
 	return types.ErrInvariantBroken.Wrapf("subnet %d has neurons (uids %x) but no occupied uid set; every subnet with neurons has one", w.netuid, []byte(w.uids))
+}
+
+// checkLastUpdates verifies that every stored neuron keeps last_update 0 (LastUpdates holds it)
+// and that every LastUpdates entry belongs to a stored neuron.
+func (k Keeper) checkLastUpdates(ctx context.Context) error {
+	err := k.Neurons.Walk(ctx, nil, func(key collections.Pair[uint16, uint16], n types.Neuron) (bool, error) {
+		if n.LastUpdate != 0 {
+			return true, types.ErrInvariantBroken.Wrapf("neuron uid %d on subnet %d is stored with last_update %d; it belongs in LastUpdates", key.K2(), key.K1(), n.LastUpdate)
+		}
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	return k.LastUpdates.Walk(ctx, nil, func(key collections.Pair[uint16, uint16], at int64) (bool, error) {
+		has, err := k.Neurons.Has(ctx, key)
+		if err == nil && !has {
+			err = types.ErrInvariantBroken.Wrapf("uid %d on subnet %d has last_update %d but no neuron", key.K2(), key.K1(), at)
+		}
+		return err != nil, err
+	})
 }

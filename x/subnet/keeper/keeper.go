@@ -41,6 +41,11 @@ type Keeper struct {
 	Neurons collections.Map[collections.Pair[uint16, uint16], types.Neuron]
 	// NeuronUIDs maps (netuid, hotkey) to the hotkey's uid.
 	NeuronUIDs collections.Map[collections.Pair[uint16, sdk.AccAddress], uint16]
+	// LastUpdates holds each neuron's last_update (the height of its last weight update, or of its
+	// registration), keyed like Neurons, apart from the neuron so that a weight update writes 13
+	// bytes instead of rewriting the whole neuron; a stored Neuron keeps last_update 0. A neuron
+	// without an entry has last_update 0.
+	LastUpdates collections.Map[collections.Pair[uint16, uint16], int64]
 	// UIDs holds the occupied uids of each subnet that has neurons (a types.UIDSet). Neurons,
 	// NeuronUIDs and UIDs change together, only in putNeuron, dropNeuron and dropSubnetNeurons
 	// (neuron.go).
@@ -105,9 +110,11 @@ func NewKeeper(
 		Subnets:    collections.NewMap(sb, types.SubnetsKey, "subnets", collections.Uint16Key, codec.CollValue[types.Subnet](cdc)),
 		Neurons:    collections.NewMap(sb, types.NeuronsKey, "neurons", collections.PairKeyCodec(collections.Uint16Key, collections.Uint16Key), codec.CollValue[types.Neuron](cdc)),
 		NeuronUIDs: collections.NewMap(sb, types.NeuronUIDsKey, "neuron_uids", collections.PairKeyCodec(collections.Uint16Key, sdk.AccAddressKey), collections.Uint16Value),
-		UIDs:       collections.NewMap(sb, types.UIDsKey, "uids", collections.Uint16Key, collections.BytesValue),
-		Hotkeys:    collections.NewMap(sb, types.HotkeysKey, "hotkeys", sdk.AccAddressKey, codec.CollValue[types.HotkeyInfo](cdc)),
-		Pools:      collections.NewMap(sb, types.PoolsKey, "pools", collections.PairKeyCodec(collections.Uint16Key, sdk.AccAddressKey), codec.CollValue[types.StakePool](cdc)),
+		LastUpdates: collections.NewMap(sb, types.LastUpdatesKey, "last_updates",
+			collections.PairKeyCodec(collections.Uint16Key, collections.Uint16Key), collections.Int64Value),
+		UIDs:    collections.NewMap(sb, types.UIDsKey, "uids", collections.Uint16Key, collections.BytesValue),
+		Hotkeys: collections.NewMap(sb, types.HotkeysKey, "hotkeys", sdk.AccAddressKey, codec.CollValue[types.HotkeyInfo](cdc)),
+		Pools:   collections.NewMap(sb, types.PoolsKey, "pools", collections.PairKeyCodec(collections.Uint16Key, sdk.AccAddressKey), codec.CollValue[types.StakePool](cdc)),
 		Shares: collections.NewMap(sb, types.SharesKey, "shares",
 			collections.TripleKeyCodec(sdk.AccAddressKey, sdk.AccAddressKey, collections.Uint16Key), sdk.IntValue),
 		Delegators: collections.NewKeySet(sb, types.DelegatorsKey, "delegators",

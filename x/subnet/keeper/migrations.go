@@ -130,3 +130,36 @@ func (k Keeper) uidSetsFromNeurons(ctx context.Context) ([]netuidUIDs, error) {
 	})
 	return sets, err
 }
+
+// Migrate3to4 moves every neuron's last_update out of the neuron into LastUpdates, so that a
+// weight update writes a 13-byte entry instead of the whole neuron: each neuron with a non-zero
+// last_update gets an entry and is rewritten with last_update 0. Running it twice changes nothing.
+func (m Migrator) Migrate3to4(ctx sdk.Context) error {
+	return modulekit.CountedMigration(ctx, types.ModuleName, 3, "neuron last updates moved apart", "neurons", m.keeper.moveLastUpdates)
+}
+
+// moveLastUpdates does the work of Migrate3to4 and returns how many neurons it moved. Neurons are
+// read in key order, all before the first write.
+func (k Keeper) moveLastUpdates(ctx context.Context) (int, error) {
+	var moved []types.Neuron
+	err := k.Neurons.Walk(ctx, nil, func(_ collections.Pair[uint16, uint16], n types.Neuron) (bool, error) {
+		if n.LastUpdate != 0 {
+			moved = append(moved, n)
+		}
+		return false, nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, n := range moved {
+		key := collections.Join(uint16(n.Netuid), uint16(n.Uid))
+		if err := k.LastUpdates.Set(ctx, key, n.LastUpdate); err != nil {
+			return 0, err
+		}
+		n.LastUpdate = 0
+		if err := k.Neurons.Set(ctx, key, n); err != nil {
+			return 0, err
+		}
+	}
+	return len(moved), nil
+}

@@ -13,7 +13,10 @@ import (
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
-// GetNeuron returns the neuron at (netuid, uid) or ErrNeuronNotFound.
+// GetNeuron returns the neuron at (netuid, uid) or ErrNeuronNotFound. Its LastUpdate is 0: the
+// store keeps it apart (LastUpdates), so that the hot paths that read one neuron, or one per
+// scored uid, do not pay a second read. NeuronLastUpdate reads it; IterateNeurons, the queries and
+// the genesis export fill it in.
 func (k Keeper) GetNeuron(ctx context.Context, netuid, uid uint16) (types.Neuron, error) {
 	n, err := k.Neurons.Get(ctx, collections.Join(netuid, uid))
 	if errors.Is(err, collections.ErrNotFound) {
@@ -22,7 +25,8 @@ func (k Keeper) GetNeuron(ctx context.Context, netuid, uid uint16) (types.Neuron
 	return n, err
 }
 
-// GetNeuronByHotkey returns the neuron of hotkey on netuid or ErrNeuronNotFound.
+// GetNeuronByHotkey returns the neuron of hotkey on netuid or ErrNeuronNotFound, with LastUpdate
+// 0 as GetNeuron.
 func (k Keeper) GetNeuronByHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (types.Neuron, error) {
 	uid, err := k.NeuronUIDs.Get(ctx, collections.Join(netuid, hotkey))
 	if errors.Is(err, collections.ErrNotFound) {
@@ -34,11 +38,71 @@ func (k Keeper) GetNeuronByHotkey(ctx context.Context, netuid uint16, hotkey sdk
 	return k.GetNeuron(ctx, netuid, uid)
 }
 
-// IterateNeurons calls cb for each neuron of netuid in ascending uid until cb returns true.
+// IterateNeurons calls cb for each neuron of netuid in ascending uid, LastUpdate filled in from
+// LastUpdates (a neuron without an entry keeps the value stored in it, 0 once Migrate3to4 has
+// run), until cb returns true. It walks the neurons and their last updates side by side (both are
+// keyed by (netuid, uid)): two range reads, no point read per neuron.
 func (k Keeper) IterateNeurons(ctx context.Context, netuid uint16, cb func(n types.Neuron) (stop bool)) error {
-	return k.Neurons.Walk(ctx, collections.NewPrefixedPairRange[uint16, uint16](netuid), func(_ collections.Pair[uint16, uint16], n types.Neuron) (bool, error) {
+	updates, err := k.LastUpdates.Iterate(ctx, collections.NewPrefixedPairRange[uint16, uint16](netuid))
+	if err != nil {
+		return err
+	}
+	defer updates.Close()
+	return k.Neurons.Walk(ctx, collections.NewPrefixedPairRange[uint16, uint16](netuid), func(key collections.Pair[uint16, uint16], n types.Neuron) (bool, error) {
+		for ; updates.Valid(); updates.Next() {
+			kv, err := updates.KeyValue()
+			if err != nil {
+				return true, err
+			}
+			if kv.Key.K2() < key.K2() {
+				continue // an entry without a neuron: CheckInvariants reports it
+			}
+			if kv.Key.K2() == key.K2() {
+				n.LastUpdate = kv.Value
+			}
+			break
+		}
 		return cb(n), nil
 	})
+}
+
+// NeuronLastUpdate returns the last_update of the neuron at (netuid, uid): the height of its last
+// weight update, or of its registration; 0 when it has no entry (since Migrate3to4, every neuron
+// with a non-zero last update has one).
+func (k Keeper) NeuronLastUpdate(ctx context.Context, netuid, uid uint16) (int64, error) {
+	at, err := k.LastUpdates.Get(ctx, collections.Join(netuid, uid))
+	if errors.Is(err, collections.ErrNotFound) {
+		return 0, nil
+	}
+	return at, err
+}
+
+// withLastUpdate returns n with its LastUpdate read from LastUpdates, as IterateNeurons fills it:
+// a neuron without an entry keeps the value stored in it (0 once Migrate3to4 has run).
+func (k Keeper) withLastUpdate(ctx context.Context, n types.Neuron) (types.Neuron, error) {
+	at, err := k.LastUpdates.Get(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)))
+	switch {
+	case err == nil:
+		n.LastUpdate = at
+	case errors.Is(err, collections.ErrNotFound):
+		err = nil
+	}
+	return n, err
+}
+
+// storeNeuron writes n to its uid slot without its LastUpdate, which LastUpdates holds. Every
+// write of a neuron goes through it.
+func (k Keeper) storeNeuron(ctx context.Context, n types.Neuron) error {
+	n.LastUpdate = 0
+	return k.Neurons.Set(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)), n)
+}
+
+// setLastUpdate writes the last_update of the neuron at (netuid, uid); 0 removes the entry.
+func (k Keeper) setLastUpdate(ctx context.Context, netuid, uid uint16, at int64) error {
+	if at == 0 {
+		return k.LastUpdates.Remove(ctx, collections.Join(netuid, uid))
+	}
+	return k.LastUpdates.Set(ctx, collections.Join(netuid, uid), at)
 }
 
 // GetHotkeyInfo returns the owner, pubkey and take of hotkey or ErrHotkeyNotFound.
@@ -50,8 +114,8 @@ func (k Keeper) GetHotkeyInfo(ctx context.Context, hotkey sdk.AccAddress) (types
 	return h, err
 }
 
-// SetNeuron overwrites a registered neuron. The slot must exist and keep its hotkey, coldkey and
-// registration height. It is for tests and tools that need to set up a neuron by hand; modules
+// SetNeuron overwrites a registered neuron, its LastUpdate included. The slot must exist and keep
+// its hotkey, coldkey and registration height. It is for tests and tools that need to set up a neuron by hand; modules
 // write through the narrow writers below (WriteEpochResult, SetNeuronLastUpdate,
 // RevokeValidatorPermit), each the one writer of its fields.
 func (k Keeper) SetNeuron(ctx context.Context, n types.Neuron) error {
@@ -69,7 +133,10 @@ func (k Keeper) SetNeuron(ctx context.Context, n types.Neuron) error {
 	if n.Emission.IsNil() || n.Emission.IsNegative() {
 		return types.ErrInvalidAmount.Wrap("neuron emission must be non-negative")
 	}
-	return k.Neurons.Set(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)), n)
+	if err := k.setLastUpdate(ctx, uint16(n.Netuid), uint16(n.Uid), n.LastUpdate); err != nil {
+		return err
+	}
+	return k.storeNeuron(ctx, n)
 }
 
 // WriteEpochResult writes the consensus results of an epoch into n, the neuron as stored now, and
@@ -94,7 +161,7 @@ func (k Keeper) WriteEpochResult(ctx context.Context, n types.Neuron, r types.Ep
 	n.Emission = r.Emission
 	n.Active = r.Active
 	n.ValidatorPermit = r.ValidatorPermit
-	return n, k.Neurons.Set(ctx, collections.Join(uint16(n.Netuid), uint16(n.Uid)), n)
+	return n, k.storeNeuron(ctx, n)
 }
 
 // RevokeValidatorPermit takes the validator permit away from the neuron at (netuid, uid) until the
@@ -106,17 +173,19 @@ func (k Keeper) RevokeValidatorPermit(ctx context.Context, netuid, uid uint16) e
 		return err
 	}
 	n.ValidatorPermit = false
-	return k.Neurons.Set(ctx, collections.Join(netuid, uid), n)
+	return k.storeNeuron(ctx, n)
 }
 
-// SetNeuronLastUpdate records the height of a neuron's last weight update.
+// SetNeuronLastUpdate records the height of a neuron's last weight update. It is the one writer
+// of last_update after registration, and writes only the LastUpdates entry (13 bytes), not the
+// neuron.
 func (k Keeper) SetNeuronLastUpdate(ctx context.Context, netuid, uid uint16, at int64) error {
-	n, err := k.GetNeuron(ctx, netuid, uid)
-	if err != nil {
+	if has, err := k.Neurons.Has(ctx, collections.Join(netuid, uid)); err != nil {
 		return err
+	} else if !has {
+		return types.ErrNeuronNotFound.Wrapf("no neuron at uid %d on subnet %d", uid, netuid)
 	}
-	n.LastUpdate = at
-	return k.Neurons.Set(ctx, collections.Join(netuid, uid), n)
+	return k.setLastUpdate(ctx, netuid, uid, at)
 }
 
 // RegistrationPrice is the current neuron registration price of netuid.
@@ -305,7 +374,7 @@ func (k Keeper) ServeAxon(ctx context.Context, hotkey sdk.AccAddress, netuid uin
 	}
 	axon.Block = height(ctx)
 	n.Axon = axon
-	if err := k.Neurons.Set(ctx, collections.Join(netuid, uint16(n.Uid)), n); err != nil {
+	if err := k.storeNeuron(ctx, n); err != nil {
 		return err
 	}
 	return typedevent.Emit(sdk.UnwrapSDKContext(ctx).EventManager(), &types.EventAxonServed{
@@ -323,11 +392,15 @@ func (k Keeper) OccupiedUIDs(ctx context.Context, netuid uint16) (types.UIDSet, 
 	return bz, err
 }
 
-// putNeuron stores n in its uid slot, its hotkey's uid index entry and its uid in the subnet's
-// occupied set. A neuron it replaces must have been dropped from the index first.
+// putNeuron stores n in its uid slot with its last update, its hotkey's uid index entry and its
+// uid in the subnet's occupied set. A neuron it replaces must have been dropped from the index
+// first.
 func (k Keeper) putNeuron(ctx context.Context, n types.Neuron) error {
 	netuid, uid := uint16(n.Netuid), uint16(n.Uid)
-	if err := k.Neurons.Set(ctx, collections.Join(netuid, uid), n); err != nil {
+	if err := k.storeNeuron(ctx, n); err != nil {
+		return err
+	}
+	if err := k.setLastUpdate(ctx, netuid, uid, n.LastUpdate); err != nil {
 		return err
 	}
 	if err := k.NeuronUIDs.Set(ctx, collections.Join(netuid, mustAddr(n.Hotkey)), uid); err != nil {
@@ -376,11 +449,14 @@ func (k Keeper) dropSubnetNeurons(ctx context.Context, netuid uint16) error {
 	return k.UIDs.Remove(ctx, netuid)
 }
 
-// dropNeuronEntries removes n from its uid slot and the uid index; the caller updates the
-// subnet's occupied set (dropNeuron, dropSubnetNeurons).
+// dropNeuronEntries removes n from its uid slot, its last update and the uid index; the caller
+// updates the subnet's occupied set (dropNeuron, dropSubnetNeurons).
 func (k Keeper) dropNeuronEntries(ctx context.Context, n types.Neuron) error {
 	netuid, uid := uint16(n.Netuid), uint16(n.Uid)
 	if err := k.Neurons.Remove(ctx, collections.Join(netuid, uid)); err != nil {
+		return err
+	}
+	if err := k.LastUpdates.Remove(ctx, collections.Join(netuid, uid)); err != nil {
 		return err
 	}
 	return k.NeuronUIDs.Remove(ctx, collections.Join(netuid, mustAddr(n.Hotkey)))

@@ -143,6 +143,9 @@ func (q queryServer) Neuron(ctx context.Context, req *types.QueryNeuronRequest) 
 		return nil, status.Errorf(codes.InvalidArgument, "uid %d above %d", req.Uid, types.MaxUIDsLimit)
 	}
 	n, err := q.k.GetNeuron(ctx, netuid, uint16(req.Uid))
+	if err == nil {
+		n, err = q.k.withLastUpdate(ctx, n)
+	}
 	if err != nil {
 		return nil, grpcErr(err)
 	}
@@ -160,6 +163,9 @@ func (q queryServer) NeuronByHotkey(ctx context.Context, req *types.QueryNeuronB
 		return nil, err
 	}
 	n, err := q.k.GetNeuronByHotkey(ctx, netuid, hotkey)
+	if err == nil {
+		n, err = q.k.withLastUpdate(ctx, n)
+	}
 	if err != nil {
 		return nil, grpcErr(err)
 	}
@@ -176,7 +182,9 @@ func (q queryServer) Neurons(ctx context.Context, req *types.QueryNeuronsRequest
 		return nil, grpcErr(err)
 	}
 	neurons, page, err := queryutil.Paginate(ctx, q.k.Neurons, req.Pagination,
-		func(_ collections.Pair[uint16, uint16], n types.Neuron) (types.Neuron, error) { return n, nil },
+		func(_ collections.Pair[uint16, uint16], n types.Neuron) (types.Neuron, error) {
+			return q.k.withLastUpdate(ctx, n)
+		},
 		query.WithCollectionPaginationPairPrefix[uint16, uint16](netuid))
 	if err != nil {
 		return nil, err

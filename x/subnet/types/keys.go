@@ -40,4 +40,5 @@ var (
 	DissolvingKey         = collections.NewPrefix(15)
 	ColdkeyPaidTxsKey     = collections.NewPrefix(16)
 	UIDsKey               = collections.NewPrefix(17)
+	LastUpdatesKey        = collections.NewPrefix(18)
 )

@@ -695,7 +695,9 @@ type Neuron struct {
 	Emission        cosmossdk_io_math.Int `protobuf:"bytes,14,opt,name=emission,proto3,customtype=cosmossdk.io/math.Int" json:"emission"`
 	Active          bool                  `protobuf:"varint,15,opt,name=active,proto3" json:"active,omitempty"`
 	ValidatorPermit bool                  `protobuf:"varint,16,opt,name=validator_permit,json=validatorPermit,proto3" json:"validator_permit,omitempty"`
-	// last_update is the height of the neuron's last weight update.
+	// last_update is the height of the neuron's last weight update (or of its registration). The
+	// store keeps it apart from the neuron (x/subnet's last_updates) and the neuron with 0; the
+	// queries and the genesis export fill it in.
 	LastUpdate int64 `protobuf:"varint,17,opt,name=last_update,json=lastUpdate,proto3" json:"last_update,omitempty"`
 }
 
