@@ -78,7 +78,7 @@ func (m msgServer) CommitModelUpdate(ctx context.Context, msg *types.MsgCommitMo
 		}
 		return nil, types.ErrModelUpdateTooLarge.Wrapf("size %d bytes: at most max_model_update_bytes = %d are allowed", msg.Size_, params.MaxModelUpdateBytes)
 	}
-	current, err := m.k.CurrentEpoch(ctx, netuid)
+	current, err := m.k.currentEpochOf(ctx, s)
 	if err != nil {
 		return nil, err
 	}

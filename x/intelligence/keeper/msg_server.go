@@ -68,7 +68,7 @@ func (k Keeper) checkPermit(ctx context.Context, v validator) error {
 		return err
 	}
 	if jailed {
-		current, err := k.CurrentEpoch(ctx, v.netuid)
+		current, err := k.currentEpochOf(ctx, v.subnet)
 		if err != nil {
 			return err
 		}
@@ -236,7 +236,7 @@ func (m msgServer) SubmitEvaluation(ctx context.Context, msg *types.MsgSubmitEva
 	if err != nil {
 		return nil, err
 	}
-	current, err := m.k.CurrentEpoch(ctx, v.netuid)
+	current, err := m.k.currentEpochOf(ctx, v.subnet)
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +304,7 @@ func (m msgServer) CommitWeights(ctx context.Context, msg *types.MsgCommitWeight
 	if len(msg.CommitHash) != types.CommitHashSize {
 		return nil, types.ErrInvalidWeights.Wrapf("commit_hash has %d bytes, want %d (sha256, see types.WeightsCommitHash)", len(msg.CommitHash), types.CommitHashSize)
 	}
-	current, err := m.k.CurrentEpoch(ctx, v.netuid)
+	current, err := m.k.currentEpochOf(ctx, v.subnet)
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +349,7 @@ func (m msgServer) RevealWeights(ctx context.Context, msg *types.MsgRevealWeight
 	if l := len(msg.Salt); l < types.MinSaltLength || l > types.MaxSaltLength {
 		return nil, types.ErrInvalidWeights.Wrapf("salt has %d bytes, want %d..%d", l, types.MinSaltLength, types.MaxSaltLength)
 	}
-	current, err := m.k.CurrentEpoch(ctx, v.netuid)
+	current, err := m.k.currentEpochOf(ctx, v.subnet)
 	if err != nil {
 		return nil, err
 	}

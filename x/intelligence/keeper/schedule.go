@@ -54,6 +54,13 @@ func (k Keeper) CurrentEpoch(ctx context.Context, netuid uint16) (uint64, error)
 	return sc.Epoch, err
 }
 
+// currentEpochOf is CurrentEpoch for subnet s, which the caller has read in this block: the
+// message servers read the subnet anyway, and a second read costs a transaction about 1,500 gas.
+func (k Keeper) currentEpochOf(ctx context.Context, s subnettypes.Subnet) (uint64, error) {
+	sc, err := k.scheduleAt(ctx, s, blockHeight(ctx))
+	return sc.Epoch, err
+}
+
 // rescheduled returns sc with its next epoch height recomputed for tempo: the epoch in progress
 // keeps its index and start and closes at the first staggered boundary of the new tempo that
 // gives it at least tempo+1 blocks, or now if that boundary already passed. Boundaries are
