@@ -13,10 +13,10 @@ import (
 	"github.com/taochain/taochain/x/subnet/types"
 )
 
-// GetNeuron returns the neuron at (netuid, uid) or ErrNeuronNotFound. Its LastUpdate is 0: the
-// store keeps it apart (LastUpdates), so that the hot paths that read one neuron, or one per
-// scored uid, do not pay a second read. NeuronLastUpdate reads it; IterateNeurons, the queries and
-// the genesis export fill it in.
+// GetNeuron returns the neuron at (netuid, uid) or ErrNeuronNotFound, as stored: without its
+// LastUpdate (0), which the store keeps apart (LastUpdates), so that the hot paths that read one
+// neuron, or one per scored uid, do not pay a second read. NeuronLastUpdate reads it;
+// IterateNeurons, the queries and the genesis export fill it in.
 func (k Keeper) GetNeuron(ctx context.Context, netuid, uid uint16) (types.Neuron, error) {
 	n, err := k.Neurons.Get(ctx, collections.Join(netuid, uid))
 	if errors.Is(err, collections.ErrNotFound) {
@@ -25,8 +25,8 @@ func (k Keeper) GetNeuron(ctx context.Context, netuid, uid uint16) (types.Neuron
 	return n, err
 }
 
-// GetNeuronByHotkey returns the neuron of hotkey on netuid or ErrNeuronNotFound, with LastUpdate
-// 0 as GetNeuron.
+// GetNeuronByHotkey returns the neuron of hotkey on netuid or ErrNeuronNotFound, as stored (see
+// GetNeuron).
 func (k Keeper) GetNeuronByHotkey(ctx context.Context, netuid uint16, hotkey sdk.AccAddress) (types.Neuron, error) {
 	uid, err := k.NeuronUIDs.Get(ctx, collections.Join(netuid, hotkey))
 	if errors.Is(err, collections.ErrNotFound) {
@@ -115,9 +115,9 @@ func (k Keeper) GetHotkeyInfo(ctx context.Context, hotkey sdk.AccAddress) (types
 }
 
 // SetNeuron overwrites a registered neuron, its LastUpdate included. The slot must exist and keep
-// its hotkey, coldkey and registration height. It is for tests and tools that need to set up a neuron by hand; modules
-// write through the narrow writers below (WriteEpochResult, SetNeuronLastUpdate,
-// RevokeValidatorPermit), each the one writer of its fields.
+// its hotkey, coldkey and registration height. It is for tests and tools that need to set up a
+// neuron by hand; modules write through the narrow writers below (WriteEpochResult,
+// SetNeuronLastUpdate, RevokeValidatorPermit), each the one writer of its fields.
 func (k Keeper) SetNeuron(ctx context.Context, n types.Neuron) error {
 	if n.Netuid > uint32(types.MaxNetuid) || n.Uid > uint32(types.MaxNetuid) {
 		return types.ErrNeuronNotFound.Wrapf("netuid %d / uid %d out of range", n.Netuid, n.Uid)
