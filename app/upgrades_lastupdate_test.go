@@ -62,9 +62,9 @@ func TestLastupdateUpgrade(t *testing.T) {
 	advanceToNextEpoch(c, netuid)
 	gas := s.submit(t)
 	require.LessOrEqual(t, gas, int64(evaluationGasTarget))
-	lastUpdate, err := sk.NeuronLastUpdate(c.Context(), netuid, 0)
+	shown, err := q.Metagraph(c.Context(), &subnettypes.QueryMetagraphRequest{Netuid: netuid})
 	require.NoError(t, err)
-	require.Equal(t, c.Height, lastUpdate, "the evaluation after the upgrade sets the validator's last update")
+	require.Equal(t, c.Height, shown.Neurons[0].LastUpdate, "the evaluation after the upgrade sets the validator's last update")
 	require.NoError(t, sk.CheckInvariants(c.Context()))
 	t.Logf("an evaluation of %d scores after the upgrade: %d gas", evalUIDs, gas)
 }

@@ -64,10 +64,6 @@ func TestLastUpdateKeptApart(t *testing.T) {
 		stored, err := f.k.Neurons.Get(f.ctx, collections.Join(netuid, uint16(uid)))
 		require.NoError(t, err)
 		require.Zero(t, stored.LastUpdate, "uid %d is stored with its last update", uid)
-		got, err := f.k.NeuronLastUpdate(f.ctx, netuid, uint16(uid))
-		require.NoError(t, err)
-		require.Equal(t, at, got, "uid %d", uid)
-
 		one, err := f.q.Neuron(f.ctx, &types.QueryNeuronRequest{Netuid: uint32(netuid), Uid: uid})
 		require.NoError(t, err)
 		require.Equal(t, at, one.Neuron.LastUpdate, "Neuron query, uid %d", uid)

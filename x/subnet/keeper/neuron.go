@@ -15,8 +15,8 @@ import (
 
 // GetNeuron returns the neuron at (netuid, uid) or ErrNeuronNotFound, as stored: without its
 // LastUpdate (0), which the store keeps apart (LastUpdates), so that the hot paths that read one
-// neuron, or one per scored uid, do not pay a second read. NeuronLastUpdate reads it;
-// IterateNeurons, the queries and the genesis export fill it in.
+// neuron, or one per scored uid, do not pay a second read. IterateNeurons, the queries and the
+// genesis export fill it in.
 func (k Keeper) GetNeuron(ctx context.Context, netuid, uid uint16) (types.Neuron, error) {
 	n, err := k.Neurons.Get(ctx, collections.Join(netuid, uid))
 	if errors.Is(err, collections.ErrNotFound) {
@@ -64,17 +64,6 @@ func (k Keeper) IterateNeurons(ctx context.Context, netuid uint16, cb func(n typ
 		}
 		return cb(n), nil
 	})
-}
-
-// NeuronLastUpdate returns the last_update of the neuron at (netuid, uid): the height of its last
-// weight update, or of its registration; 0 when it has no entry (since Migrate3to4, every neuron
-// with a non-zero last update has one).
-func (k Keeper) NeuronLastUpdate(ctx context.Context, netuid, uid uint16) (int64, error) {
-	at, err := k.LastUpdates.Get(ctx, collections.Join(netuid, uid))
-	if errors.Is(err, collections.ErrNotFound) {
-		return 0, nil
-	}
-	return at, err
 }
 
 // withLastUpdate returns n with its LastUpdate read from LastUpdates, as IterateNeurons fills it:

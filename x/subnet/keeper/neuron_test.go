@@ -454,10 +454,10 @@ func TestSetNeuronGuards(t *testing.T) {
 	require.NoError(t, f.k.SetNeuron(f.ctx, nr))
 	got, err := f.k.GetNeuron(f.ctx, n, 0)
 	require.NoError(t, err)
-	lastUpdate, err := f.k.NeuronLastUpdate(f.ctx, n, 0)
+	shown, err := f.q.Neuron(f.ctx, &types.QueryNeuronRequest{Netuid: uint32(n), Uid: 0})
 	require.NoError(t, err)
-	require.Equal(t, int64(77), lastUpdate, "SetNeuron sets the last update too (kept apart)")
-	got.LastUpdate = lastUpdate
+	require.Equal(t, int64(77), shown.Neuron.LastUpdate, "SetNeuron sets the last update too (kept apart)")
+	got.LastUpdate = shown.Neuron.LastUpdate
 	require.Equal(t, nr, got)
 	nr.Hotkey = newHotkey("b").addr().String()
 	require.ErrorIs(t, f.k.SetNeuron(f.ctx, nr), types.ErrNeuronNotFound)
