@@ -45,3 +45,9 @@ func RunMigrations(mm *module.Manager, configurator module.Configurator, _ *AppK
 		return mm.RunMigrations(ctx, configurator, fromVM)
 	}
 }
+
+// MigrationsOnly is an upgrade named name whose work is all in module store migrations: its
+// handler is RunMigrations and it adds, renames and deletes no store.
+func MigrationsOnly(name string) Upgrade {
+	return Upgrade{Name: name, CreateUpgradeHandler: RunMigrations, StoreUpgrades: storetypes.StoreUpgrades{}}
+}

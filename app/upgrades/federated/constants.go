@@ -5,8 +5,6 @@
 package federated
 
 import (
-	storetypes "cosmossdk.io/store/types"
-
 	"github.com/taochain/taochain/app/upgrades"
 )
 
@@ -19,8 +17,4 @@ const UpgradeName = "federated"
 // hyperparameter federated reads false on existing subnets, which needs no migration. Nor does a
 // commitment's previous (the one it replaced), added before this upgrade was released: a record
 // stored without it decodes with previous unset, as after a gap of an epoch.
-var Upgrade = upgrades.Upgrade{
-	Name:                 UpgradeName,
-	CreateUpgradeHandler: upgrades.RunMigrations,
-	StoreUpgrades:        storetypes.StoreUpgrades{},
-}
+var Upgrade = upgrades.MigrationsOnly(UpgradeName)

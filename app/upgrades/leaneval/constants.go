@@ -5,8 +5,6 @@
 package leaneval
 
 import (
-	storetypes "cosmossdk.io/store/types"
-
 	"github.com/taochain/taochain/app/upgrades"
 )
 
@@ -17,8 +15,4 @@ const UpgradeName = "leaneval"
 // (occupied uid sets) and x/intelligence 2→3 (stored evaluations reduced to their hashes). It
 // adds, renames and deletes no store: the new collection lives in x/subnet's store under a new
 // prefix.
-var Upgrade = upgrades.Upgrade{
-	Name:                 UpgradeName,
-	CreateUpgradeHandler: upgrades.RunMigrations,
-	StoreUpgrades:        storetypes.StoreUpgrades{},
-}
+var Upgrade = upgrades.MigrationsOnly(UpgradeName)

@@ -5,8 +5,6 @@
 package packedrows
 
 import (
-	storetypes "cosmossdk.io/store/types"
-
 	"github.com/taochain/taochain/app/upgrades"
 )
 
@@ -15,8 +13,4 @@ const UpgradeName = "packedrows"
 
 // Upgrade is the packedrows upgrade. All of its work is in the migration x/intelligence 3→4. It
 // adds, renames and deletes no store.
-var Upgrade = upgrades.Upgrade{
-	Name:                 UpgradeName,
-	CreateUpgradeHandler: upgrades.RunMigrations,
-	StoreUpgrades:        storetypes.StoreUpgrades{},
-}
+var Upgrade = upgrades.MigrationsOnly(UpgradeName)

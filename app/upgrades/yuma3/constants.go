@@ -4,8 +4,6 @@
 package yuma3
 
 import (
-	storetypes "cosmossdk.io/store/types"
-
 	"github.com/taochain/taochain/app/upgrades"
 )
 
@@ -14,8 +12,4 @@ const UpgradeName = "yuma3"
 
 // Upgrade is the yuma3 upgrade. All of its work is in the module migrations x/subnet 1→2 and
 // x/intelligence 1→2. It adds, renames and deletes no store.
-var Upgrade = upgrades.Upgrade{
-	Name:                 UpgradeName,
-	CreateUpgradeHandler: upgrades.RunMigrations,
-	StoreUpgrades:        storetypes.StoreUpgrades{},
-}
+var Upgrade = upgrades.MigrationsOnly(UpgradeName)
